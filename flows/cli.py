@@ -27,6 +27,7 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("report", "report", "report"),
     ("explore", "explore", "explore"),
     ("demo", "demo", "demo"),
+    ("demo-sites", "demo_sites", "demo_sites"),
     ("serve", "serve", "serve"),
     ("eval", "evaluate", "evaluate"),
     ("db", "db", "db"),

@@ -1,0 +1,97 @@
+"""Decoding raw page bytes the way Chinese government sites actually encode them.
+
+Declared charsets lie: a page labelled gb2312 often holds GBK or GB18030 characters, a header
+says utf-8 for a GBK page, or nothing is declared at all. We never trust a label blindly and never
+raise: the result is always a string, with the encoding we used and how we decided.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass
+
+from bs4.dammit import UnicodeDammit
+
+#: Labels that all mean "some GB encoding"; GB18030 is a superset of each, so decode with it.
+_GB_LABELS = {"gb2312", "gbk", "gb18030", "gb_2312-80", "x-gbk", "csgb2312", "cp936", "ms936", "euc-cn"}
+_BIG5_LABELS = {"big5", "big5-hkscs", "cp950", "x-big5"}
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.IGNORECASE)
+_HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_\-]+)", re.IGNORECASE)
+#: Below this many bytes detectors guess badly (TOOLCHAIN.md); prefer strict trial decodes.
+_SHORT = 30
+
+
+@dataclass(frozen=True)
+class Decoded:
+    text: str
+    encoding: str
+    #: "bom", "utf-8", "declared", "detected" or "fallback" — how the encoding was chosen.
+    method: str
+
+
+def normalise_label(label: str | None) -> str | None:
+    """Map a declared charset to the codec we decode it with (gb2312/gbk → gb18030)."""
+    if not label:
+        return None
+    name = label.strip().strip("\"'").lower()
+    if name in _GB_LABELS:
+        return "gb18030"
+    if name in _BIG5_LABELS:
+        return "big5hkscs"
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
+def declared_charset(raw: bytes, content_type: str | None = None) -> str | None:
+    """The charset the page claims: the HTTP header first, then a ``<meta>`` in the first 4 KB."""
+    if content_type:
+        match = _HEADER_CHARSET.search(content_type)
+        if match:
+            return match.group(1)
+    match = _META_CHARSET.search(raw[:4096])
+    return match.group(1).decode("ascii", "replace") if match else None
+
+
+def decode(raw: bytes, content_type: str | None = None) -> Decoded:
+    """Decode page bytes to text. Never raises.
+
+    Order: a BOM; strict UTF-8 (a GB page almost never happens to be valid UTF-8, so this is safe
+    and catches pages whose label wrongly says gb2312); the declared charset if it decodes
+    cleanly (with gb labels widened to GB18030); a detector; GB18030 with replacement.
+    """
+    if not raw:
+        return Decoded("", "utf-8", "utf-8")
+    for bom, name in (
+        (codecs.BOM_UTF8, "utf-8"),
+        (codecs.BOM_UTF16_LE, "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16-be"),
+    ):
+        if raw.startswith(bom):
+            return Decoded(raw[len(bom) :].decode(name, "replace"), name, "bom")
+    try:
+        return Decoded(raw.decode("utf-8"), "utf-8", "utf-8")
+    except UnicodeDecodeError:
+        pass
+    declared = normalise_label(declared_charset(raw, content_type))
+    if declared and declared not in ("utf-8", "ascii"):
+        try:
+            return Decoded(raw.decode(declared), declared, "declared")
+        except (UnicodeDecodeError, LookupError):
+            pass
+    if len(raw) >= _SHORT:
+        dammit = UnicodeDammit(raw, known_definite_encodings=[], user_encodings=["gb18030"], is_html=True)
+        encoding = normalise_label(dammit.original_encoding) if dammit.original_encoding else None
+        if encoding and dammit.unicode_markup is not None and "\ufffd" not in dammit.unicode_markup:
+            try:
+                return Decoded(raw.decode(encoding), encoding, "detected")
+            except (UnicodeDecodeError, LookupError):
+                pass
+    for candidate in ("gb18030", "big5hkscs"):
+        try:
+            return Decoded(raw.decode(candidate), candidate, "detected")
+        except UnicodeDecodeError:
+            continue
+    return Decoded(raw.decode("gb18030", "replace"), "gb18030", "fallback")
