@@ -12,7 +12,7 @@ import pytest
 
 from tests.conftest import ROOT
 
-PACKAGES = ["models", "flows", "extractors", "classifiers", "crawler", "audits", "reports"]
+PACKAGES = ["models", "flows", "extractors", "classifiers", "crawler", "audits", "reports", "demo"]
 
 
 @pytest.fixture(scope="module")
