@@ -14,8 +14,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from audits.calendar import add_working_days, working_days_after
-from demo import dates, docno, titles
-from demo.model import DemoColumn, DemoDocument, SitePlan, SiteSpec
+from demo import bodies, dates, docno, titles
+from demo.model import AttachmentFile, DemoColumn, DemoDocument, SitePlan, SiteSpec
 from demo.realdata import ORDER_NO, RealDocument, real_documents, real_news, real_reposts
 
 DEFAULT_SEED = 4
@@ -461,6 +461,21 @@ _TOPICS: tuple[tuple[tuple[str, ...], str], ...] = (
 )
 
 
+def _attach(planner: SitePlanner) -> None:
+    """PDF (gov.cn-style and TRS sites) or DOCX (the others) on the policies that have a 解读."""
+    file_type = "pdf" if planner.spec.cms in ("govcn", "trs_page", "meta_only") else "docx"
+    for column in planner.columns:
+        for doc in column.documents:
+            if doc.role not in ("interp_explicit", "interp_named", "registration_no"):
+                continue
+            folder = doc.path.rsplit("/", 1)[0]
+            stamp = f"{doc.published:%Y%m%d}" if doc.published else "00000000"
+            name = f"{titles.inner_title(doc.title)}.{file_type}"
+            ident = re.findall(r"\d+", doc.path.rsplit("/", 1)[1])[-1]
+            path = f"{folder}/P0{stamp}{ident}.{file_type}"
+            doc.attachments.append(AttachmentFile(path, name, file_type, bodies.attachment_text(doc)))  # type: ignore[arg-type]
+
+
 def _sort(columns: list[DemoColumn]) -> None:
     for column in columns:
         column.documents.sort(key=lambda d: (d.published or d.written or date.min, d.path), reverse=True)
@@ -479,6 +494,7 @@ def plan_sites(today: date, folder: Path, seed: int = DEFAULT_SEED) -> list[Site
                     # dates may have moved after the URL was made: the URL date is the 发布日期.
                     ident = doc.path.rsplit("_", 1)[1]
                     doc.path = f"{column.path}{doc.published:%Y%m}/t{doc.published:%Y%m%d}_{ident}"
+        _attach(planner)
         _sort(planner.columns)
         plans.append(SitePlan(spec, planner.columns))
     return plans
