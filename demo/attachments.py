@@ -37,7 +37,7 @@ def pdf_bytes(text: str) -> bytes:
     _register_font()
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer, pagesize=A4, invariant=1)
-    width, height = A4
+    _, height = A4
     y = height - 72
     for line in text.splitlines():
         # 34 characters of 14 pt fit between the margins: wrap longer lines.
@@ -72,7 +72,10 @@ def docx_bytes(text: str) -> bytes:
 def _fixed_zip_times(data: bytes) -> bytes:
     """Rewrite a zip with fixed entry times (python-docx stamps the current time)."""
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
         for info in source.infolist():
             fixed = zipfile.ZipInfo(info.filename, date_time=_FIXED.timetuple()[:6])
             fixed.compress_type = zipfile.ZIP_DEFLATED

@@ -91,7 +91,8 @@ def generate_sites(
     if len(urls) != len(plans):
         raise ValueError(f"{len(plans)} sites need {len(plans)} base URLs, got {len(urls)}")
     return [
-        GeneratedSite(plan, render_site(plan), url, today=today) for plan, url in zip(plans, urls, strict=True)
+        GeneratedSite(plan, render_site(plan), url, today=today)
+        for plan, url in zip(plans, urls, strict=True)
     ]
 
 

@@ -141,8 +141,12 @@ class SitePlanner:
 
     # --- columns and ids ---------------------------------------------------------------------
 
-    def column(self, key: str, name: str, kind: str, page_size: int = 15, json_api: bool = False) -> DemoColumn:
-        col = DemoColumn(self.spec.name, key, name, kind, f"/xxgk/{key}/", page_size=page_size, json_api=json_api)  # type: ignore[arg-type]
+    def column(
+        self, key: str, name: str, kind: str, page_size: int = 15, json_api: bool = False
+    ) -> DemoColumn:
+        col = DemoColumn(
+            self.spec.name, key, name, kind, f"/xxgk/{key}/", page_size=page_size, json_api=json_api
+        )  # type: ignore[arg-type]
         self.columns.append(col)
         return col
 
@@ -212,7 +216,9 @@ class SitePlanner:
         column.documents.append(doc)
         return doc
 
-    def placed(self, column: DemoColumn, cand: Candidate, target: date, role: str, **extra: object) -> DemoDocument:
+    def placed(
+        self, column: DemoColumn, cand: Candidate, target: date, role: str, **extra: object
+    ) -> DemoDocument:
         """A real document with its real 成文→发布 span, moved so 发布 falls on/just before ``target``."""
         written, published, _ = dates.shift_into(cand.written, cand.published, target)
         return self.add(column, cand, written, published, role, **extra)
@@ -248,7 +254,9 @@ class SitePlanner:
         step = (oldest_age - newest_age) / (count - 1)
         return [self.today - timedelta(days=round(newest_age + i * step)) for i in range(count)]
 
-    def policy_mix(self, column: DemoColumn, roles: list[str], newest_age: int, oldest_age: int) -> list[DemoDocument]:
+    def policy_mix(
+        self, column: DemoColumn, roles: list[str], newest_age: int, oldest_age: int
+    ) -> list[DemoDocument]:
         """Own documents for ``roles`` spread over [today-oldest_age, today-newest_age]."""
         out = []
         for role, target in zip(roles, self.targets(len(roles), newest_age, oldest_age), strict=True):
@@ -266,14 +274,21 @@ class SitePlanner:
             doc.interpretation_box = role in ("interp_explicit", "missing_box")
             return doc
         if role == "order":
-            doc = self.placed(column, self.take(self.needs, lambda c: bool(ORDER_NO.match(c.doc_no)) and on_time(c)), target, role)
+            doc = self.placed(
+                column,
+                self.take(self.needs, lambda c: bool(ORDER_NO.match(c.doc_no)) and on_time(c)),
+                target,
+                role,
+            )
             doc.interpretation_box = True
             return doc
         if role == "plain":
             return self.placed(column, self.take(self.plain, on_time), target, role)
         if role == "late_real":
             try:
-                doc = self.placed(column, self.take(self.plain, lambda c: 28 <= c.real_lag <= 90), target, role)
+                doc = self.placed(
+                    column, self.take(self.plain, lambda c: 28 <= c.real_lag <= 90), target, role
+                )
                 doc.why = "the real 成文→发布 span, moved by whole weeks"
             except RuntimeError:  # this government's data has no late document left: make one
                 cand = self.take(self.plain)
@@ -298,7 +313,12 @@ class SitePlanner:
                 return self.role(column, "plain", target)
             return self.add(column, self.take(self.plain), found[0], found[1], role)
         if role.startswith("doc_no:"):
-            doc = self.placed(column, self.take(self.plain, lambda c: docno.code_of(c.doc_no) is not None and on_time(c)), target, role)
+            doc = self.placed(
+                column,
+                self.take(self.plain, lambda c: docno.code_of(c.doc_no) is not None and on_time(c)),
+                target,
+                role,
+            )
             doc.doc_no = docno.plant(doc.doc_no or "", role.split(":", 1)[1])
             return doc
         if role == "registration_no":
@@ -309,7 +329,12 @@ class SitePlanner:
             return doc
         if role.startswith("missing:"):
             field = role.split(":", 1)[1]
-            doc = self.placed(column, self.take(self.plain, lambda c: docno.code_of(c.doc_no) is not None and on_time(c)), target, role)
+            doc = self.placed(
+                column,
+                self.take(self.plain, lambda c: docno.code_of(c.doc_no) is not None and on_time(c)),
+                target,
+                role,
+            )
             self.same_year(doc)
             setattr(doc, field, None)
             if field == "published":
@@ -320,13 +345,28 @@ class SitePlanner:
                 doc.body = "unsigned"
             return doc
         if role == "published_before_written":
-            doc = self.placed(column, self.take(self.plain, on_time), min(target, self.today - timedelta(days=14)), role)
+            doc = self.placed(
+                column, self.take(self.plain, on_time), min(target, self.today - timedelta(days=14)), role
+            )
             assert doc.published is not None
             doc.written = doc.published + timedelta(days=6)
             self.same_year(doc)
             return doc
         if role == "doc_no_year_mismatch":
-            doc = self.placed(column, self.take(self.plain, lambda c: docno.code_of(c.doc_no) is not None and on_time(c) and c.written.month >= 3 and c.published.month >= 3), target, role)
+            doc = self.placed(
+                column,
+                self.take(
+                    self.plain,
+                    lambda c: (
+                        docno.code_of(c.doc_no) is not None
+                        and on_time(c)
+                        and c.written.month >= 3
+                        and c.published.month >= 3
+                    ),
+                ),
+                target,
+                role,
+            )
             assert doc.written is not None
             while doc.written.month < 3 or doc.written.year != (doc.published or doc.written).year:
                 doc.written -= timedelta(days=7)
@@ -349,7 +389,12 @@ class SitePlanner:
     def interpretations(self, column: DemoColumn) -> None:
         """A 解读 for every policy that is meant to have one, published the same day."""
         forms = ["《{inner}》政策解读", "关于《{inner}》的解读", "一图读懂《{inner}》", "《{inner}》问答"]
-        policies = [d for c in self.columns for d in c.documents if d.role in ("interp_explicit", "interp_named", "order", "registration_no")]
+        policies = [
+            d
+            for c in self.columns
+            for d in c.documents
+            if d.role in ("interp_explicit", "interp_named", "order", "registration_no")
+        ]
         for i, policy in enumerate(policies):
             assert policy.published is not None
             inner = titles.inner_title(policy.title)
@@ -554,7 +599,8 @@ def _plan_sichuan(p: SitePlanner) -> None:
     interp = p.column("zcjd", "政策解读", "other", page_size=10)
     p.policy_mix(notices, ["plain"] * 12, newest_age=4, oldest_age=200)
     roles = [
-        "interp_named", "plain", "missing_nobox", "late_real", "interp_named", "doc_no:full_width_parentheses",
+        "interp_named", "plain", "missing_nobox", "late_real", "interp_named",
+        "doc_no:full_width_parentheses",
         "near_miss_20", "plain", "interp_named", "doc_no:inner_spaces", "missing_nobox", "late_real",
         "plain", "doc_no:mixed_brackets", "interp_named", "plain",
     ]  # fmt: skip
@@ -595,4 +641,3 @@ def _plan_shanghai(p: SitePlanner) -> None:
     p.interpretations(interp)
     p.policy_mix(notices, ["plain"] * 24, newest_age=2, oldest_age=160)
     p.news(news, 12, newest_age=0, step=2)
-

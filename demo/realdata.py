@@ -30,7 +30,9 @@ class SharedDataMissing(GongkaiError):
 def shared_data_dir() -> Path:
     """``$GONGKAI_SHARED_DATA``, else ``../shared/data`` beside the checkout."""
     configured = os.environ.get("GONGKAI_SHARED_DATA")
-    folder = Path(configured) if configured else Path(__file__).resolve().parent.parent.parent / "shared" / "data"
+    folder = (
+        Path(configured) if configured else Path(__file__).resolve().parent.parent.parent / "shared" / "data"
+    )
     if not (folder / "corpus").is_dir():
         raise SharedDataMissing(
             f"{folder}: the shared real data is missing (set GONGKAI_SHARED_DATA to the shared/data folder)"
@@ -102,7 +104,12 @@ def real_documents(folder: Path) -> tuple[RealDocument, ...]:
         for row in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE):
             doc_no = numbers.get(row["url"])
             written, published = _iso(row["written_date"]), _iso(row["published_date"])
-            if not doc_no or written is None or published is None or not date(2004, 1, 1) <= written <= published:
+            if (
+                not doc_no
+                or written is None
+                or published is None
+                or not date(2004, 1, 1) <= written <= published
+            ):
                 continue
             if not (DOC_NO.match(doc_no) or ORDER_NO.match(doc_no)):
                 continue

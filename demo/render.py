@@ -124,7 +124,8 @@ class SiteRenderer:
         self.routes["/robots.txt"] = Response(robots_txt().encode(), "text/plain; charset=utf-8")
         self.routes[f"/css/{spec.cms}.css"] = Response(b"body{font-family:SimSun,serif}", "text/css")
         if spec.cms == "trs_page":
-            self.routes["/js/createPageHTML.js"] = Response(CREATE_PAGE_HTML_JS.encode(), "application/javascript")
+            script = (TEMPLATES / "createPageHTML.js").read_bytes()
+            self.routes["/js/createPageHTML.js"] = Response(script, "application/javascript")
         for column in self.plan.columns:
             self.column(column)
             for index, doc in enumerate(column.documents):
@@ -149,7 +150,15 @@ class SiteRenderer:
         meta = [("ColumnName", column.name), ("ColumnType", column.name)]
         context = {"page_title": column.name, "meta": meta, "column": column}
         if column.json_api:
-            self.page(column.path, "list.html.j2", items=[], pages=1, page=1, page_url=self.page_url(column), **context)
+            self.page(
+                column.path,
+                "list.html.j2",
+                items=[],
+                pages=1,
+                page=1,
+                page_url=self.page_url(column),
+                **context,
+            )
             self.json_api(column)
             return
         size = column.page_size
@@ -165,16 +174,24 @@ class SiteRenderer:
         pages = max(1, math.ceil(total / size))
         for n in range(1, pages + 1):
             items = [
-                {"title": d.title, "url": d.path, "date": d.published.isoformat() if d.list_date and d.published else ""}
+                {
+                    "title": d.title,
+                    "url": d.path,
+                    "date": d.published.isoformat() if d.list_date and d.published else "",
+                }
                 for d in column.documents[(n - 1) * size : n * size]
             ]
             payload = {"total": total, "pages": pages, "page": n, "pageSize": size, "items": items}
             body = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode()
-            self.routes[f"/api/xxgk/{column.key}/list?page={n}"] = Response(body, "application/json; charset=utf-8")
+            self.routes[f"/api/xxgk/{column.key}/list?page={n}"] = Response(
+                body, "application/json; charset=utf-8"
+            )
 
     def detail(self, column: DemoColumn, doc: DemoDocument, index: int) -> None:
         for file in doc.attachments:
-            self.routes[file.path] = Response(attachments.render(file), attachments.CONTENT_TYPES[file.file_type])
+            self.routes[file.path] = Response(
+                attachments.render(file), attachments.CONTENT_TYPES[file.file_type]
+            )
         self.page(
             doc.path,
             "detail.html.j2",
@@ -191,22 +208,6 @@ class SiteRenderer:
 
 def robots_txt() -> str:
     return "User-agent: *\nAllow: /xxgk/\nAllow: /api/\nDisallow: /admin/\nDisallow: /search/\n"
-
-
-#: The TRS paging helper real sites load from a script file; the call sits inline in each list
-#: page: createPageHTML(pages, current, "index", "html") → index.html, index_1.html, …
-CREATE_PAGE_HTML_JS = """function createPageHTML(_nPageCount, _nCurrIndex, _sPageName, _sPageExt) {
-  if (_nPageCount == null || _nPageCount <= 1) { return; }
-  var name = function (i) { return i == 0 ? _sPageName + "." + _sPageExt : _sPageName + "_" + i + "." + _sPageExt; };
-  if (_nCurrIndex > 0) {
-    document.write('<a href="' + name(0) + '">首页</a> <a href="' + name(_nCurrIndex - 1) + '">上一页</a> ');
-  }
-  if (_nCurrIndex < _nPageCount - 1) {
-    document.write('<a href="' + name(_nCurrIndex + 1) + '">下一页</a> <a href="' + name(_nPageCount - 1) + '">尾页</a>');
-  }
-  document.write(' 共' + _nPageCount + '页');
-}
-"""
 
 
 def render_site(plan: SitePlan) -> StaticSite:

@@ -69,7 +69,9 @@ def start_demo_sites(
     """
     today = today or today_in_china()
     sites = generate_sites(today)
-    ports = ports if ports is not None else [int(url.rsplit(":", 1)[1]) for url in default_base_urls(len(sites))]
+    ports = (
+        ports if ports is not None else [int(url.rsplit(":", 1)[1]) for url in default_base_urls(len(sites))]
+    )
     if len(ports) != len(sites):
         raise DemoSitesError(f"{len(sites)} demo sites need {len(sites)} ports, got {len(ports)}")
     running: list[RunningSite] = []
@@ -78,7 +80,9 @@ def start_demo_sites(
             try:
                 running.append(serve(site.site, port))
             except OSError as exc:
-                raise DemoSitesError(f"cannot serve demo site {site.name} on 127.0.0.1:{port}: {exc.strerror}") from None
+                raise DemoSitesError(
+                    f"cannot serve demo site {site.name} on 127.0.0.1:{port}: {exc.strerror}"
+                ) from None
             site.bind(running[-1].base_url)
         out = out_dir or Path(tempfile.mkdtemp(prefix="gongkai-demo-"))
         run = DemoRun(today, sites, running, out)
@@ -108,7 +112,10 @@ def write_outputs(sites: list[GeneratedSite], today: date, out_dir: Path) -> tup
 
 
 def route_file(path: str) -> str:
-    """Where a route is written on disk: ``/a/`` → ``a/index.html``, ``/a/?page=2`` → ``a/index.html@page=2``."""
+    """Where a route is written on disk.
+
+    ``/a/`` → ``a/index.html``; ``/a/?page=2`` → ``a/index.html@page=2``.
+    """
     base, _, query = path.partition("?")
     rel = base.lstrip("/")
     if rel == "" or rel.endswith("/"):

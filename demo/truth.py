@@ -129,7 +129,9 @@ def check_margins(plan: SitePlan, today: date) -> None:
         strict_limit = today - timedelta(days=183) if column.kind != "news" else today - timedelta(days=15)
         for bound in (limit, strict_limit):
             if abs((latest - bound).days) < STALE_MARGIN_DAYS:
-                raise AssertionError(f"{plan.spec.name}/{column.name}: newest item {latest} too close to {bound}")
+                raise AssertionError(
+                    f"{plan.spec.name}/{column.name}: newest item {latest} too close to {bound}"
+                )
 
 
 def site_truth(plan: SitePlan, base_url: str, today: date) -> dict[str, Any]:
@@ -196,7 +198,9 @@ def site_truth(plan: SitePlan, base_url: str, today: date) -> dict[str, Any]:
         )
         limit = column_limit(column, today)
         if not column.documents:
-            findings.append({"rule": "empty_column", "site": name, "subject": url, "why": "暂无信息: no items"})
+            findings.append(
+                {"rule": "empty_column", "site": name, "subject": url, "why": "暂无信息: no items"}
+            )
         elif latest is not None and limit is not None and latest < limit:
             findings.append(
                 {

@@ -30,8 +30,15 @@ def demo_sites() -> None:
 
 @demo_sites.command("serve")
 @click.option("--today", default=None, metavar="YYYY-MM-DD", help="Reference date (default: today in China).")
-@click.option("--port-base", default=DEFAULT_PORT_BASE, show_default=True, help="Port of the first site; 0 = free ports.")
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None, help="Where configs and truth.json go.")
+@click.option(
+    "--port-base",
+    default=DEFAULT_PORT_BASE,
+    show_default=True,
+    help="Port of the first site; 0 = free ports.",
+)
+@click.option(
+    "--out", "out_dir", type=click.Path(path_type=Path), default=None, help="Where configs and truth.json go."
+)
 def serve_command(today: str | None, port_base: int, out_dir: Path | None) -> None:
     """Serve the demo sites until Ctrl-C."""
     reference = _parse_today(today)
@@ -39,7 +46,10 @@ def serve_command(today: str | None, port_base: int, out_dir: Path | None) -> No
     run = start_demo_sites(reference, ports, out_dir)
     click.echo(f"demo sites for {reference.isoformat()}:")
     for site in run.sites:
-        click.echo(f"  {site.name:<10} {site.base_url}/xxgk/  ({site.agency}, {len(site.truth['documents'])} documents)")
+        click.echo(
+            f"  {site.name:<10} {site.base_url}/xxgk/  "
+            f"({site.agency}, {len(site.truth['documents'])} documents)"
+        )
     click.echo(f"site configs: {run.out_dir / 'configs'}")
     click.echo(f"ground truth: {run.truth_path} ({len(run.truth()['findings'])} planted findings)")
     click.echo("press Ctrl-C to stop")
@@ -56,9 +66,13 @@ def serve_command(today: str | None, port_base: int, out_dir: Path | None) -> No
 
 
 @demo_sites.command("generate")
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True, help="Folder to write into.")
+@click.option(
+    "--out", "out_dir", type=click.Path(path_type=Path), required=True, help="Folder to write into."
+)
 @click.option("--today", default=None, metavar="YYYY-MM-DD", help="Reference date (default: today in China).")
-@click.option("--port-base", default=DEFAULT_PORT_BASE, show_default=True, help="Ports the configs and truth point at.")
+@click.option(
+    "--port-base", default=DEFAULT_PORT_BASE, show_default=True, help="Ports the configs and truth point at."
+)
 def generate_command(out_dir: Path, today: str | None, port_base: int) -> None:
     """Write the sites' files, configs and truth.json without serving them."""
     reference = _parse_today(today)
@@ -68,4 +82,7 @@ def generate_command(out_dir: Path, today: str | None, port_base: int) -> None:
     except OSError as exc:
         raise GongkaiError(f"{out_dir}: cannot write the demo sites: {exc.strerror}") from None
     _, truth_path = write_outputs(sites, reference, out_dir)
-    click.echo(f"{len(sites)} sites, {files} files in {out_dir / 'sites'}; configs in {out_dir / 'configs'}; truth {truth_path}")
+    click.echo(
+        f"{len(sites)} sites, {files} files in {out_dir / 'sites'}; "
+        f"configs in {out_dir / 'configs'}; truth {truth_path}"
+    )
