@@ -32,8 +32,24 @@ def arabic_date(day: date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def paragraphs(doc: DemoDocument) -> list[tuple[str, str]]:
-    """(css class, text) paragraphs of the body, signature included."""
+def paragraphs(doc: DemoDocument, signed_always: bool = False) -> list[tuple[str, str]]:
+    """(css class, text) paragraphs of the body, signature included.
+
+    ``signed_always``: a site with no metadata block (meta tags and body only) signs and marks
+    every page, 解读 and news included, since the body is the only place 成文日期 and 公开属性 can be.
+    """
+    lines = _text(doc)
+    if doc.body in ("news", "interpretation") and not signed_always:
+        return lines
+    if doc.body != "unsigned" and doc.written is not None and doc.publisher is not None:
+        written = chinese_date(doc.written) if doc.chinese_numeral_date else arabic_date(doc.written)
+        lines += [("signature", doc.publisher), ("signature", written)]
+    if doc.disclosure == "主动公开":
+        lines.append(("note", "（此件公开发布）"))
+    return lines
+
+
+def _text(doc: DemoDocument) -> list[tuple[str, str]]:
     inner = inner_title(doc.title)
     kind = doc.body
     if kind == "news":
@@ -87,11 +103,6 @@ def paragraphs(doc: DemoDocument) -> list[tuple[str, str]]:
         lines += [("", "经研究决定，对有关同志职务作如下任免（名单略）。")]
     else:
         lines += [("", "现将有关事项通知如下，请认真抓好落实。")]
-    if kind != "unsigned" and doc.written is not None and doc.publisher is not None:
-        written = chinese_date(doc.written) if doc.chinese_numeral_date else arabic_date(doc.written)
-        lines += [("signature", doc.publisher), ("signature", written)]
-    if doc.disclosure == "主动公开":
-        lines.append(("note", "（此件公开发布）"))
     return lines
 
 

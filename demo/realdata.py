@@ -148,7 +148,10 @@ def real_news(folder: Path) -> list[RealNews]:
         title = row["title"].strip()
         if row["category"] != "政策解读" or published is None or not title:
             continue
-        if re.search(r"解读|问答|图解|一图|答记者|读懂|问：|政策|办法|规定|通知|公告", title):
+        if re.search(
+            r"解读|问答|图解|一图|答记者|读懂|问：|政策|办法|规定|细则|措施|方案|意见|条例|规划|通知|公告|决定|批复|印发",
+            title,
+        ):
             continue
         out.append(RealNews(title, published))
     out.sort(key=lambda r: (r.published, r.title))

@@ -200,7 +200,7 @@ class SiteRenderer:
             column=column,
             doc=doc,
             fields=block_fields(doc, self.spec),
-            body=bodies.paragraphs(doc),
+            body=bodies.paragraphs(doc, signed_always=self.spec.cms == "meta_only"),
             body_class="TRS_Editor" if self.spec.cms.startswith("trs") else "pages_content",
             d=_date_formatter(_DATE_STYLE[self.spec.cms]),
         )

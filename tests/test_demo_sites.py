@@ -459,3 +459,23 @@ def test_cli_generate_writes_sites_configs_and_truth(tmp_path: Path) -> None:
     assert load_site_config(tmp_path / "configs" / "yunnan.yaml").name == "yunnan"
     bad = CliRunner().invoke(cli, ["demo-sites", "generate", "--out", str(tmp_path), "--today", "soon"])
     assert bad.exit_code == 2 and "not a date" in bad.output
+
+
+def test_meta_only_site_carries_its_metadata_in_meta_tags_and_body(sites: tuple[GeneratedSite, ...]) -> None:
+    from demo.bodies import arabic_date, chinese_date
+
+    site = next(s for s in sites if s.plan.spec.cms == "meta_only")
+    numerals = 0
+    for doc in site.truth["documents"]:
+        page = text_of(site, rel(doc["url"]))
+        assert "<table" not in page and "<dl" not in page and "xxgk-info" not in page
+        assert f'name="ContentSource" content="{doc["publisher"]}"' in page
+        assert "（此件公开发布）" in page
+        written = date.fromisoformat(doc["written_date"])
+        assert chinese_date(written) in page or arabic_date(written) in page
+        numerals += chinese_date(written) in page
+        if doc["doc_no"]:
+            assert f'<p class="wenhao" style="text-align:center">{doc["doc_no"]}</p>' in page
+    assert 5 <= numerals < len(site.truth["documents"])
+    assert chinese_date(date(2026, 10, 9)) == "二〇二六年十月九日"
+    assert chinese_date(date(2025, 12, 31)) == "二〇二五年十二月三十一日"
