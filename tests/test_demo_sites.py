@@ -479,3 +479,16 @@ def test_meta_only_site_carries_its_metadata_in_meta_tags_and_body(sites: tuple[
     assert 5 <= numerals < len(site.truth["documents"])
     assert chinese_date(date(2026, 10, 9)) == "二〇二六年十月九日"
     assert chinese_date(date(2025, 12, 31)) == "二〇二五年十二月三十一日"
+
+
+def test_trs_paging_script_is_served_with_the_list_pages(sites: tuple[GeneratedSite, ...]) -> None:
+    site = next(s for s in sites if s.plan.spec.cms == "trs_page")
+    script = site.site.routes["/js/createPageHTML.js"].body.decode()
+    assert "function createPageHTML(_nPageCount, _nCurrIndex, _sPageName, _sPageExt)" in script
+    assert "下一页" in script and "尾页" in script and '"_" + i' in script
+    paged = [c for c in site.plan.columns if len(c.documents) > c.page_size]
+    assert paged
+    for column in paged:
+        page = text_of(site, column.path)
+        assert '<script src="/js/createPageHTML.js"></script>' in page
+        assert "下一页" not in page  # the links exist only once the script runs
