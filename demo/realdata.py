@@ -1,0 +1,158 @@
+"""Read the real material the demo sites are made from, in place from ``../shared/data``.
+
+Nothing read here is ever written into the project: the generator turns these rows into pages at
+run time. Every reader returns plain records sorted in a fixed order so generation is
+deterministic for a given data folder.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+from models.errors import GongkaiError
+
+#: The canonical GB/T 9704-2012 文号: 代字〔YYYY〕N号 (BRIEF §4.1).
+DOC_NO = re.compile(r"^(?P<code>[\u4e00-\u9fa5]{1,12}?)〔(?P<year>(?:19|20)\d{2})〕(?P<num>[1-9]\d{0,4})号$")
+#: 政府规章 are numbered 令第N号 (a valid form, no year).
+ORDER_NO = re.compile(r"^(?:[\u4e00-\u9fa5]{1,20})?令第(?P<num>[1-9]\d{0,4})号$")
+
+
+class SharedDataMissing(GongkaiError):
+    """The real data folder the demo sites are generated from cannot be found."""
+
+
+def shared_data_dir() -> Path:
+    """``$GONGKAI_SHARED_DATA``, else ``../shared/data`` beside the checkout."""
+    configured = os.environ.get("GONGKAI_SHARED_DATA")
+    folder = (
+        Path(configured) if configured else Path(__file__).resolve().parent.parent.parent / "shared" / "data"
+    )
+    if not (folder / "corpus").is_dir():
+        raise SharedDataMissing(
+            f"{folder}: the shared real data is missing (set GONGKAI_SHARED_DATA to the shared/data folder)"
+        )
+    return folder
+
+
+@dataclass(frozen=True)
+class RealDocument:
+    """One real document of a provincial government: title, 文号 as printed, 成文 and 发布."""
+
+    government: str
+    title: str
+    doc_no: str
+    written: date
+    published: date
+
+
+@dataclass(frozen=True)
+class RealRepost:
+    """A State Council document from the gov.cn policy library (reposted by the demo sites)."""
+
+    title: str
+    doc_no: str
+    publisher: str
+    topic: str
+    published: date
+
+
+@dataclass(frozen=True)
+class RealNews:
+    """A real news-style headline (gov.cn 政策 column items that are not interpretations)."""
+
+    title: str
+    published: date
+
+
+def _iso(value: str) -> date | None:
+    value = value.strip()
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _clean_doc_no(raw: str) -> str:
+    """Drop a scraped label prefix (``发文字号：``) and the whitespace scraping put inside."""
+    value = raw.split("：")[-1]
+    return re.sub(r"[\s\u3000\u00a0]+", "", value)
+
+
+@lru_cache(maxsize=4)
+def real_documents(folder: Path) -> tuple[RealDocument, ...]:
+    """Documents present in both ``titles_with_dates.tsv`` and ``doc_numbers.tsv`` (joined on URL).
+
+    Kept only when both dates are known and on the official calendar (2004 on), 成文 ≤ 发布,
+    and the 文号 is printed validly (the
+    generator plants its own defects; a real one would be an unplanned finding).
+    """
+    corpus = folder / "corpus"
+    numbers: dict[str, str] = {}
+    with open(corpus / "doc_numbers.tsv", encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE):
+            numbers[row["url"]] = _clean_doc_no(row["doc_no"] or "")
+    out: list[RealDocument] = []
+    with open(corpus / "titles_with_dates.tsv", encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE):
+            doc_no = numbers.get(row["url"])
+            written, published = _iso(row["written_date"]), _iso(row["published_date"])
+            if (
+                not doc_no
+                or written is None
+                or published is None
+                or not date(2004, 1, 1) <= written <= published
+            ):
+                continue
+            if not (DOC_NO.match(doc_no) or ORDER_NO.match(doc_no)):
+                continue
+            title = re.sub(r"\s+", "", row["title"])
+            out.append(RealDocument(row["government"], title, doc_no, written, published))
+    out.sort(key=lambda d: (d.government, d.published, d.written, d.doc_no, d.title))
+    return tuple(out)
+
+
+@lru_cache(maxsize=4)
+def _policy_library(folder: Path) -> tuple[dict[str, str], ...]:
+    path = folder / "corpus" / "govcn_policy_library.tsv"
+    with open(path, encoding="utf-8", newline="") as handle:
+        return tuple(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
+
+
+def real_reposts(folder: Path) -> list[RealRepost]:
+    """State Council 批复/函 with a valid 文号: documents local sites repost in 上级文件 columns."""
+    out = []
+    for row in _policy_library(folder):
+        published, doc_no = _iso(row["pub_date"]), _clean_doc_no(row["pcode"] or "")
+        if row["category"] != "国务院文件" or published is None or not DOC_NO.match(doc_no):
+            continue
+        if not re.search(r"批复|同意", row["title"]) or row["puborg"] not in ("国务院", "国务院办公厅"):
+            continue
+        out.append(RealRepost(row["title"], doc_no, row["puborg"], row["childtype"], published))
+    out.sort(key=lambda r: (r.published, r.doc_no))
+    return out
+
+
+def real_news(folder: Path) -> list[RealNews]:
+    """News headlines (not interpretations) for 工作动态/要闻 columns."""
+    out = []
+    for row in _policy_library(folder):
+        published = _iso(row["pub_date"])
+        title = row["title"].strip()
+        if row["category"] != "政策解读" or published is None or not title:
+            continue
+        if re.search(
+            r"解读|问答|图解|一图|答记者|读懂|问：|政策|办法|规定|细则|措施|方案|意见|条例|规划|通知|公告|决定|批复|印发",
+            title,
+        ):
+            continue
+        out.append(RealNews(title, published))
+    out.sort(key=lambda r: (r.published, r.title))
+    return out
