@@ -102,7 +102,8 @@ def ensure_server(home: Path, port: int | None = None, timeout: float = 120.0) -
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise GongkaiError(f"the Prefect server exited at start (code {process.returncode}); see {log_path}")
+            code = process.returncode
+            raise GongkaiError(f"the Prefect server exited at start (code {code}); see {log_path}")
         if healthy(api_url):
             os.environ["PREFECT_API_URL"] = api_url
             os.environ["PREFECT_HOME"] = str(home.resolve())
