@@ -172,10 +172,8 @@ def _kind_of(clause: str) -> TimeLimit:
             event_text=event_text,
         )
     if (
-        ((m := _PERIOD.search(clause)) is not None
-        and not re.search(r"公开$", clause.replace("更新", "")))
-        or (m and "更新" in clause)
-    ):
+        (m := _PERIOD.search(clause)) is not None and not re.search(r"公开$", clause.replace("更新", ""))
+    ) or (m and "更新" in clause):
         assert m is not None
         return TimeLimit(clause, "periodic", period_days=_period_days(m))
     if "及时" in clause:
