@@ -33,7 +33,7 @@ Expect = Literal["standing", "annual", "periodic", "on_event"]
 
 @dataclass(frozen=True)
 class Match:
-    """Which documents belong to an item: a title holding any of ``any``, all of ``all``, none of ``exclude``."""
+    """Documents of an item: titles holding any of ``any``, all of ``all``, none of ``exclude``."""
 
     any: tuple[str, ...]
     all: tuple[str, ...] = ()
@@ -149,10 +149,8 @@ def _item(
     raw: dict[str, Any], domain: str, limits: dict[str, TimeLimit], where: Path, previous: TimeLimit | None
 ) -> CatalogItem:
     key = raw["time_limit"]
-    if key in limits:
-        limit = limits[key]
-    else:  # printed wording given inline
-        limit = parse_time_limit(key)
+    # a key into ``time_limits``, or the printed wording given inline
+    limit = limits[key] if key in limits else parse_time_limit(key)
     if limit.kind == "same_as_above" and previous is not None:
         limit = previous
     expect = raw.get("expect") or _default_expect(limit)

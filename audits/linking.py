@@ -180,7 +180,7 @@ def _fuzzy(
             if score > best_score or (score == best_score and before):
                 best, best_score = policy, score
         if best is not None and best_score >= FUZZY_THRESHOLD:
-            add(best, row, docs.urls[best], docs.urls[row], "fuzzy", int(round(best_score * 100)))
+            add(best, row, docs.urls[best], docs.urls[row], "fuzzy", round(best_score * 100))
 
 
 def _norm_doc_no(text: str) -> str:

@@ -114,8 +114,8 @@ def load_site(store: Store, site_id: int) -> LoadedSite:
 def _columns(rows: list[Any]) -> LoadedSite:
     n = len(rows)
     cols = list(zip(*rows, strict=True)) if rows else [[] for _ in range(18)]
-    (ids, urls, titles, index_no, doc_no, doc_no_norm, publisher, written, published, disclosure, is_interp, column,
-     page_sha, extra, domain, doc_type, needs, warc) = cols  # fmt: skip
+    (ids, urls, titles, index_no, doc_no, doc_no_norm, publisher, written, published, disclosure,
+     is_interp, column, page_sha, extra, domain, doc_type, needs, warc) = cols  # fmt: skip
     disclosure_raw: list[str | None] = []
     defects: list[list[str]] = []
     fetched_at: list[str | None] = []

@@ -75,7 +75,8 @@ def check_stale_column(data: SiteData, ctx: AuditContext, params: Mapping[str, A
         if latest is None:
             detail = f"栏目 {column.name or column.url} shows no date on any item (counts as not updated)"
         else:
-            detail = f"栏目 {column.name or column.url} last updated {latest.isoformat()}, {age} days ago (limit {limit})"
+            name = column.name or column.url
+            detail = f"栏目 {name} last updated {latest.isoformat()}, {age} days ago (limit {limit})"
         findings.append(
             subject_finding(
                 STALE_COLUMN, data, column.url, detail, values, url=column.url, fetched_at=column.checked_at

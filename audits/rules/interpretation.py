@@ -92,8 +92,9 @@ def check_late_interpretation(data: SiteData, ctx: AuditContext, params: Mapping
             "interpretation_urls": links.urls.get(int(row), []),
         }
         detail = (
-            f"the earliest linked 解读 was published {iso(links.earliest_published[row])}, {int(lag[row])} working "
-            f"days after the policy ({iso(docs.published[row])}); grace {grace} working days"
+            f"the earliest linked 解读 was published {iso(links.earliest_published[row])}, "
+            f"{int(lag[row])} working days after the policy ({iso(docs.published[row])}); "
+            f"grace {grace} working days"
         )
         findings.append(
             document_finding(rule, data, int(row), detail, values, provisional=bool(provisional[row]))

@@ -131,7 +131,8 @@ LATE_PUBLICATION = Rule(
     title_en="Published later than the statutory period",
     legal_basis=(
         "《中华人民共和国政府信息公开条例》第二十六条（自该政府信息形成或者变更之日起20个工作日内）; "
-        "期间计算参照《中华人民共和国民法典》第二百零一条、第二百零三条（开始当日不计入）[U as to administrative practice]"
+        "期间计算参照《中华人民共和国民法典》第二百零一条、第二百零三条（开始当日不计入）"
+        "[U as to administrative practice]"
     ),
     parameters={
         "limit_working_days": 20,

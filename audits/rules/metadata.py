@@ -206,7 +206,8 @@ def check_index_no_duplicate(data: SiteData, ctx: AuditContext, params: Mapping[
                 "index_no": docs.index_no[row],
                 "documents": [{"url": docs.urls[r], "title": docs.titles[r]} for r in rows],
             }
-            detail = f"索引号 {docs.index_no[row]} is also carried by {len(others) - 1} other document(s) of this site"
+            count = len(others) - 1
+            detail = f"索引号 {docs.index_no[row]} is also carried by {count} other document(s) of the site"
             findings.append(document_finding(INDEX_NO_DUPLICATE, data, row, detail, values))
     return findings
 
@@ -289,7 +290,10 @@ INDEX_NO_DUPLICATE = Rule(
     version="1",
     title_zh="索引号重复",
     title_en="Duplicate index number",
-    legal_basis="《中华人民共和国政府信息公开条例》第十二条（政府信息公开目录的索引）; 索引号唯一为各地编制规则通例 [S]",
+    legal_basis=(
+        "《中华人民共和国政府信息公开条例》第十二条（政府信息公开目录的索引）; "
+        "索引号唯一为各地编制规则通例 [S]"
+    ),
     parameters={},
     severity="medium",
     scope="document",

@@ -92,7 +92,10 @@ def audit(
     print_table(
         ["rule", "opened", "kept", "closed", "reopened", "open now"],
         rows,
-        title=f"audit as of {today.isoformat()}: {len(result.sites)} site(s), {documents} documents, {links} 解读 links",
+        title=(
+            f"audit as of {today.isoformat()}: {len(result.sites)} site(s), {documents} documents, "
+            f"{links} 解读 links"
+        ),
     )
     if result.errors:
         click.echo(f"{len(result.errors)} error(s); see the lines above.", err=True)
