@@ -76,7 +76,7 @@ def test_audit_runs_syncs_and_closes(store: Store, tmp_path: Path) -> None:
                     "is_interpretation": True,
                 }
             ],
-        ),  # fmt: skip
+        ),
     )
     third = run_audit(
         store, today=date(2024, 6, 11), rules=["missing_interpretation", "late_interpretation"]
@@ -101,8 +101,9 @@ def test_evidence_points_at_the_archived_page_and_columns_are_checked(store: Sto
     fetched = datetime(2025, 3, 1, 8, tzinfo=UTC)
     body = "<html>页面</html>".encode()
     save = store.save_page(
-        FetchedPage(url="http://127.0.0.1:1/d1", final_url="http://127.0.0.1:1/d1", status=200, fetched_at=fetched,
-                    site="hongshan", kind="detail", warc_record_id="<urn:uuid:abc>", warc_file="a.warc.gz"),
+        FetchedPage(url="http://127.0.0.1:1/d1", final_url="http://127.0.0.1:1/d1", status=200,
+                    fetched_at=fetched, site="hongshan", kind="detail", warc_record_id="<urn:uuid:abc>",
+                    warc_file="a.warc.gz"),
         body,
     )  # fmt: skip
     store.save_document(
@@ -136,8 +137,13 @@ def test_evidence_points_at_the_archived_page_and_columns_are_checked(store: Sto
 
 def test_cli_import_reports_bad_lines_and_audit_prints_a_summary(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'g.db'}"
-    bad = [*LINES[:2], "{not json", {"url": "http://x/b", "site": "county", "written_date": "2024-02-30"},
-           {"url": "http://x/c", "site": "Bad Site"}, {"url": "http://x/d", "site": "county", "colour": "red"}]  # fmt: skip
+    bad = [
+        *LINES[:2],
+        "{not json",
+        {"url": "http://x/b", "site": "county", "written_date": "2024-02-30"},
+        {"url": "http://x/c", "site": "Bad Site"},
+        {"url": "http://x/d", "site": "county", "colour": "red"},
+    ]
     path = write_lines(tmp_path / "in.jsonl", bad)
     runner = CliRunner()
     out = runner.invoke(cli, ["--db", db, "import-docs", str(path)])
