@@ -112,7 +112,7 @@ def _row(
 
 def markdown(rows: list[Row], totals: list[Row], skipped: dict[str, int], limit: int) -> str:
     out = [
-        f"| government | year (成文) | pairs | published > {limit} WD | share | median WD | p90 WD | 发布<成文 |",
+        f"| government | year (成文) | pairs | late (>{limit} WD) | share | median | p90 | 发布<成文 |",
         "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
