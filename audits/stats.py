@@ -129,13 +129,12 @@ def markdown(rows: list[Row], totals: list[Row], skipped: dict[str, int], limit:
         ]
         out.append("| " + " | ".join(str(c) for c in cells) + " |")
     out.append("")
-    out.append(
-        f"| government | all years | pairs | published > {limit} WD | share | median WD | p90 WD | 发布 < 成文 |"
-    )
+    out.append(f"| government | all years | pairs | late (>{limit} WD) | share | median | p90 | 发布<成文 |")
     out.append("|---|---:|---:|---:|---:|---:|---:|---:|")
     for r in totals:
         out.append(
-            f"| {r.government} | all | {r.pairs} | {r.late} | {r.share:.1%} | {r.median:g} | {r.p90:g} | {r.reversed} |"
+            f"| {r.government} | all | {r.pairs} | {r.late} | {r.share:.1%} | {r.median:g} | {r.p90:g} "
+            f"| {r.reversed} |"
         )
     out.append("")
     out.append(f"{skipped['rows']} rows read; {skipped['missing_date']} without both dates were skipped.")
