@@ -5,15 +5,22 @@ the 条例: the start day is not counted; a period in calendar days whose last d
 day ends on the next working day. Years the ``chinesecalendar`` package does not know (it covers
 2004–2026; the State Council announces each year in Nov/Dec) fall back to Monday–Friday, and
 every result says whether it rests on such a fallback ("provisional").
+
+A :class:`WorkCalendar` is a table of every day from 1900 to 2200 (about 110,000 entries) with a
+running count of working days, so a span costs two array lookups and a million spans cost one
+vectorised subtraction (audits run over millions of documents). Rules receive the calendar as an
+argument; an operator can lay a newly announced year (holidays and 调休 days) over the package's
+data before the package itself is updated.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from functools import lru_cache
 
-import chinese_calendar
+import numpy as np
 from chinese_calendar import constants
 
 
@@ -38,16 +45,151 @@ def known_years() -> frozenset[int]:
     return frozenset(years)
 
 
+class WorkCalendar:
+    """Working days from 1900-01-01 to 2200-12-31 as arrays indexed by ``ordinal - FIRST``.
+
+    ``holidays``/``workdays`` override single days (e.g. a year the package does not know yet,
+    from the State Council notice); ``announced_years`` are then treated as official, not
+    provisional.
+    """
+
+    FIRST = date(1900, 1, 1)
+    LAST = date(2200, 12, 31)
+
+    def __init__(
+        self,
+        holidays: Iterable[date] = (),
+        workdays: Iterable[date] = (),
+        announced_years: Iterable[int] = (),
+    ) -> None:
+        self.first_ordinal = self.FIRST.toordinal()
+        size = self.LAST.toordinal() - self.first_ordinal + 1
+        ordinals = np.arange(self.first_ordinal, self.first_ordinal + size)
+        # date.toordinal() of a Monday is ≡ 1 (mod 7): weekday() == (ordinal + 6) % 7.
+        weekday = (ordinals + 6) % 7
+        workday = weekday < 5
+        self._known_years = set(known_years()) | set(announced_years)
+        known = np.zeros(size, dtype=bool)
+        for year in self._known_years:
+            if self.FIRST.year <= year <= self.LAST.year:
+                known[
+                    date(year, 1, 1).toordinal() - self.first_ordinal : date(year, 12, 31).toordinal()
+                    - self.first_ordinal
+                    + 1
+                ] = True
+        # The package's own tables (what ``chinese_calendar.is_workday`` reads): official holidays
+        # and 调休 make-up workdays on top of the Mon–Fri week.
+        for day in constants.holidays:
+            workday[day.toordinal() - self.first_ordinal] = False
+        for day in constants.workdays:
+            workday[day.toordinal() - self.first_ordinal] = True
+        for day in holidays:
+            workday[day.toordinal() - self.first_ordinal] = False
+        for day in workdays:
+            workday[day.toordinal() - self.first_ordinal] = True
+        self.workday: np.ndarray = workday
+        self.known: np.ndarray = known
+        #: cumulative[i] = working days in [FIRST, FIRST + i]
+        self.cumulative: np.ndarray = np.cumsum(workday, dtype=np.int64)
+        self.unknown_cumulative: np.ndarray = np.cumsum(~known, dtype=np.int64)
+        self.size = size
+
+    # --- single days ---------------------------------------------------------------------
+
+    def index(self, day: date) -> int:
+        i = day.toordinal() - self.first_ordinal
+        if not 0 <= i < self.size:
+            raise ValueError(f"date outside the calendar ({self.FIRST}–{self.LAST}): {day}")
+        return i
+
+    def is_known(self, day: date) -> bool:
+        return day.year in self._known_years
+
+    def is_workday(self, day: date) -> bool:
+        return bool(self.workday[self.index(day)])
+
+    def working_days_after(self, start: date, end: date) -> Count:
+        """Working days in (start, end]: the start day is not counted, the end day is."""
+        s, e = self.index(start), self.index(end)
+        if e <= s:
+            return Count(0, not (self.known[s] and self.known[e]))
+        days = int(self.cumulative[e] - self.cumulative[s])
+        unknown = int(self.unknown_cumulative[e] - self.unknown_cumulative[s]) > 0 or not self.known[s]
+        return Count(days, unknown)
+
+    def add_working_days(self, start: date, days: int) -> Deadline:
+        """The ``days``-th working day after ``start`` (start not counted): the last day allowed."""
+        if days < 0:
+            raise ValueError("days must be >= 0")
+        s = self.index(start)
+        e = int(np.searchsorted(self.cumulative, self.cumulative[s] + days, side="left")) if days else s
+        end = date.fromordinal(e + self.first_ordinal)
+        unknown = not self.known[s] or int(self.unknown_cumulative[e] - self.unknown_cumulative[s]) > 0
+        return Deadline(end, unknown)
+
+    def add_calendar_days(self, start: date, days: int) -> Deadline:
+        """``start`` + ``days`` calendar days; a deadline on a rest day moves to the next working day."""
+        s = self.index(start)
+        e = s + days
+        while not self.workday[e]:
+            e += 1
+        end = date.fromordinal(e + self.first_ordinal)
+        unknown = not self.known[s] or int(self.unknown_cumulative[e] - self.unknown_cumulative[s]) > 0
+        return Deadline(end, unknown)
+
+    # --- columns of days (ordinals as int64 arrays; 0 = no date) ----------------------------
+
+    def in_range(self, ordinals: np.ndarray) -> np.ndarray:
+        i = ordinals - self.first_ordinal
+        return (i >= 0) & (i < self.size)
+
+    def working_days_between(self, starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Vectorised :meth:`working_days_after` over ordinal arrays.
+
+        Returns ``(days, provisional)``; pairs with a date outside the calendar count 0 and
+        are provisional (callers mask them out with :meth:`in_range`).
+        """
+        ok = self.in_range(starts) & self.in_range(ends)
+        s = np.where(ok, starts - self.first_ordinal, 0)
+        e = np.where(ok, ends - self.first_ordinal, 0)
+        forward = ok & (e > s)
+        days = np.where(forward, self.cumulative[e] - self.cumulative[s], 0)
+        unknown = (
+            ~self.known[s] | ~self.known[e] | ((self.unknown_cumulative[e] - self.unknown_cumulative[s]) > 0)
+        )
+        return days, unknown | ~ok
+
+    def deadlines_working(self, starts: np.ndarray, days: np.ndarray | int) -> np.ndarray:
+        """Ordinal of the ``days``-th working day after each start (start not counted)."""
+        s = np.clip(starts - self.first_ordinal, 0, self.size - 1)
+        target = self.cumulative[s] + days
+        e = np.searchsorted(self.cumulative, target, side="left")
+        e = np.where(np.asarray(days) == 0, s, np.minimum(e, self.size - 1))
+        return e + self.first_ordinal
+
+    def deadlines_calendar(self, starts: np.ndarray, days: np.ndarray | int) -> np.ndarray:
+        """Ordinal of start + ``days`` calendar days, moved forward off rest days."""
+        e = np.clip(starts - self.first_ordinal + days, 0, self.size - 1)
+        # the next working day on or after e: the first index whose cumulative count reaches
+        # the count before e plus one.
+        before = np.where(e > 0, self.cumulative[np.maximum(e - 1, 0)], 0)
+        nxt = np.searchsorted(self.cumulative, before + 1, side="left")
+        return np.minimum(nxt, self.size - 1) + self.first_ordinal
+
+
+@lru_cache(maxsize=1)
+def default_calendar() -> WorkCalendar:
+    """The package's official data with the Mon–Fri fallback; built once per process."""
+    return WorkCalendar()
+
+
 def is_known(day: date) -> bool:
     return day.year in known_years()
 
 
-@lru_cache(maxsize=20000)
 def is_workday(day: date) -> bool:
     """Official working day (调休 Saturdays included); Mon–Fri for years not yet announced."""
-    if is_known(day):
-        return bool(chinese_calendar.is_workday(day))
-    return day.weekday() < 5
+    return default_calendar().is_workday(day)
 
 
 def working_days_after(start: date, end: date) -> Count:
@@ -57,62 +199,18 @@ def working_days_after(start: date, end: date) -> Count:
     more than 20. Zero or negative spans count 0 (a publication before formation is a different
     defect, found by the date-consistency rule).
     """
-    provisional = not is_known(start) or not is_known(end)
-    if end <= start:
-        return Count(0, provisional)
-    count = _workdays_through(end) - _workdays_through(start)
-    return Count(
-        count, provisional or any(not is_known(date(y, 1, 1)) for y in range(start.year, end.year + 1))
-    )
+    return default_calendar().working_days_after(start, end)
 
 
 def add_working_days(start: date, days: int) -> Deadline:
     """The ``days``-th working day after ``start`` (start not counted): the last day allowed."""
-    if days < 0:
-        raise ValueError("days must be >= 0")
-    current, remaining, provisional = start, days, not is_known(start)
-    while remaining > 0:
-        current += timedelta(days=1)
-        provisional = provisional or not is_known(current)
-        if is_workday(current):
-            remaining -= 1
-    return Deadline(current, provisional)
+    return default_calendar().add_working_days(start, days)
 
 
 def add_calendar_days(start: date, days: int) -> Deadline:
     """``start`` + ``days`` calendar days; a deadline on a rest day moves to the next working day."""
-    current = start + timedelta(days=days)
-    provisional = not is_known(start) or not is_known(current)
-    while not is_workday(current):
-        current += timedelta(days=1)
-        provisional = provisional or not is_known(current)
-    return Deadline(current, provisional)
+    return default_calendar().add_calendar_days(start, days)
 
 
 def calendar_days_after(start: date, end: date) -> int:
     return (end - start).days
-
-
-# Working days up to and including a day, counted from a fixed epoch, so that a span costs two
-# lookups instead of a walk over every day in it (audits run over millions of documents).
-_EPOCH = date(2000, 1, 1)
-
-
-@lru_cache(maxsize=64)
-def _year_prefix(year: int) -> tuple[int, tuple[int, ...]]:
-    """(working days before Jan 1 of ``year`` since the epoch, cumulative counts within the year)."""
-    before = 0 if year <= _EPOCH.year else _year_prefix(year - 1)[0] + _year_prefix(year - 1)[1][-1]
-    running, cumulative = 0, []
-    day = date(year, 1, 1)
-    while day.year == year:
-        running += is_workday(day)
-        cumulative.append(running)
-        day += timedelta(days=1)
-    return before, tuple(cumulative)
-
-
-def _workdays_through(day: date) -> int:
-    if day < _EPOCH:
-        raise ValueError(f"dates before {_EPOCH} are not supported: {day}")
-    before, cumulative = _year_prefix(day.year)
-    return before + cumulative[day.timetuple().tm_yday - 1]

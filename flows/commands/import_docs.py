@@ -1,5 +1,35 @@
-"""``gongkai import-docs``: Load documents from JSON lines (from elsewhere) so they can be audited."""
+"""``gongkai import-docs``: load documents from JSON lines (from elsewhere) so they can be audited."""
 
-from flows.commands.common import not_built
+from __future__ import annotations
 
-import_docs = not_built("import-docs", 6, "Load documents from JSON lines so they can be audited.")
+from pathlib import Path
+
+import click
+
+from audits.importer import import_documents
+from flows.commands.common import db_option, store_from
+
+
+@click.command(name="import-docs")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--site", default=None, help="Site name for lines that give none.")
+@db_option
+def import_docs(file: Path, site: str | None, db_url: str | None) -> None:
+    """Load documents from a JSON-lines FILE so they can be audited.
+
+    Each line: title, index_no, doc_no, publisher, written_date, published_date, disclosure,
+    topic, validity, url, site; optionally links, is_interpretation, interprets, column and
+    classification. Documents without a classification are classified. A bad line is reported
+    with its line number and skipped; the rest is imported. Re-importing the same file adds nothing.
+    """
+    with store_from(db_url) as store:
+        result = import_documents(
+            store, file, default_site=site, on_error=lambda message: click.echo(f"error: {message}", err=True)
+        )
+    click.echo(
+        f"imported {result.imported} of {result.read} documents from {file} "
+        f"(new {result.new}, changed {result.changed}, unchanged {result.unchanged}; "
+        f"classified {result.classified}); {len(result.errors)} line(s) rejected"
+    )
+    if result.errors and not result.imported:
+        raise SystemExit(1)

@@ -1,0 +1,267 @@
+"""``import-docs``: documents from elsewhere (JSON lines) into the store, so they can be audited.
+
+Each line holds the extract keys (``title, index_no, doc_no, publisher, written_date,
+published_date, disclosure, topic, validity``) plus ``url`` and ``site``, and optionally ``links``,
+``is_interpretation``, ``interprets``, ``column`` and ``classification`` (or its short keys
+``domain``, ``doc_type``, ``needs_interpretation``). A bad line is reported with its number and
+skipped; the rest goes in. Documents without a classification are classified in batches.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from audits.docno import check_doc_no
+from classifiers import classify_records
+from models.errors import GongkaiError
+from models.records import (
+    DISCLOSURE_VALUES,
+    Classification,
+    DocumentRecord,
+    FieldSource,
+    InterpretedPolicy,
+    Link,
+)
+from models.store import Store
+
+EXTRACT_KEYS = (
+    "title",
+    "index_no",
+    "doc_no",
+    "publisher",
+    "written_date",
+    "published_date",
+    "disclosure",
+    "topic",
+    "validity",
+)
+OPTIONAL_KEYS = ("url", "site", "links", "is_interpretation", "interprets", "column", "classification")
+CLASSIFICATION_KEYS = ("domain", "doc_type", "needs_interpretation")
+KNOWN_KEYS = set(EXTRACT_KEYS) | set(OPTIONAL_KEYS) | set(CLASSIFICATION_KEYS)
+SITE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
+
+#: 公开属性 wordings → the normalised value (BRIEF §1.6).
+DISCLOSURE_WORDS = {
+    "主动公开": "主动公开",
+    "公开发布": "主动公开",
+    "此件公开发布": "主动公开",
+    "主动": "主动公开",
+    "依申请公开": "依申请公开",
+    "此件依申请公开": "依申请公开",
+    "依申请": "依申请公开",
+    "不予公开": "不予公开",
+    "不公开": "不予公开",
+    "此件不公开": "不予公开",
+    "免予公开": "不予公开",
+    "删减后公开": "删减后公开",
+    "部分公开": "删减后公开",
+}
+_DATE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T].*)?$")
+
+
+class LineError(ValueError):
+    """A line that cannot be imported; the message names the field."""
+
+
+@dataclass
+class ImportResult:
+    read: int = 0
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    classified: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def imported(self) -> int:
+        return self.new + self.changed + self.unchanged
+
+
+def parse_date(value: Any, key: str) -> date | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if not isinstance(value, str):
+        raise LineError(f"{key}: expected a date string, got {type(value).__name__}")
+    m = _DATE.match(value)
+    if m is None:
+        raise LineError(f"{key}: {value!r} is not a date (use YYYY-MM-DD)")
+    try:
+        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        raise LineError(f"{key}: {value!r} is not a real date") from None
+
+
+def _text(data: dict[str, Any], key: str) -> str | None:
+    value = data.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str | int):
+        raise LineError(f"{key}: expected text, got {type(value).__name__}")
+    text = str(value).strip()
+    return text or None
+
+
+def record_from_line(data: Any, default_site: str | None) -> tuple[DocumentRecord, Classification | None]:
+    """One JSON object → a record (and its classification if the line gives one)."""
+    if not isinstance(data, dict):
+        raise LineError(f"expected a JSON object, got {type(data).__name__}")
+    unknown = sorted(set(data) - KNOWN_KEYS)
+    if unknown:
+        raise LineError(
+            f"unknown key(s) {', '.join(unknown)} (expected {', '.join(EXTRACT_KEYS + OPTIONAL_KEYS)})"
+        )
+    url = _text(data, "url")
+    if not url:
+        raise LineError("url: missing")
+    site = _text(data, "site") or default_site
+    if not site:
+        raise LineError("site: missing (give it in the line or with --site)")
+    if not SITE_NAME.match(site):
+        raise LineError(f"site: {site!r} is not a valid site name (lowercase letters, digits, - and _)")
+    sources = {}
+    values: dict[str, Any] = {}
+    for key in ("title", "index_no", "doc_no", "publisher", "topic", "validity"):
+        values[key] = _text(data, key)
+    for key in ("written_date", "published_date"):
+        values[key] = parse_date(data.get(key), key)
+    disclosure_text = _text(data, "disclosure")
+    disclosure, disclosure_raw = None, None
+    if disclosure_text:
+        disclosure = DISCLOSURE_WORDS.get(re.sub(r"[\s（）()]", "", disclosure_text))
+        if disclosure is None:
+            disclosure_raw = disclosure_text
+    for key, value in values.items():
+        if value is not None:
+            sources[key] = FieldSource(stage="import", raw=str(data[key]))
+    if disclosure_text:
+        sources["disclosure"] = FieldSource(stage="import", raw=disclosure_text)
+    doc_no_normalized, doc_no_defects = None, []
+    if values["doc_no"]:
+        checked = check_doc_no(values["doc_no"])
+        doc_no_normalized, doc_no_defects = checked.normalized, checked.defects
+    try:
+        record = DocumentRecord(
+            url=url,
+            site=site,
+            column=_text(data, "column"),
+            disclosure=disclosure if disclosure in DISCLOSURE_VALUES else None,
+            disclosure_raw=disclosure_raw,
+            doc_no_normalized=doc_no_normalized,
+            doc_no_defects=doc_no_defects,
+            links=[_link(item) for item in data.get("links") or []],
+            is_interpretation=bool(data.get("is_interpretation", False)),
+            interprets=[_interprets(item) for item in data.get("interprets") or []],
+            sources=sources,
+            **values,
+        )
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise LineError(f"{where}: {first['msg']}") from None
+    return record, _classification(data)
+
+
+def _link(item: Any) -> Link:
+    if isinstance(item, str):
+        return Link(url=item, kind="interpretation")
+    if not isinstance(item, dict) or "url" not in item:
+        raise LineError("links: each link needs a url")
+    return Link.model_validate(item)
+
+
+def _interprets(item: Any) -> InterpretedPolicy:
+    if isinstance(item, str):  # a title or a 文号
+        checked = check_doc_no(item)
+        return (
+            InterpretedPolicy(doc_no=item)
+            if checked.normalized and not checked.defects
+            else InterpretedPolicy(title=item)
+        )
+    if not isinstance(item, dict):
+        raise LineError("interprets: each entry is a title, a 文号 or {title, doc_no, url}")
+    return InterpretedPolicy.model_validate(item)
+
+
+def _classification(data: dict[str, Any]) -> Classification | None:
+    given = data.get("classification")
+    short = {k: data[k] for k in CLASSIFICATION_KEYS if k in data}
+    if given is None and not short:
+        return None
+    payload = {**(given or {}), **short}
+    try:
+        return Classification.model_validate(payload)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise LineError(f"classification.{'.'.join(str(p) for p in first['loc'])}: {first['msg']}") from None
+
+
+def read_lines(path: Path) -> Iterator[tuple[int, str]]:
+    try:
+        with path.open(encoding="utf-8-sig") as handle:
+            yield from enumerate(handle, start=1)
+    except FileNotFoundError:
+        raise GongkaiError(f"{path}: no such file") from None
+    except UnicodeDecodeError as exc:
+        raise GongkaiError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+
+
+def import_documents(
+    store: Store,
+    path: str | Path,
+    *,
+    default_site: str | None = None,
+    batch_size: int = 1000,
+    on_error: Callable[[str], None] | None = None,
+) -> ImportResult:
+    """Import a JSON-lines file; returns counts and the error lines (also passed to ``on_error``)."""
+    path = Path(path)
+    result = ImportResult()
+    pending: list[tuple[DocumentRecord, Classification | None]] = []
+
+    def flush() -> None:
+        if not pending:
+            return
+        saves = store.save_documents([record for record, _ in pending])
+        for save in saves:
+            setattr(result, save.status, getattr(result, save.status) + 1)
+        missing = [i for i, (_, given) in enumerate(pending) if given is None]
+        computed = classify_records([pending[i][0] for i in missing]) if missing else []
+        by_index = dict(zip(missing, computed, strict=True))
+        store.save_classifications(
+            (save.document_id, given if given is not None else by_index[i])
+            for i, (save, (_, given)) in enumerate(zip(saves, pending, strict=True))
+        )
+        result.classified += len(missing)
+        pending.clear()
+
+    for number, line in read_lines(path):
+        if not line.strip():
+            continue
+        result.read += 1
+        try:
+            data = json.loads(line)
+            pending.append(record_from_line(data, default_site))
+        except json.JSONDecodeError as exc:
+            _report(result, on_error, f"{path}:{number}: not valid JSON ({exc.msg} at column {exc.colno})")
+            continue
+        except LineError as exc:
+            _report(result, on_error, f"{path}:{number}: {exc}")
+            continue
+        if len(pending) >= batch_size:
+            flush()
+    flush()
+    return result
+
+
+def _report(result: ImportResult, on_error: Callable[[str], None] | None, message: str) -> None:
+    result.errors.append(message)
+    if on_error:
+        on_error(message)

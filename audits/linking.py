@@ -1,0 +1,296 @@
+"""Linking policies to their 解读, and the link graph in ``document_links``.
+
+Three passes, most reliable first (BRIEF §2.5):
+
+1. **explicit** — the policy page's 相关解读 links (``Link.kind == "interpretation"``) and the
+   interpretation page's link back to its policy (``kind == "policy"``);
+2. **doc_no / title** — what the interpretation names: its ``interprets`` entries from extraction,
+   or a 《title》 or 文号 found in its own title;
+3. **fuzzy** — a close match between the interpretation's title (without 解读/图解/… markers) and
+   a policy title of the same site (character-bigram Dice ≥ ``FUZZY_THRESHOLD``).
+
+Edges go from the policy to the interpretation (``kind="interpretation"``). A link whose other end
+was not crawled keeps its URL with no target id: the page says a 解读 exists.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import sqlalchemy as sa
+
+from audits.batch import DocBatch, InterpretationIndex
+from audits.docno import check_doc_no
+from models.store import Store, utcnow
+from models.tables import document_links, documents, sites
+
+FUZZY_THRESHOLD = 0.6
+BOOK_TITLE = re.compile(r"《([^《》]{4,80})》")
+DOC_NO_IN_TEXT = re.compile(
+    r"[\u4e00-\u9fa5]{1,12}[〔\[［(（【]\s*(?:19|20)\d{2}\s*[〕\]］)）】]\s*第?\s*\d{1,5}\s*号"
+)
+_MARKERS = re.compile(
+    r"【[^】]{0,8}】|[《》“”\"'「」]|政策解读|图片解读|视频解读|文字解读|一图读懂|一图看懂|图解|解读|答记者问|政策问答|问答|"
+    r"新闻发布会|权威发布|^关于|的$|[\s\u3000:：,，、.。·\-—]"
+)
+_WRAPPER = re.compile(r"关于印发(.+?)的通知|关于转发(.+?)的通知")
+
+
+@dataclass(frozen=True)
+class Edge:
+    policy_row: int | None
+    interpretation_row: int | None
+    policy_url: str
+    interpretation_url: str
+    method: str  # explicit | doc_no | title | fuzzy
+    confidence: int  # percent
+
+
+def core_title(title: str) -> str:
+    """A title stripped to what a policy and its 解读 share."""
+    text = title or ""
+    wrapped = _WRAPPER.search(text)
+    if wrapped:
+        text = wrapped.group(1) or wrapped.group(2) or text
+    return _MARKERS.sub("", text)
+
+
+def _bigrams(text: str) -> set[str]:
+    return {text[i : i + 2] for i in range(len(text) - 1)}
+
+
+def _dice(a: set[str], b: set[str]) -> float:
+    return 2 * len(a & b) / (len(a) + len(b)) if a and b else 0.0
+
+
+def find_links(
+    docs: DocBatch,
+    links: dict[int, list[tuple[str, str]]],
+    interprets: dict[int, list[dict[str, Any]]],
+) -> list[Edge]:
+    """All policy → interpretation edges among one site's documents (pure)."""
+    url_row = {url: row for row, url in enumerate(docs.urls)}
+    interp = docs.is_interpretation
+    edges: dict[tuple[str, str], Edge] = {}
+
+    def add(
+        policy_row: int | None,
+        interp_row: int | None,
+        policy_url: str,
+        interp_url: str,
+        method: str,
+        conf: int,
+    ) -> None:
+        key = (policy_url, interp_url)
+        if key not in edges or edges[key].confidence < conf:
+            edges[key] = Edge(policy_row, interp_row, policy_url, interp_url, method, conf)
+
+    # 1. explicit links, both directions
+    for row, items in links.items():
+        for url, kind in items:
+            target = url_row.get(url)
+            if kind == "interpretation" and not interp[row]:
+                add(row, target, docs.urls[row], url, "explicit", 100)
+            elif kind == "policy" and interp[row]:
+                add(target, row, url, docs.urls[row], "explicit", 100)
+    linked_interps = {e.interpretation_row for e in edges.values() if e.interpretation_row is not None}
+
+    # 2. what the interpretation names: 文号 and 《title》
+    policy_rows = np.flatnonzero(~interp)
+    by_doc_no: dict[str, list[int]] = defaultdict(list)
+    by_title: dict[str, list[int]] = defaultdict(list)
+    for row in policy_rows:
+        number = docs.doc_no_normalized[row] or docs.doc_no[row]
+        if number:
+            by_doc_no[_norm_doc_no(number)].append(int(row))
+        title = docs.titles[row]
+        if title:
+            by_title[core_title(title)].append(int(row))
+            for book in BOOK_TITLE.findall(title):
+                by_title[core_title(book)].append(int(row))
+    unlinked: list[int] = []
+    for row in np.flatnonzero(interp):
+        row = int(row)
+        if row in linked_interps:
+            continue
+        found = False
+        named = interprets.get(row, [])
+        title = docs.titles[row] or ""
+        numbers = [n["doc_no"] for n in named if n.get("doc_no")] + DOC_NO_IN_TEXT.findall(title)
+        titles = [n["title"] for n in named if n.get("title")] + BOOK_TITLE.findall(title)
+        for entry in named:
+            if entry.get("url"):
+                add(url_row.get(entry["url"]), row, entry["url"], docs.urls[row], "explicit", 95)
+                found = True
+        for number in numbers:
+            for policy in by_doc_no.get(_norm_doc_no(number), []):
+                add(policy, row, docs.urls[policy], docs.urls[row], "doc_no", 90)
+                found = True
+        for named_title in titles:
+            for policy in by_title.get(core_title(named_title), []):
+                add(policy, row, docs.urls[policy], docs.urls[row], "title", 90)
+                found = True
+        if not found:
+            unlinked.append(row)
+
+    # 3. close title match within the site
+    if unlinked:
+        _fuzzy(docs, policy_rows, unlinked, by_title, add)
+    return list(edges.values())
+
+
+def _fuzzy(
+    docs: DocBatch, policy_rows: np.ndarray, unlinked: list[int], by_title: dict[str, list[int]], add: Any
+) -> None:
+    index: dict[str, list[int]] = defaultdict(list)
+    grams: dict[int, set[str]] = {}
+    for row in policy_rows:
+        core = core_title(docs.titles[row] or "")
+        if len(core) < 4:
+            continue
+        grams[int(row)] = g = _bigrams(core)
+        for gram in g:
+            index[gram].append(int(row))
+    for row in unlinked:
+        core = core_title(docs.titles[row] or "")
+        if len(core) < 4:
+            continue
+        exact = by_title.get(core)
+        if exact:
+            for policy in exact:
+                add(policy, row, docs.urls[policy], docs.urls[row], "title", 85)
+            continue
+        mine = _bigrams(core)
+        votes: dict[int, int] = defaultdict(int)
+        for gram in mine:
+            postings = index.get(gram, [])
+            if len(postings) > 2000:  # a gram nearly every title has says nothing
+                continue
+            for policy in postings:
+                votes[policy] += 1
+        best, best_score = None, 0.0
+        for policy, shared in votes.items():
+            score = 2 * shared / (len(mine) + len(grams[policy]))
+            before = docs.published[policy] <= docs.published[row] or not docs.published[row]
+            if score > best_score or (score == best_score and before):
+                best, best_score = policy, score
+        if best is not None and best_score >= FUZZY_THRESHOLD:
+            add(best, row, docs.urls[best], docs.urls[row], "fuzzy", round(best_score * 100))
+
+
+def _norm_doc_no(text: str) -> str:
+    checked = check_doc_no(text)
+    return checked.normalized or re.sub(r"\s", "", text)
+
+
+def interpretation_index(docs: DocBatch, edges: Iterable[Edge]) -> InterpretationIndex:
+    """Per policy row: how many 解读 are linked and when the earliest was published."""
+    index = InterpretationIndex.none(len(docs))
+    for edge in edges:
+        if edge.policy_row is None:
+            continue
+        row = edge.policy_row
+        index.count[row] += 1
+        index.urls.setdefault(row, []).append(edge.interpretation_url)
+        if edge.interpretation_row is not None:
+            published = docs.published[edge.interpretation_row]
+            if published and (
+                index.earliest_published[row] == 0 or published < index.earliest_published[row]
+            ):
+                index.earliest_published[row] = published
+    return index
+
+
+def store_links(store: Store, site_id: int, docs: DocBatch, edges: list[Edge]) -> int:
+    """Replace the site's 解读 links in ``document_links`` with ``edges`` (one transaction)."""
+    now = utcnow()
+    rows = []
+    for edge in edges:
+        if edge.policy_row is not None:
+            source = int(docs.ids[edge.policy_row])
+            target = int(docs.ids[edge.interpretation_row]) if edge.interpretation_row is not None else None
+            rows.append(
+                {
+                    "source_id": source,
+                    "target_id": target,
+                    "target_url": edge.interpretation_url,
+                    "kind": "interpretation",
+                }
+            )
+        else:  # the interpretation links to a policy that was not crawled
+            assert edge.interpretation_row is not None
+            rows.append(
+                {
+                    "source_id": int(docs.ids[edge.interpretation_row]),
+                    "target_id": None,
+                    "target_url": edge.policy_url,
+                    "kind": "interprets",
+                }
+            )
+        rows[-1].update(method=edge.method, confidence=edge.confidence, created_at=now)
+    site_docs = sa.select(documents.c.id).where(documents.c.site_id == site_id).scalar_subquery()
+    with store.engine.begin() as conn:
+        conn.execute(
+            sa.delete(document_links).where(
+                document_links.c.kind.in_(("interpretation", "interprets")),
+                document_links.c.source_id.in_(site_docs),
+            )
+        )
+        seen: set[tuple[int, str, str]] = set()
+        unique = []
+        for row in rows:
+            key = (row["source_id"], row["target_url"], row["kind"])
+            if key not in seen:
+                seen.add(key)
+                unique.append(row)
+        if unique:
+            conn.execute(sa.insert(document_links), unique)
+    return len(rows)
+
+
+def link_graph(store: Store, site: str | None = None) -> list[dict[str, Any]]:
+    """The stored policy ↔ 解读 graph: one dict per edge, with both ends' URL and title."""
+    source = documents.alias("source")
+    target = documents.alias("target")
+    query = (
+        sa.select(
+            sites.c.name.label("site"),
+            document_links.c.kind,
+            source.c.url.label("source_url"),
+            source.c.title.label("source_title"),
+            document_links.c.target_url,
+            target.c.title.label("target_title"),
+            target.c.published_date.label("target_published"),
+            source.c.published_date.label("source_published"),
+            document_links.c.method,
+            document_links.c.confidence,
+        )
+        .join(source, source.c.id == document_links.c.source_id)
+        .join(sites, sites.c.id == source.c.site_id)
+        .outerjoin(target, target.c.id == document_links.c.target_id)
+        .where(document_links.c.kind.in_(("interpretation", "interprets")))
+        .order_by(sites.c.name, source.c.url, document_links.c.target_url)
+    )
+    if site is not None:
+        query = query.where(sites.c.name == site)
+    out = []
+    with store.engine.connect() as conn:
+        for row in conn.execute(query):
+            policy_side = row.kind == "interpretation"
+            out.append(
+                {
+                    "site": row.site,
+                    "policy_url": row.source_url if policy_side else row.target_url,
+                    "policy_title": row.source_title if policy_side else row.target_title,
+                    "interpretation_url": row.target_url if policy_side else row.source_url,
+                    "interpretation_title": row.target_title if policy_side else row.source_title,
+                    "method": row.method,
+                    "confidence": row.confidence,
+                }
+            )
+    return out

@@ -1,0 +1,132 @@
+"""What a rule is: declared data (id, version, titles, legal basis, parameters) plus a pure check.
+
+``check(data, ctx, params) -> list[Finding]`` reads one site's documents as columns
+(:class:`audits.batch.SiteData`) and never touches the clock or the database: "today" and the
+working-day calendar come in through :class:`AuditContext`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from audits.batch import SiteData
+from audits.calendar import WorkCalendar, default_calendar
+from models.records import Evidence, Finding, Severity
+
+CheckFn = Callable[[SiteData, "AuditContext", Mapping[str, Any]], list[Finding]]
+
+
+@dataclass(frozen=True)
+class AuditContext:
+    """The outside world as the rules see it."""
+
+    today: date
+    calendar: WorkCalendar = field(default_factory=default_calendar)
+    #: rule id → parameter overrides (e.g. ``{"missing_interpretation": {"grace_working_days": 0}}``).
+    overrides: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+
+    @property
+    def today_ordinal(self) -> int:
+        return self.today.toordinal()
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    version: str
+    title_zh: str
+    title_en: str
+    #: The article(s) the rule rests on, with the BRIEF's verification status where not [V].
+    legal_basis: str
+    #: Defaults; each is documented in ``docs/audit.md`` and may be overridden per run.
+    parameters: Mapping[str, Any]
+    severity: Severity
+    scope: str  # document | column | catalog
+    check: CheckFn
+
+    def params(self, ctx: AuditContext) -> dict[str, Any]:
+        merged = dict(self.parameters)
+        merged.update(ctx.overrides.get(self.id, {}))
+        return merged
+
+    def run(self, data: SiteData, ctx: AuditContext) -> list[Finding]:
+        return self.check(data, ctx, self.params(ctx))
+
+    @property
+    def title(self) -> str:
+        return f"{self.title_zh} ({self.title_en})"
+
+
+def _when(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def document_finding(
+    rule: Rule,
+    data: SiteData,
+    row: int,
+    detail: str,
+    values: dict[str, Any],
+    *,
+    severity: Severity | None = None,
+    provisional: bool = False,
+    legal_basis: str | None = None,
+) -> Finding:
+    """A finding about document ``row`` with the evidence of its stored page.
+
+    Built without re-validation (``model_construct``): the inputs are already typed, and an audit
+    may build hundreds of thousands of findings.
+    """
+    docs = data.docs
+    url = docs.urls[row]
+    evidence = Evidence.model_construct(
+        url=url,
+        fetched_at=_when(docs.fetched_at[row]),
+        sha256=docs.page_sha256[row],
+        warc_record_id=docs.warc_record_id[row],
+        values=values,
+    )
+    return Finding.model_construct(
+        rule_id=rule.id,
+        rule_version=rule.version,
+        severity=severity or rule.severity,
+        site=data.site,
+        document_url=url,
+        subject=url,
+        detail=detail,
+        legal_basis=legal_basis or rule.legal_basis,
+        evidence=evidence,
+        provisional=provisional,
+        first_seen=None,
+        last_seen=None,
+        status="open",
+        closed_on=None,
+    )
+
+
+def subject_finding(
+    rule: Rule,
+    data: SiteData,
+    subject: str,
+    detail: str,
+    values: dict[str, Any],
+    *,
+    url: str | None = None,
+    severity: Severity | None = None,
+    fetched_at: datetime | None = None,
+) -> Finding:
+    """A finding about a column or a catalog item (no single document)."""
+    return Finding(
+        rule_id=rule.id,
+        rule_version=rule.version,
+        severity=severity or rule.severity,
+        site=data.site,
+        document_url=None,
+        subject=subject,
+        detail=detail,
+        legal_basis=rule.legal_basis,
+        evidence=Evidence(url=url, fetched_at=fetched_at, values=values),
+    )
