@@ -16,6 +16,7 @@ Both entry points are pure and never raise: whatever goes wrong becomes a warnin
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -36,6 +37,7 @@ _log = logging.getLogger(__name__)
 #: Characters of body text kept on the record (classifiers need the text, not a book).
 MAX_BODY_CHARS = 200_000
 _DATE_FIELDS = ("written_date", "published_date")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 _STRING_FIELDS = ("title", "index_no", "doc_no", "publisher", "topic", "validity")
 
 
@@ -257,6 +259,25 @@ def _text_body(lines: list[Line], candidates: list[Candidate]) -> list[Line]:
     return lines[start:] if start < len(lines) else lines
 
 
+def _plausible_heading(text: str) -> bool:
+    return 6 <= len(text) <= 120 and bool(_CJK.search(text)) and not _is_label_text(text)
+
+
+def _is_label_text(text: str) -> bool:
+    return bool(p.LABEL_START_LINE.match(text) or p.LABEL_ONLY_LINE.match(text))
+
+
+def _text_heading(lines: list[Line], candidates: list[Candidate], body: list[Line]) -> str | None:
+    """A text page's title: the line right above its first label line ("发表时间:…"), else the
+    first plausible line of the body."""
+    first_label = min((c.position for c in candidates), default=None)
+    if first_label:
+        above = lines[first_label - 1].text
+        if _plausible_heading(above):
+            return above
+    return next((line.text for line in body if _plausible_heading(line.text)), None)
+
+
 def extract_text(text: str, url: str) -> DocumentRecord:
     """Read a page given as plain text (label–value pairs in running text). Never raises."""
     try:
@@ -271,9 +292,8 @@ def extract_text(text: str, url: str) -> DocumentRecord:
         body = _text_body(lines, candidates)
         _fill_from_body(draft, body_facts(body))
         if draft.values.get("title") is None:
-            heading = next((line.text for line in body if 4 <= len(line.text) <= 120), None)
-            if heading and not p.LABEL_START_LINE.match(heading):
-                draft.fill("title", heading, "body", "首行", heading)
+            heading = _text_heading(lines, candidates, body)
+            draft.fill("title", heading, "body", "标题行", heading)
         title = draft.values.get("title")
         is_interpretation = _looks_like_interpretation(title, None)
         record = _finish(draft, url, body, is_interpretation)
