@@ -175,20 +175,27 @@ def _names_policy(text: str, policy_titles: list[str]) -> bool:
 
 
 def interpreted_policies(title: str | None, opening_lines: list[str]) -> list[InterpretedPolicy]:
-    """What an interpretation page says it interprets: 《titles》 and any 文号 it names."""
+    """What an interpretation page says it interprets: 《titles》 and any 文号 it names.
+
+    The page title names the policy most reliably; the opening paragraph usually repeats the title
+    with its 文号 in brackets (《…》（国办发〔2019〕54号）), which completes it.
+    """
     found: list[InterpretedPolicy] = []
-    for text in [title or "", *opening_lines]:
-        if not text:
-            continue
+    texts = [title or "", *opening_lines]
+    for index, text in enumerate(texts):
+        from_title = index == 0
         for match in p.QUOTED_TITLE.finditer(text):
             name = match.group("title").strip()
-            after = text[match.end() : match.end() + 40]
-            numbers = find_doc_nos(after[:30]) if after[:1] in "（(〔" else []
-            if not any(policy.title == name for policy in found):
-                found.append(InterpretedPolicy(title=name, doc_no=numbers[0] if numbers else None))
+            after = text[match.end() : match.end() + 30]
+            numbers = find_doc_nos(after) if after[:1] in "（(〔" else []
+            number = numbers[0] if numbers else None
+            known = next((policy for policy in found if policy.title == name), None)
+            if known is not None:
+                if known.doc_no is None and number:
+                    known.doc_no = number
+            elif from_title or not any(policy.title for policy in found):
+                found.append(InterpretedPolicy(title=name, doc_no=number))
         for number in find_doc_nos(text):
             if not any(policy.doc_no == number for policy in found):
                 found.append(InterpretedPolicy(title=None, doc_no=number))
-        if found:
-            break
     return found
