@@ -22,7 +22,7 @@ from lxml import etree
 from extractors import patterns as p
 from extractors.dates import is_date_line
 from extractors.doc_no import is_doc_no
-from extractors.dom import Line, is_inside, tag_of
+from extractors.dom import Line, tag_of
 
 #: Lines shorter than this carry no weight when looking for the main text.
 _MIN_SCORED = 8
@@ -93,7 +93,8 @@ def _hint_factor(element: etree._Element) -> float:
 def body_lines(lines: list[Line], container: etree._Element | None) -> list[Line]:
     if container is None:
         return [line for line in lines if not line.from_script]
-    return [line for line in lines if line.owner is not None and is_inside(line.owner, container)]
+    inside = set(container.iter())
+    return [line for line in lines if line.owner in inside]
 
 
 def body_facts(lines: list[Line]) -> BodyFacts:

@@ -118,17 +118,20 @@ def collect_links(
     links: list[Link] = []
     attachments: list[Attachment] = []
     seen: set[tuple[str, str]] = set()
+    areas = _Areas(main, boxes)
     for anchor in root.iter("a"):
         href = (anchor.get("href") or "").strip()
         if not href or href.lower().startswith(_SKIP_SCHEMES):
+            continue
+        text = normalize_space("".join(anchor.itertext()) or anchor.get("title") or "")
+        kind = _classify(anchor, text, areas, is_interpretation, policy_titles)
+        file_type = _attachment_type(href, text)
+        if kind is None and file_type is None:
             continue
         try:
             target = urljoin(base, href)
         except ValueError:
             continue
-        text = normalize_space(anchor.text_content() or anchor.get("title") or "")
-        kind = _classify(anchor, text, main, boxes, is_interpretation, policy_titles)
-        file_type = _attachment_type(target, text)
         if file_type and kind not in ("interpretation", "policy"):
             kind = "attachment"
             if not any(a.url == target for a in attachments):
@@ -140,23 +143,33 @@ def collect_links(
     return links, attachments
 
 
+class _Areas:
+    """The anchors inside the main text and inside each kind of box, as sets (one walk each)."""
+
+    def __init__(self, main: etree._Element | None, boxes: Boxes) -> None:
+        # When no block stands out as the text (a page that is all navigation), list no plain links.
+        listed = main is not None and tag_of(main) not in ("html", "body")
+        self.main = set(main.iter("a")) if listed and main is not None else set()
+        self.interpretation = {a for box in boxes.interpretation for a in box.iter("a")}
+        self.policy = {a for box in boxes.policy for a in box.iter("a")}
+        self.related = {a for box in boxes.related for a in box.iter("a")}
+
+
 def _classify(
     anchor: etree._Element,
     text: str,
-    main: etree._Element | None,
-    boxes: Boxes,
+    areas: _Areas,
     is_interpretation: bool,
     policy_titles: list[str],
 ) -> str | None:
     """The link's kind, or None for a link we do not list (navigation, footer)."""
-    if any(is_inside(anchor, box) for box in boxes.interpretation):
+    if anchor in areas.interpretation:
         return "policy" if is_interpretation and _names_policy(text, policy_titles) else "interpretation"
-    if any(is_inside(anchor, box) for box in boxes.policy):
+    if anchor in areas.policy:
         return "policy" if is_interpretation else "related"
-    if any(is_inside(anchor, box) for box in boxes.related):
+    if anchor in areas.related:
         return "related"
-    # When no block stands out as the text (a page that is all navigation), list no plain links.
-    in_main = main is not None and tag_of(main) not in ("html", "body") and is_inside(anchor, main)
+    in_main = anchor in areas.main
     if is_interpretation and (p.POLICY_LINK_TEXT.match(text) or _names_policy(text, policy_titles)):
         return "policy"
     if in_main:
