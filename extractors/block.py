@@ -57,6 +57,8 @@ def _field_of(printed: str) -> tuple[str | None, int]:
 
 
 def _is_label_line(text: str) -> bool:
+    if text.lstrip(p.LINE_OPENERS)[:1] not in p.LABEL_FIRST_CHARS:
+        return False
     return bool(p.LABEL_ONLY_LINE.match(text) or p.LABEL_START_LINE.match(text))
 
 
@@ -148,7 +150,7 @@ def block_candidates(lines: Iterable[Line]) -> list[Candidate]:
     found: list[Candidate] = []
     for i, line in enumerate(ordered):
         text = line.text
-        if len(text) > MAX_LABEL_LINE:
+        if len(text) > MAX_LABEL_LINE or text.lstrip(p.LINE_OPENERS)[:1] not in p.LABEL_FIRST_CHARS:
             continue
         only = p.LABEL_ONLY_LINE.match(text)
         if only:

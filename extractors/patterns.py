@@ -201,6 +201,10 @@ LABEL_IN_LINE = re.compile(rf"{_OPEN}\s*(?P<label>{_ALL_LABELS})\s*{_CLOSE}\s*{C
 #: An unknown short label after whitespace ("… 浏览：12"), which also ends the previous value.
 GENERIC_LABEL_IN_LINE = re.compile(rf"(?:(?<=\s)|(?<=[|｜丨]))[\u4e00-\u9fff]{{2,6}}\s*{COLON}")
 
+#: First characters of every label: a cheap test before the label regexes run on a line.
+LABEL_FIRST_CHARS = frozenset(label[0] for label in LABEL_INDEX)
+LINE_OPENERS = " 【[［〔(（<《"
+
 #: Values that mean "none" (文号：无).
 ABSENT_VALUES = frozenset(
     {"无", "暂无", "无文号", "空", "-", "--", "—", "——", "－", "/", "／", "\\", "null", "none", "n/a", "nan"}
