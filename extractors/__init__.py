@@ -1,5 +1,11 @@
-"""gongkai extractors: pure functions ``bytes + url → DocumentRecord`` (no network, no database)."""
+"""gongkai extractors: pure functions ``bytes + url → DocumentRecord`` (no network, no database).
 
-from extractors.document import extract
+- :func:`extract` reads a detail page's raw bytes (any encoding);
+- :func:`extract_text` reads a page given as plain text;
+- :func:`attachment_text` reads the text of a PDF/DOCX attachment.
+"""
 
-__all__ = ["extract"]
+from extractors.attachments import attachment_text
+from extractors.document import extract, extract_text
+
+__all__ = ["attachment_text", "extract", "extract_text"]

@@ -1,26 +1,319 @@
-"""Extract a :class:`DocumentRecord` from a detail page.
+"""Extract a :class:`DocumentRecord` from a detail page (bytes) or from page text.
 
-PLACEHOLDER until the extraction issue (#3) lands: it reads only the ``<title>``. The signature is
-the contract the crawler and the flows rely on; keep it.
+The cascade, most reliable source first; a later stage only fills what is still empty, and every
+value records where it came from (``record.sources``):
+
+1. ``<meta>`` tags: ArticleTitle, PubDate (and, below the block's own publisher labels,
+   ContentSource);
+2. the metadata block (:mod:`extractors.block`) — visible lines first, then rows that templates
+   write with ``document.write``;
+3. the body text (:mod:`extractors.body`): the 文号 line, the signature date, （此件公开发布）;
+4. the URL (t20200915_ …) for the publication date; ``<title>`` for the title.
+
+Both entry points are pure and never raise: whatever goes wrong becomes a warning on the record.
 """
 
 from __future__ import annotations
 
+import logging
 import re
+from dataclasses import dataclass, field, replace
+from typing import Any
 
+from extractors import patterns as p
+from extractors.block import Candidate, block_candidates
+from extractors.body import BodyFacts, body_facts, body_lines, main_container
+from extractors.dates import date_from_url, parse_date
+from extractors.doc_no import check_doc_no
+from extractors.dom import MAX_TEXT_CHARS, Line, normalize_space, parse_html, script_fragments, visible_lines
 from extractors.encoding import decode
-from models.records import DocumentRecord, FieldSource
+from extractors.fields import clean_date, clean_text, normalize_disclosure, topic_levels
+from extractors.index_no import check_index_no
+from extractors.links import collect_links, find_boxes, interpreted_policies
+from extractors.meta import PageMeta, read_meta, title_from_title_element
+from models.records import METADATA_FIELDS, DocumentRecord, FieldSource
 
-_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
+_log = logging.getLogger(__name__)
+#: Characters of body text kept on the record (classifiers need the text, not a book).
+MAX_BODY_CHARS = 200_000
+_DATE_FIELDS = ("written_date", "published_date")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_STRING_FIELDS = ("title", "index_no", "doc_no", "publisher", "topic", "validity")
+
+
+@dataclass
+class _Draft:
+    """Field values as they are being filled, with their sources."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+    sources: dict[str, FieldSource] = field(default_factory=dict)
+    disclosure_raw: str | None = None
+    registration_no: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    def fill(self, name: str, value: Any, stage: str, label: str | None, raw: str | None) -> bool:
+        if value is None or self.values.get(name) is not None:
+            return False
+        self.values[name] = value
+        self.sources[name] = FieldSource(stage=stage, label=label, raw=raw)  # type: ignore[arg-type]
+        return True
+
+
+def _value_for(name: str, raw: str) -> Any:
+    if name in _DATE_FIELDS:
+        return clean_date(raw)
+    if name == "disclosure":
+        return normalize_disclosure(raw)[0]
+    return clean_text(raw)
+
+
+def _fill_from_candidates(draft: _Draft, candidates: list[Candidate], generic: bool) -> None:
+    """Fill fields from block candidates: visible before script-written, specific labels first."""
+    by_field: dict[str, list[Candidate]] = {}
+    for candidate in candidates:
+        by_field.setdefault(candidate.field, []).append(candidate)
+    for name, found in by_field.items():
+        cutoff = p.GENERIC_LABEL_FROM.get(name)
+        if cutoff is not None:
+            found = [c for c in found if (c.rank >= cutoff) == generic]
+        elif generic:
+            continue
+        for candidate in sorted(found, key=lambda c: (c.from_script, c.rank, c.position)):
+            if name == "registration_no":
+                value = clean_text(candidate.value)
+                if value and draft.registration_no is None:
+                    draft.registration_no = value
+                continue
+            if name == "disclosure":
+                value, unrecognised = normalize_disclosure(candidate.value)
+                if value is None and unrecognised and draft.disclosure_raw is None:
+                    draft.disclosure_raw = unrecognised
+            else:
+                value = _value_for(name, candidate.value)
+            if draft.fill(name, value, "block", candidate.label, normalize_space(candidate.value) or None):
+                break
+
+
+def _fill_from_meta(draft: _Draft, meta: PageMeta, names: tuple[str, ...]) -> None:
+    for name in names:
+        found = meta.first(p.META_FIELDS[name])
+        if not found:
+            continue
+        tag, content = found
+        if name == "publisher" and meta.site_name and content == meta.site_name:
+            continue  # ContentSource that only repeats the site name says nothing
+        if name == "title" and meta.site_name and content == meta.site_name:
+            continue
+        value = parse_date(content) if name in _DATE_FIELDS else clean_text(content)
+        draft.fill(name, value, "meta", tag, content)
+
+
+def _fill_from_body(draft: _Draft, facts: BodyFacts) -> None:
+    if facts.doc_no:
+        draft.fill("doc_no", facts.doc_no, "body", "文号行", facts.doc_no)
+    if facts.written_date:
+        draft.fill("written_date", facts.written_date, "body", "落款日期", facts.written_date_raw)
+    if facts.disclosure_note:
+        value, _ = normalize_disclosure(facts.disclosure_note)
+        draft.fill("disclosure", value, "body", "此件", f"（此件{facts.disclosure_note}）")
+    if facts.registration_no and draft.registration_no is None:
+        draft.registration_no = facts.registration_no
+
+
+def _finish(draft: _Draft, url: str, body: list[Line], is_interpretation: bool) -> DocumentRecord:
+    """Validate and normalise what was found into the record."""
+    values = draft.values
+    if values.get("published_date") is None:
+        from_url = date_from_url(url)
+        draft.fill("published_date", from_url, "url", None, url if from_url else None)
+    record = DocumentRecord(url=url)
+    for name in METADATA_FIELDS:
+        if values.get(name) is not None:
+            setattr(record, name, values[name])
+    record.sources = dict(draft.sources)
+    record.disclosure_raw = draft.disclosure_raw
+    record.registration_no = draft.registration_no
+    if record.doc_no:
+        check = check_doc_no(record.doc_no, record.written_date)
+        record.doc_no_normalized = check.normalized
+        record.doc_no_defects = list(check.defects)
+        if check.kind == "registration" and record.registration_no is None:
+            record.registration_no = check.normalized
+    if record.index_no:
+        record.index_no_defects = list(
+            check_index_no(record.index_no, record.written_date, record.published_date).defects
+        )
+    record.topic_levels = topic_levels(record.topic)
+    text = "\n".join(line.text for line in body)
+    record.body_text = text[:MAX_BODY_CHARS]
+    record.is_interpretation = is_interpretation
+    if record.written_date and record.published_date and record.written_date > record.published_date:
+        draft.warnings.append("成文日期 is after 发布日期")
+    if not any(source.stage == "block" for source in record.sources.values()):
+        draft.warnings.append("no metadata block")
+    record.warnings = list(dict.fromkeys(draft.warnings))
+    return record
+
+
+def _looks_like_interpretation(title: str | None, column: str | None) -> bool:
+    if title and p.INTERPRETATION_TITLE.search(title):
+        return True
+    return bool(column and p.INTERPRETATION_COLUMN.search(column))
+
+
+def _extract_html(text: str, url: str, warnings: list[str]) -> DocumentRecord:
+    root = parse_html(text)
+    if root is None:
+        record = DocumentRecord(url=url, warnings=[*warnings, "empty page"])
+        return record
+    draft = _Draft(warnings=warnings)
+    meta = read_meta(root)
+    lines = visible_lines(root)
+    script_lines: list[Line] = []
+    for fragment in script_fragments(root):
+        start = len(lines) + len(script_lines)
+        script_lines.extend(visible_lines(fragment, start_index=start, from_script=True))
+    candidates = block_candidates(lines) + block_candidates(script_lines)
+
+    _fill_from_meta(draft, meta, ("title", "published_date"))
+    _fill_from_candidates(draft, candidates, generic=False)
+    _fill_from_meta(draft, meta, ("publisher",))
+    _fill_from_candidates(draft, candidates, generic=True)
+
+    main = main_container(lines)
+    body = body_lines(lines, main)
+    facts = body_facts(body)
+    if facts.disclosure_note is None:
+        # The 公开属性 note is specific enough to trust anywhere on the page (a text that is
+        # mostly a table can push it out of the main block).
+        facts = replace(facts, disclosure_note=body_facts(lines[-400:]).disclosure_note)
+    _fill_from_body(draft, facts)
+    title_tag = title_from_title_element(meta.title_element, meta.site_name)
+    draft.fill("title", title_tag, "meta", "<title>", meta.title_element)
+
+    is_interpretation = _looks_like_interpretation(draft.values.get("title"), meta.column_name)
+    policies = (
+        interpreted_policies(draft.values.get("title"), [line.text for line in body[:6]])
+        if is_interpretation
+        else []
+    )
+    boxes = find_boxes(lines, main)
+    links, attachments = collect_links(
+        root, url, main, boxes, is_interpretation, [policy.title for policy in policies if policy.title]
+    )
+    for policy in policies:
+        if policy.title is None:
+            continue
+        named = [link for link in links if link.kind == "policy" and policy.title in link.text]
+        if named:
+            policy.url = named[0].url
+    record = _finish(draft, url, body, is_interpretation)
+    record.links = links
+    record.attachments = attachments
+    record.has_interpretation_box = boxes.has_interpretation_box
+    record.interprets = policies
+    return record
 
 
 def extract(raw: bytes, url: str, content_type: str | None = None) -> DocumentRecord:
-    """Read one page's bytes (any encoding) into a record. Never raises on bad input."""
-    text = decode(raw, content_type).text
-    record = DocumentRecord(url=url)
-    match = _TITLE.search(text)
-    if match and match.group(1).strip():
-        title = re.sub(r"\s+", " ", match.group(1)).strip()
-        record.title = title
-        record.sources["title"] = FieldSource(stage="block", label="<title>", raw=title)
-    return record
+    """Read one page's bytes (any encoding) into a record. Pure; never raises."""
+    try:
+        warnings: list[str] = []
+        decoded = decode(raw, content_type)
+        if decoded.method == "fallback":
+            warnings.append(f"encoding unclear: decoded as {decoded.encoding} with replacements")
+        if len(decoded.text) > MAX_TEXT_CHARS:
+            warnings.append(f"page cut to its first {MAX_TEXT_CHARS} characters")
+        return _extract_html(decoded.text, url, warnings)
+    except Exception as exc:  # the contract: a record, never an exception
+        _log.exception("extraction failed for %s", url)
+        return _failed(url, exc)
+
+
+def _failed(url: str, exc: BaseException) -> DocumentRecord:
+    try:
+        return DocumentRecord(url=url, warnings=[f"extraction failed: {type(exc).__name__}: {exc}"[:500]])
+    except Exception:
+        return DocumentRecord(url="", warnings=["extraction failed"])
+
+
+# --- plain text ----------------------------------------------------------------------------------
+
+
+def text_lines(text: str) -> list[Line]:
+    lines: list[Line] = []
+    for raw in text[:MAX_TEXT_CHARS].splitlines():
+        cleaned = normalize_space(p.LINE_BULLET.sub("", raw))
+        if cleaned:
+            lines.append(Line(cleaned, None, len(lines)))
+    return lines
+
+
+def _text_body(lines: list[Line], candidates: list[Candidate]) -> list[Line]:
+    """Page text after the metadata block (the block is the run of label lines at the top)."""
+    last_label = max((c.position for c in candidates), default=-1)
+    # A value on its own line follows its label line.
+    start = last_label + 1
+    if 0 <= last_label < len(lines) - 1 and p.LABEL_ONLY_LINE.match(lines[last_label].text):
+        start += 1
+    return lines[start:] if start < len(lines) else lines
+
+
+def _plausible_heading(text: str) -> bool:
+    return 6 <= len(text) <= 120 and bool(_CJK.search(text)) and not _is_label_text(text)
+
+
+def _is_label_text(text: str) -> bool:
+    return bool(p.LABEL_START_LINE.match(text) or p.LABEL_ONLY_LINE.match(text))
+
+
+def _text_heading(lines: list[Line], candidates: list[Candidate], body: list[Line]) -> str | None:
+    """A text page's title: the line right above its first label line ("发表时间:…"), else the
+    first plausible line of the body."""
+    first_label = min((c.position for c in candidates), default=None)
+    if first_label:
+        above = lines[first_label - 1].text
+        if _plausible_heading(above):
+            return above
+    return next((line.text for line in body if _plausible_heading(line.text)), None)
+
+
+def extract_text(text: str, url: str) -> DocumentRecord:
+    """Read a page given as plain text (label–value pairs in running text). Never raises."""
+    try:
+        lines = text_lines(text or "")
+        draft = _Draft()
+        if len(text or "") > MAX_TEXT_CHARS:
+            draft.warnings.append(f"text cut to its first {MAX_TEXT_CHARS} characters")
+        # A text page's block is at its top: labels deep in the body (a quoted "来源：") do not count.
+        candidates = [c for c in block_candidates(lines) if c.position < 60]
+        _fill_from_candidates(draft, candidates, generic=False)
+        _fill_from_candidates(draft, candidates, generic=True)
+        body = _text_body(lines, candidates)
+        _fill_from_body(draft, body_facts(body))
+        if draft.values.get("title") is None:
+            heading = _text_heading(lines, candidates, body)
+            draft.fill("title", heading, "body", "标题行", heading)
+        title = draft.values.get("title")
+        is_interpretation = _looks_like_interpretation(title, None)
+        record = _finish(draft, url, body, is_interpretation)
+        # In text only a box heading proper counts (相关解读/政策解读), not a tab such as 图片解读.
+        headings = {line.text.strip(" ：:【】") for line in lines}
+        record.has_interpretation_box = any(
+            heading.startswith(("相关", "政策")) for heading in headings & p.INTERPRETATION_BOX_HEADINGS
+        )
+        if is_interpretation:
+            record.interprets = interpreted_policies(title, [line.text for line in body[:6]])
+        return record
+    except Exception as exc:
+        _log.exception("text extraction failed for %s", url)
+        return _failed(url, exc)
+
+
+def debug_lines(raw: bytes) -> list[str]:
+    """The visible lines of a page, for ``gongkai extract --lines`` and for debugging templates."""
+    root = parse_html(decode(raw).text)
+    return [] if root is None else [line.text for line in visible_lines(root)]
+
+
+__all__ = ["extract", "extract_text"]

@@ -1,0 +1,126 @@
+"""The document's own text, and what it says about itself.
+
+The main text is the block of the page with the most paragraph text that is not links (a light
+version of the readability score): it wins over navigation, footers and side bars without any
+site knowledge. Inside it we look where a 公文 prints its metadata:
+
+* the 文号 on a line of its own under the title (国办函〔2018〕71号),
+* the 成文日期 on a line of its own under the signature, in Arabic or Chinese numerals
+  (2018年10月27日, 二〇二〇年九月十五日),
+* the 公开属性 note, （此件公开发布）/（此件主动公开）/（此件依申请公开）,
+* a registration number (HHCR-2023-01005) above the 文号.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from lxml import etree
+
+from extractors import patterns as p
+from extractors.dates import is_date_line
+from extractors.doc_no import is_doc_no
+from extractors.dom import Line, tag_of
+
+#: Lines shorter than this carry no weight when looking for the main text.
+_MIN_SCORED = 8
+#: How far from the top (文号) and bottom (signature date) of the text we look.
+_HEAD_LINES = 12
+_TAIL_LINES = 25
+_TABLE_PARTS = frozenset({"td", "th", "tr", "tbody", "thead", "tfoot"})
+
+
+@dataclass(frozen=True)
+class BodyFacts:
+    doc_no: str | None = None
+    registration_no: str | None = None
+    written_date: date | None = None
+    written_date_raw: str | None = None
+    disclosure_note: str | None = None
+
+
+def _lift(element: etree._Element | None) -> etree._Element | None:
+    """A table part stands for its table: text in cells belongs to the table it lays out."""
+    if element is not None and tag_of(element) in _TABLE_PARTS and _hint_factor(element) <= 1.0:
+        return next(element.iterancestors("table"), element)
+    return element
+
+
+def main_container(lines: list[Line]) -> etree._Element | None:
+    """The element holding the main text: parents of text-heavy lines collect their weight."""
+    scores: dict[etree._Element, float] = defaultdict(float)
+    for line in lines:
+        if line.owner is None or line.from_script:
+            continue
+        weight = len(line.text) - 2 * line.link_chars
+        if weight < _MIN_SCORED:
+            continue
+        parent = _lift(line.owner.getparent())
+        if parent is None:
+            continue
+        scores[parent] += weight
+        grandparent = _lift(parent.getparent())
+        if grandparent is not None:
+            scores[grandparent] += weight / 2
+    if not scores:
+        return None
+    weighted = {element: score * _hint_factor(element) for element, score in scores.items()}
+    best = max(weighted, key=weighted.__getitem__)
+    # A table inside the text (a list of names, a price table) can outweigh the paragraphs around
+    # it; when the enclosing block holds most of the weight too, the enclosing block is the text.
+    for _ in range(3):
+        parent = _lift(best.getparent())
+        if parent is None or weighted.get(parent, 0.0) < 0.75 * weighted[best]:
+            break
+        best = parent
+    return best
+
+
+def _hint_factor(element: etree._Element) -> float:
+    """Class and id words tip the balance: "content" helps, "footer"/"copyright" hurt."""
+    words = f"{element.get('id') or ''} {element.get('class') or ''}"
+    if not words.strip():
+        return 1.0
+    if p.BODY_NEGATIVE_HINTS.search(words):
+        return 0.3
+    if p.BODY_HINTS.search(words):
+        return 1.5
+    return 1.0
+
+
+def body_lines(lines: list[Line], container: etree._Element | None) -> list[Line]:
+    if container is None:
+        return [line for line in lines if not line.from_script]
+    inside = set(container.iter())
+    return [line for line in lines if line.owner in inside]
+
+
+def body_facts(lines: list[Line]) -> BodyFacts:
+    """文号 under the title, 成文日期 under the signature, 公开属性 note, registration number."""
+    texts = [line.text for line in lines]
+    doc_no = registration_no = None
+    for text in texts[:_HEAD_LINES]:
+        candidate = text.strip("（）() ")
+        if registration_no is None and p.REGISTRATION_NO.match(candidate):
+            registration_no = candidate
+        elif doc_no is None and is_doc_no(candidate) and not p.REGISTRATION_NO.match(candidate):
+            doc_no = candidate if text == candidate else None
+    written = written_raw = None
+    tail_start = max(0, len(texts) - _TAIL_LINES)
+    for k in range(tail_start, len(texts)):
+        value = is_date_line(texts[k])
+        if value is None or k == 0:
+            continue
+        previous = texts[k - 1].strip()
+        if p.ORG_SUFFIX.search(previous) and len(previous) <= 60:
+            written, written_raw = value, texts[k]
+            break
+    note = None
+    for text in reversed(texts):
+        match = p.DISCLOSURE_NOTE.search(text)
+        if match:
+            note = p.SPACE_RUN.sub("", match.group("value"))
+            break
+    return BodyFacts(doc_no, registration_no, written, written_raw, note)

@@ -1,0 +1,279 @@
+"""The page as a reader sees it: lxml parsing and the visible text, line by line.
+
+A line is the text of one block-level element (a table cell, a paragraph, a list item …) with its
+inline children joined, as a browser would lay it out. Each line remembers the block element that
+owns it, so that a label cell can find its value cell. What a reader does not see is not read:
+HTML comments (dropped by the parser), scripts, styles, ``display:none`` / ``visibility:hidden``,
+the ``hidden`` attribute and Angular's ``ng-hide`` class.
+
+Templates that write metadata rows with ``document.write("<tr><td>有效性：</td>…")`` are read
+separately (:func:`script_fragments`): those lines are a fallback, never preferred to what shows.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from lxml import etree
+
+from extractors import patterns as p
+
+#: Elements that start a new line of text.
+BLOCK_TAGS = frozenset(
+    {
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "body",
+        "caption",
+        "center",
+        "dd",
+        "details",
+        "dialog",
+        "dir",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hgroup",
+        "hr",
+        "html",
+        "li",
+        "main",
+        "menu",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "summary",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "tr",
+        "ul",
+        "iframe",
+    }
+)
+#: Elements whose content a reader never sees as text.
+SKIP_TAGS = frozenset(
+    {
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "head",
+        "title",
+        "meta",
+        "link",
+        "select",
+        "option",
+        "textarea",
+        "object",
+        "embed",
+        "svg",
+        "math",
+        "canvas",
+        "video",
+        "audio",
+        "map",
+        "button",
+    }
+)
+CELL_TAGS = frozenset({"td", "th", "dt", "dd"})
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+_HIDDEN_CLASSES = frozenset({"ng-hide"})
+_DOCUMENT_WRITE = re.compile(r"document\s*\.\s*write(?:ln)?\s*\((?P<arg>.*?)\)\s*;?\s*(?:$|\}|\n)", re.DOTALL)
+_STRING_LITERAL = re.compile(r"\"((?:[^\"\\\n]|\\.)*)\"|'((?:[^'\\\n]|\\.)*)'")
+_CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+#: Inputs bigger than this are cut (with a warning): no disclosure page is this big, and the
+#: cap keeps memory bounded on hostile input.
+MAX_TEXT_CHARS = 6_000_000
+
+
+@dataclass(eq=False)
+class Line:
+    """One line of visible text and the block element it belongs to (None for plain text)."""
+
+    text: str
+    owner: etree._Element | None
+    index: int
+    #: Characters of the line that sit inside links (navigation lines are mostly links).
+    link_chars: int = 0
+    #: True for lines read from ``document.write`` strings rather than the visible page.
+    from_script: bool = False
+
+
+def normalize_space(text: str) -> str:
+    """Collapse every kind of space to one ASCII space, drop zero-width characters, strip."""
+    # Substring tests run in C and zero-width characters are rare: clean only when present.
+    if any(ch in text for ch in p.INVISIBLE_CHARS):
+        text = p.INVISIBLE_RUN.sub("", text)
+    # str.split() splits on every Unicode space (\u3000, \xa0, &ensp; …), faster than a regex.
+    return " ".join(text.split())
+
+
+def parse_html(text: str) -> etree._Element | None:
+    """Parse HTML leniently (comments dropped). None when there is nothing to parse."""
+    if not text or not text.strip():
+        return None
+    # A plain etree parser (not lxml.html's): its elements need no per-element class lookup,
+    # which is most of the cost of walking a big page.
+    parser = etree.HTMLParser(remove_comments=True, remove_pis=True, recover=True, no_network=True)
+    # lxml refuses NUL and most C0 control characters; a browser ignores them.
+    text = _CONTROL_CHARS.sub("", text[:MAX_TEXT_CHARS])
+    try:
+        root = etree.fromstring(text, parser=parser)
+    except (etree.ParserError, ValueError, etree.XMLSyntaxError):
+        return None
+    return root
+
+
+def is_hidden(element: etree._Element) -> bool:
+    attributes = element.attrib
+    if not attributes:
+        return False
+    if "hidden" in attributes:
+        return True
+    style = attributes.get("style")
+    if style and _HIDDEN_STYLE.search(style):
+        return True
+    classes = attributes.get("class")
+    return bool(classes and "ng-hide" in classes and _HIDDEN_CLASSES.intersection(classes.split()))
+
+
+_MAYBE_HIDDEN = etree.XPath(
+    "//*[@hidden or contains(@style, 'none') or contains(@style, 'NONE') or contains(@style, 'idden')"
+    " or contains(@style, 'IDDEN') or contains(@class, 'ng-hide')]"
+)
+
+
+def hidden_elements(root: etree._Element) -> set[etree._Element]:
+    """The elements a reader does not see (one XPath pass, then the exact check)."""
+    found: list[etree._Element] = _MAYBE_HIDDEN(root)  # type: ignore[assignment]
+    if root.getparent() is None and is_hidden(root):
+        found.append(root)
+    return {element for element in found if is_hidden(element)}
+
+
+def tag_of(element: object) -> str | None:
+    tag = getattr(element, "tag", None)
+    return tag.lower() if isinstance(tag, str) else None
+
+
+def visible_lines(root: etree._Element, start_index: int = 0, from_script: bool = False) -> list[Line]:
+    """The visible text of ``root`` as lines in reading order (iterative: no recursion limit)."""
+    lines: list[Line] = []
+    buffer: list[str] = []
+    link_chars = 0
+    link_depth = 0
+    owners: list[etree._Element] = [root]
+    block_tags, skip_tags = BLOCK_TAGS, SKIP_TAGS
+    hidden = hidden_elements(root)
+
+    def flush(owner: etree._Element) -> None:
+        nonlocal link_chars
+        if buffer:
+            text = normalize_space("".join(buffer))
+            buffer.clear()
+            if text:
+                index = start_index + len(lines)
+                lines.append(Line(text, owner, index, min(link_chars, len(text)), from_script))
+        link_chars = 0
+
+    # The HTML parser lower-cases tag names; comments and PIs were dropped while parsing, but
+    # entities and other non-element nodes have a non-string tag.
+    stack: list[tuple[etree._Element, bool]] = [(root, False)]
+    pop, push = stack.pop, stack.append
+    while stack:
+        element, closing = pop()
+        tag = element.tag
+        if closing:
+            if tag in block_tags:
+                flush(element)
+                owners.pop()
+            elif tag == "a":
+                link_depth -= 1
+            tail = element.tail
+            if tail and element is not root:
+                buffer.append(tail)
+                if link_depth:
+                    link_chars += len(tail.strip())
+            continue
+        if tag.__class__ is not str or tag in skip_tags or element in hidden:
+            tail = element.tail
+            if tail and element is not root:
+                buffer.append(tail)
+                if link_depth:
+                    link_chars += len(tail.strip())
+            continue
+        if tag == "br":
+            flush(owners[-1])
+            if element.tail:
+                buffer.append(element.tail)
+            continue
+        if tag in block_tags:
+            flush(owners[-1])
+            owners.append(element)
+        elif tag == "a":
+            link_depth += 1
+        text = element.text
+        if text:
+            buffer.append(text)
+            if link_depth:
+                link_chars += len(text.strip())
+        push((element, True))
+        if len(element):
+            stack.extend((child, False) for child in reversed(element))
+    flush(owners[-1] if owners else root)
+    return lines
+
+
+def visible_text(element: etree._Element) -> str:
+    return " ".join(line.text for line in visible_lines(element))
+
+
+def script_fragments(root: etree._Element) -> list[etree._Element]:
+    """HTML that inline scripts write with ``document.write``, parsed, when it carries labels."""
+    fragments: list[etree._Element] = []
+    for script in root.iter("script"):
+        code = script.text or ""
+        if "document" not in code or "write" not in code:
+            continue
+        for call in _DOCUMENT_WRITE.finditer(code):
+            literal = "".join(a or b for a, b in _STRING_LITERAL.findall(call.group("arg")))
+            if "<" not in literal or not p.LABEL_IN_LINE.search(normalize_space(_strip_tags(literal))):
+                continue
+            fragment = parse_html(f"<html><body><table>{literal}</table></body></html>")
+            if fragment is not None:
+                fragments.append(fragment)
+    return fragments
+
+
+def _strip_tags(html: str) -> str:
+    return re.sub(r"<[^>]*>", " ", html)
+
+
+def is_inside(element: etree._Element | None, container: etree._Element) -> bool:
+    """True when ``element`` is ``container`` or one of its descendants."""
+    while element is not None:
+        if element is container:
+            return True
+        element = element.getparent()
+    return False

@@ -1,0 +1,449 @@
+"""Every label vocabulary and regular expression the extractors use, in one place.
+
+The wording of a disclosure page varies from CMS to CMS (发布机构/发文机关/发文单位/信息来源, 成文日期/
+生成日期/公文生成日期/发文日期, 文号/发文字号/备注/文号, 公开方式/公开属性/公开形式 …). The extractors never
+spell a label themselves: they read it from here, so supporting a new template is usually one line
+in this file, never a per-site branch in the code.
+"""
+
+from __future__ import annotations
+
+import re
+
+# --- characters ------------------------------------------------------------------------------
+
+#: Whitespace a page uses inside labels and values: ASCII, no-break, en/em/ideographic spaces,
+#: and the zero-width characters CMS editors leave behind.
+SPACE_CHARS = (
+    " \t\r\n\f\v\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+    "\u202f\u205f\u3000"
+)
+INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+SPACE_RUN = re.compile(f"[{SPACE_CHARS}]+")
+INVISIBLE_RUN = re.compile(f"[{INVISIBLE_CHARS}]+")
+COLON = "[：:﹕]"
+#: Bullets and list markers in front of a text line ("• 索 引 号:…").
+LINE_BULLET = re.compile(r"^[\s•·●◆◇■□▪▫►▶➢※\-\*]+")
+
+# --- the metadata block -------------------------------------------------------------------------
+
+#: field → labels, most specific first. The rank of a label (its position) decides between two
+#: candidates for one field: 发布机构 beats 来源, 发布日期 beats 时间.
+FIELD_LABELS: dict[str, tuple[str, ...]] = {
+    "title": ("标题", "文件标题", "文件名称", "公文名称", "信息名称", "文章标题", "名称", "题名"),
+    "index_no": ("索引号", "信息索引号", "索取号", "索引编号", "索引"),
+    "doc_no": (
+        "发文字号",
+        "文号",
+        "发文文号",
+        "文件文号",
+        "文件字号",
+        "文件编号",
+        "发文号",
+        "发文编号",
+        "备注/文号",
+        "文号/备注",
+    ),
+    "registration_no": ("统一登记号", "登记号", "规范性文件登记号", "登记编号", "统一编号"),
+    "publisher": (
+        "发布机构",
+        "发文机关",
+        "发文单位",
+        "发文机构",
+        "发布单位",
+        "制发机关",
+        "制发单位",
+        "成文单位",
+        "发布部门",
+        "发文部门",
+        "办文部门",
+        "所属机构",
+        "公开责任部门",
+        "公开主体",
+        "责任部门",
+        "信息来源",
+        "文章来源",
+        "来源",
+    ),
+    "written_date": (
+        "成文日期",
+        "公文生成日期",
+        "生成日期",
+        "发文日期",
+        "成文时间",
+        "印发日期",
+        "制发日期",
+        "写作日期",
+        "签发日期",
+    ),
+    "published_date": (
+        "发布日期",
+        "公开日期",
+        "发布时间",
+        "公开时间",
+        "上网日期",
+        "上网时间",
+        "发稿时间",
+        "发表时间",
+        "信息发布日期",
+        "日期",
+        "时间",
+    ),
+    "disclosure": (
+        "公开方式",
+        "公开属性",
+        "公开形式",
+        "公开类型",
+        "信息公开选项",
+        "公开选项",
+        "是否公开",
+    ),
+    "topic": ("主题分类", "信息分类", "所属主题", "主题", "分类", "类别"),
+    "validity": ("有效性", "效力状态", "时效性", "是否有效", "有效状态", "时效", "效力"),
+}
+
+#: For these fields the labels from this index on are generic ("来源", "时间"): they rank below
+#: the page's <meta> tags, while the specific labels rank above them.
+GENERIC_LABEL_FROM: dict[str, int] = {
+    "publisher": FIELD_LABELS["publisher"].index("信息来源"),
+    "published_date": FIELD_LABELS["published_date"].index("日期"),
+}
+
+#: Labels that are not ours but sit in the same blocks. Knowing them stops a value from running
+#: into the next label ("来源：巴彦淖尔日报 编辑：苏亮") and keeps 主题词 from matching 主题.
+STOP_LABELS: tuple[str, ...] = (
+    "主题词",
+    "关键词",
+    "关键字",
+    "内容概述",
+    "内容摘要",
+    "摘要",
+    "组配分类",
+    "体裁分类",
+    "体裁",
+    "文种",
+    "服务对象",
+    "废止日期",
+    "失效日期",
+    "实施日期",
+    "施行日期",
+    "有效期",
+    "生效日期",
+    "公开范围",
+    "公开时限",
+    "责任人",
+    "作者",
+    "编辑",
+    "责任编辑",
+    "编者",
+    "审核",
+    "浏览次数",
+    "浏览量",
+    "阅读次数",
+    "访问量",
+    "点击数",
+    "点击量",
+    "点击率",
+    "字号",
+    "字体",
+    "文章类型",
+    "当前位置",
+    "您当前的位置",
+    "您的位置",
+    "所在位置",
+    "位置",
+    "分享到",
+    "分享",
+    "打印",
+    "附件",
+    "相关附件",
+    "附件下载",
+    "联系电话",
+    "电话",
+    "地址",
+    "邮编",
+    "主办单位",
+    "承办单位",
+    "协办单位",
+    "网站标识码",
+    "语音播报",
+)
+
+
+def _label_regex(label: str) -> str:
+    """A label that may carry spaces between its characters (索 引 号, 标&ensp;&ensp;题)."""
+    return r"\s*".join(re.escape(ch) for ch in label)
+
+
+def _alternation(labels: list[str]) -> str:
+    # Longest first, so 发文字号 wins over 文号 and 信息来源 over 来源 at the same position.
+    return "|".join(_label_regex(label) for label in sorted(set(labels), key=len, reverse=True))
+
+
+#: Label text (spaces removed) → (field, rank); stop labels map to (None, 0).
+LABEL_INDEX: dict[str, tuple[str | None, int]] = {}
+for _field, _labels in FIELD_LABELS.items():
+    for _rank, _label in enumerate(_labels):
+        LABEL_INDEX.setdefault(_label, (_field, _rank))
+for _label in STOP_LABELS:
+    LABEL_INDEX.setdefault(_label, (None, 0))
+
+_ALL_LABELS = _alternation(list(LABEL_INDEX))
+_OPEN = r"[【\[［〔(（<《]?"
+_CLOSE = r"[】\]］〕)）>》]?"
+
+#: A line that is only a label: "索 引 号：", "【发文字号】", "成文日期".
+LABEL_ONLY_LINE = re.compile(rf"^\s*{_OPEN}\s*(?P<label>{_ALL_LABELS})\s*{_CLOSE}\s*{COLON}?\s*$")
+#: A line that starts with a label and a colon: "索引号：000014349/2018-00204 主题分类：…".
+LABEL_START_LINE = re.compile(rf"^\s*{_OPEN}\s*(?P<label>{_ALL_LABELS})\s*{_CLOSE}\s*{COLON}")
+#: Any known label followed by a colon, further along the same line.
+LABEL_IN_LINE = re.compile(rf"{_OPEN}\s*(?P<label>{_ALL_LABELS})\s*{_CLOSE}\s*{COLON}")
+#: An unknown short label after whitespace ("… 浏览：12"), which also ends the previous value.
+GENERIC_LABEL_IN_LINE = re.compile(rf"(?:(?<=\s)|(?<=[|｜丨]))[\u4e00-\u9fff]{{2,6}}\s*{COLON}")
+
+#: First characters of every label: a cheap test before the label regexes run on a line.
+LABEL_FIRST_CHARS = frozenset(label[0] for label in LABEL_INDEX)
+LINE_OPENERS = " 【[［〔(（<《"
+
+#: Values that mean "none" (文号：无).
+ABSENT_VALUES = frozenset(
+    {"无", "暂无", "无文号", "空", "-", "--", "—", "——", "－", "/", "／", "\\", "null", "none", "n/a", "nan"}
+)
+
+# --- <meta> tags (政府网站发展指引, 国办发〔2017〕47号) ---------------------------------------------
+
+META_FIELDS: dict[str, tuple[str, ...]] = {
+    "title": ("articletitle", "dc.title"),
+    "published_date": ("pubdate", "publishdate", "firstpublishedtime", "dc.date", "pubtime"),
+    "publisher": ("contentsource", "dc.publisher"),
+}
+META_SITE_NAME = ("sitename",)
+META_COLUMN_NAME = ("columnname",)
+
+#: Separators between an article title and the site name in <title>.
+TITLE_SUFFIX_SEPARATORS = re.compile(r"\s*(?:_|\||｜|--| - |—|-{1}(?=[^\d]))\s*")
+
+# --- 公开属性 (BRIEF §1.6) --------------------------------------------------------------------------
+
+DISCLOSURE_MAP: dict[str, str] = {
+    "主动公开": "主动公开",
+    "公开发布": "主动公开",
+    "此件公开发布": "主动公开",
+    "此件主动公开": "主动公开",
+    "主动": "主动公开",
+    "公开": "主动公开",
+    "全文公开": "主动公开",
+    "依申请公开": "依申请公开",
+    "依申请": "依申请公开",
+    "此件依申请公开": "依申请公开",
+    "不予公开": "不予公开",
+    "不公开": "不予公开",
+    "此件不公开": "不予公开",
+    "此件不予公开": "不予公开",
+    "免予公开": "不予公开",
+    "删减后公开": "删减后公开",
+    "部分公开": "删减后公开",
+    "此件删减后公开": "删减后公开",
+}
+#: "（此件公开发布）" at the end of a document's text (版记 公开属性).
+DISCLOSURE_NOTE = re.compile(
+    r"[（(]\s*此\s*件\s*(?P<value>公\s*开\s*发\s*布|主\s*动\s*公\s*开|依\s*申\s*请\s*公\s*开|"
+    r"不\s*予\s*公\s*开|不\s*公\s*开|删\s*减\s*后\s*公\s*开)\s*[）)]"
+)
+
+# --- topic (主题分类) ---------------------------------------------------------------------------
+
+#: Separators between the levels of a topic ("财政、金融、审计\银行").
+TOPIC_LEVEL_SEPARATORS = re.compile(r"\s*[\\＼/／>＞→]\s*")
+
+# --- dates ----------------------------------------------------------------------------------------
+
+_D = r"[0-9０-９]"
+DATE_NUMERIC = re.compile(
+    rf"(?<![0-9０-９])(?P<y>(?:1[89]|2[01]|１[８９]|２[０１]){_D}{{2}})\s*"
+    rf"(?P<sep>[-/.年－／．])\s*(?P<m>{_D}{{1,2}})\s*[-/.月－／．]\s*(?P<d>{_D}{{1,2}})(?![0-9０-９])\s*日?"
+)
+DATE_COMPACT = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})(?P<m>0[1-9]|1[0-2])(?P<d>0[1-9]|[12]\d|3[01])(?!\d)")
+_CN_DIGIT = "〇零○ＯO一二三四五六七八九"
+DATE_CHINESE = re.compile(
+    rf"(?P<y>[{_CN_DIGIT}]{{4}})\s*年\s*(?P<m>[一二三四五六七八九十]{{1,3}})\s*月\s*"
+    rf"(?P<d>[一二三四五六七八九十卅廿]{{1,4}})\s*日"
+)
+CN_DIGITS = {ch: i for i, ch in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "Ｏ": 0, "O": 0}
+#: Dates in URLs: t20200915_123.html, /2020-09/15/, /2020/09/15/, /20200915/.
+URL_DATES = (
+    re.compile(r"[/_]t(?P<y>(?:19|20)\d{2})(?P<m>[01]\d)(?P<d>[0-3]\d)_"),
+    re.compile(r"/(?P<y>(?:19|20)\d{2})-(?P<m>[01]\d)/(?P<d>[0-3]\d)/"),
+    re.compile(r"/(?P<y>(?:19|20)\d{2})/(?P<m>[01]\d)/(?P<d>[0-3]\d)/"),
+    re.compile(r"/(?P<y>(?:19|20)\d{2})(?P<m>[01]\d)(?P<d>[0-3]\d)/"),
+    re.compile(r"/art/(?P<y>(?:19|20)\d{2})/(?P<m>1[0-2]|[1-9])/(?P<d>3[01]|[12]\d|[1-9])/"),
+)
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2100
+
+# --- 文号 (GB/T 9704-2012 §7.2.5; BRIEF §4.1) -------------------------------------------------------
+
+OPEN_BRACKETS = "〔[【（(﹝［〖〈{｛"
+CLOSE_BRACKETS = "〕]】）)﹞］〗〉}｝"
+_NUM = r"[0-9０-９]"
+#: 代字 + bracketed year + serial: the usual 文号, with every deviation the standard forbids allowed
+#: so that it can be recognised and then flagged.
+DOC_NO_BRACKETED = re.compile(
+    rf"^(?P<code>[\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z0-9·\s]{{0,24}}?)\s*"
+    rf"(?P<open>[{re.escape(OPEN_BRACKETS)}])?\s*(?P<year>{_NUM}{{4}}|{_NUM}{{2}})\s*"
+    rf"(?P<close>[{re.escape(CLOSE_BRACKETS)}])?\s*(?P<di>第)?\s*(?P<num>{_NUM}{{1,6}})\s*(?P<hao>号)?$"
+)
+#: Orders (令) and numbered announcements: 国务院令第711号, 国家税务总局公告2018年第60号.
+DOC_NO_ORDER = re.compile(
+    rf"^(?P<code>[\u4e00-\u9fff]{{1,30}}?(?:令|公告|通告|公报))\s*(?:(?P<year>{_NUM}{{4}})\s*年\s*)?"
+    rf"第\s*(?P<num>{_NUM}{{1,6}})\s*(?P<hao>号)?$"
+)
+#: Provincial 规范性文件 registration numbers: HHCR-2023-01005, JXCR-2020-01001.
+REGISTRATION_NO = re.compile(r"^[A-Z]{2,8}-\d{4}-\d{3,6}$")
+REGISTRATION_NO_IN_TEXT = re.compile(r"(?<![A-Za-z0-9-])[A-Z]{2,8}-(?:19|20)\d{2}-\d{3,6}(?![A-Za-z0-9-])")
+#: A 文号 named inside running text, bracketed by the sentence: （国办发〔2019〕54号）.
+DOC_NO_IN_TEXT = re.compile(
+    r"(?P<doc_no>[\u4e00-\u9fff]{1,14}[〔\[【［﹝](?:19|20)\d{2}[〕\]】］﹞]\s*第?\s*\d{1,5}\s*号"
+    r"|[\u4e00-\u9fff]{1,14}令\s*第\s*\d{1,5}\s*号)"
+)
+#: Words that introduce a 文号 in running text and are not part of its 代字.
+DOC_NO_LEAD_WORDS = re.compile(r"^(?:根据|按照|依据|依照|贯彻|落实|执行|印发|转发|见|即|和|及|与|、|的)+")
+
+# --- 索引号 (BRIEF §4.3) ---------------------------------------------------------------------------
+
+#: (name, regex, index of the year group or None) — the known shapes of an 索引号.
+INDEX_NO_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("org_code/year-serial", re.compile(r"^\d{8}[\dX]/(?P<year>\d{4})-\d{5}$")),
+    ("credit_code/year-serial", re.compile(r"^[0-9A-Z]{18}/(?P<year>\d{4})-\d{4,8}$")),
+    ("credit_code/yearmonth-serial", re.compile(r"^[0-9A-Z]{18}/(?P<year>\d{4})\d{2}-\d{4,8}$")),
+    ("org_code_check/year-serial", re.compile(r"^\d{7,8}-[\dX]-?/(?P<year>\d{4})-\d+$")),
+    ("site_code/year-serial", re.compile(r"^[0-9A-Za-z]{6,12}/(?P<year>\d{4})-\d{3,8}$")),
+    ("fujian", re.compile(r"^[A-Z]{2}\d{5}-\d{4}-(?P<year>\d{4})-\d{5}$")),
+    ("code-year-serial", re.compile(r"^[0-9A-Z]{6,20}-(?P<year>\d{4})-\d{3,8}$")),
+    (
+        "code-category-year-serial",
+        re.compile(r"^[0-9A-Za-z]{2,20}(?:-[0-9A-Za-z]{1,10})*-(?P<year>\d{4})-\d{2,8}$"),
+    ),
+    (
+        "code/category/year-serial",
+        re.compile(r"^[0-9A-Za-z]{2,20}(?:/[0-9A-Za-z]{1,10})+/(?P<year>\d{4})-\d{2,8}$"),
+    ),
+    ("yunnan_digits", re.compile(r"^\d{9}[\dX]?-(?P<year>\d{4})-\d{4,8}$")),
+)
+
+# --- body text ---------------------------------------------------------------------------------
+
+#: A signature line before the date: an agency name.
+ORG_SUFFIX = re.compile(
+    r"(?:政府|办公厅|办公室|委员会|人大常委会|局|厅|部|署|院|委|办|会|中心|处|所|站|公司|管委会|街道办事处|"
+    r"人民法院|人民检察院|党组|支队|大队|总队|集团|协会|学校|大学|医院)\s*(?:（(?:印|章|盖章)）)?$"
+)
+#: Where the main text of a page usually lives (ids/classes of common CMS templates). A hint only:
+#: the densest block of paragraphs wins when no hint matches.
+BODY_HINTS = re.compile(
+    r"(?:^|[\s_-])(?:UCAP-CONTENT|zoom|Zoom|TRS_Editor|TRS_UEDITOR|trs_editor|content|Content|article|"
+    r"art_con|artcon|wenzhang-content|pages_content|pages-content|con_text|view|detail|main-txt|"
+    r"article-content|xxgk_content|zwgk_content|Custom_UnionStyle|contents?_div|txt|text)(?:$|[\s_-])"
+)
+
+#: ids/classes of page furniture (readability's "unlikely candidates"): never the main text.
+BODY_NEGATIVE_HINTS = re.compile(
+    r"footer|foot|bottom|copyright|banquan|mianze|disclaimer|nav|menu|sidebar|side|header|top|share|"
+    r"breadcrumb|crumb|friend|yqlj|links|location|position|weizhi|search|login|qrcode|ewm",
+    re.IGNORECASE,
+)
+
+# --- links --------------------------------------------------------------------------------------
+
+ATTACHMENT_EXTENSIONS = (
+    "pdf",
+    "doc",
+    "docx",
+    "wps",
+    "ofd",
+    "xls",
+    "xlsx",
+    "et",
+    "zip",
+    "rar",
+    "7z",
+    "ppt",
+    "pptx",
+    "txt",
+    "ceb",
+    "caj",
+)
+ATTACHMENT_URL = re.compile(
+    rf"\.(?P<ext>{'|'.join(ATTACHMENT_EXTENSIONS)})(?:$|[?#])",
+    re.IGNORECASE,
+)
+ATTACHMENT_TEXT = re.compile(rf"\.(?P<ext>{'|'.join(ATTACHMENT_EXTENSIONS)})\s*$", re.IGNORECASE)
+#: Headings of the box that lists a document's interpretations ("相关解读", even when empty).
+INTERPRETATION_BOX_HEADINGS = frozenset(
+    {
+        "相关解读",
+        "政策解读",
+        "解读",
+        "文件解读",
+        "解读材料",
+        "相关政策解读",
+        "本文解读",
+        "政策文件解读",
+        "解读文件",
+        "关联解读",
+        "解读回应",
+        "相关解读材料",
+        "图文解读",
+        "文字解读",
+        "图片解读",
+        "图解",
+        "视频解读",
+        "访谈解读",
+    }
+)
+#: Headings of the box an interpretation page uses to point back at its policy.
+POLICY_BOX_HEADINGS = frozenset(
+    {
+        "相关文件",
+        "政策原文",
+        "原文链接",
+        "文件原文",
+        "相关政策",
+        "关联文件",
+        "原文",
+        "相关政策文件",
+        "政策文件",
+        "解读对象",
+        "被解读文件",
+    }
+)
+RELATED_BOX_HEADINGS = frozenset(
+    {
+        "相关信息",
+        "相关链接",
+        "相关阅读",
+        "相关新闻",
+        "相关稿件",
+        "相关文章",
+        "延伸阅读",
+        "相关内容",
+        "相关附件",
+    }
+)
+#: Link text that names an interpretation (not the bare column name 政策解读).
+INTERPRETATION_LINK_TEXT = re.compile(r"解读|图解|一图读懂|答记者问|政策问答|问答|吹风会|新闻发布会")
+#: Titles of pages that are themselves interpretations (BRIEF §2.5).
+#: A notice *about* interpretation work ("关于做好政策解读工作的通知") is not one: the words must
+#: open or close the title, or sit right after a quoted policy title.
+INTERPRETATION_TITLE = re.compile(
+    r"^\s*(?:【[^】]{0,8}(?:解读|图解)[^】]{0,8}】|[\[［][^\]］]{0,8}解读[^\]］]{0,8}[\]］]|图解|一图读懂|一图看懂|"
+    r"一文读懂|政策解读|解读|划重点)"
+    r"|(?:解读|图解|问答|答记者问|答问|吹风会|一图读懂|一图看懂|政策要点)\s*[）)」”\"]*\s*$"
+    r"|》\s*(?:的|之)?(?:政策|文件)?(?:解读|图解|问答)"
+    r"|解读\s*《"
+    r"|就《[^》]{2,120}》.{0,30}(?:答记者问|答问|回答记者提问)"
+)
+#: Column names that hold interpretations (<meta name="ColumnName">, breadcrumbs).
+INTERPRETATION_COLUMN = re.compile(r"解读")
+POLICY_LINK_TEXT = re.compile(r"^(?:政策原文|原文|文件原文|原文链接|查看原文|相关文件|点击查看原文)$")
+#: A quoted title: 《国务院办公厅关于……的通知》.
+QUOTED_TITLE = re.compile(r"《(?P<title>[^《》]{4,120})》")
