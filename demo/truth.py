@@ -139,6 +139,8 @@ def site_truth(plan: SitePlan, base_url: str, today: date) -> dict[str, Any]:
     check_margins(plan, today)
     name = plan.spec.name
     documents, columns, findings = [], [], []
+    # The meta-tags-only look has no metadata block: 主题分类 and 有效性 appear nowhere on its pages.
+    shows_block = plan.spec.cms != "meta_only"
     for doc in plan.documents:
         url = base_url + doc.path
         documents.append(
@@ -152,8 +154,8 @@ def site_truth(plan: SitePlan, base_url: str, today: date) -> dict[str, Any]:
                 "written_date": _iso(doc.written),
                 "published_date": _iso(doc.published),
                 "disclosure": doc.disclosure,
-                "topic": doc.topic,
-                "validity": doc.validity,
+                "topic": doc.topic if shows_block else None,
+                "validity": doc.validity if shows_block else None,
                 "column": doc.column,
                 "is_interpretation": doc.is_interpretation,
                 "interprets_url": base_url + doc.interprets.path if doc.interprets else None,

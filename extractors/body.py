@@ -39,6 +39,8 @@ class BodyFacts:
     written_date: date | None = None
     written_date_raw: str | None = None
     disclosure_note: str | None = None
+    #: The issuing body as signed (落款) on the line above the 成文日期.
+    signatory: str | None = None
 
 
 def _lift(element: etree._Element | None) -> etree._Element | None:
@@ -107,7 +109,7 @@ def body_facts(lines: list[Line]) -> BodyFacts:
             registration_no = candidate
         elif doc_no is None and is_doc_no(candidate) and not p.REGISTRATION_NO.match(candidate):
             doc_no = candidate if text == candidate else None
-    written = written_raw = None
+    written = written_raw = signatory = None
     tail_start = max(0, len(texts) - _TAIL_LINES)
     for k in range(tail_start, len(texts)):
         value = is_date_line(texts[k])
@@ -115,7 +117,7 @@ def body_facts(lines: list[Line]) -> BodyFacts:
             continue
         previous = texts[k - 1].strip()
         if p.ORG_SUFFIX.search(previous) and len(previous) <= 60:
-            written, written_raw = value, texts[k]
+            written, written_raw, signatory = value, texts[k], previous
             break
     note = None
     for text in reversed(texts):
@@ -123,4 +125,4 @@ def body_facts(lines: list[Line]) -> BodyFacts:
         if match:
             note = p.SPACE_RUN.sub("", match.group("value"))
             break
-    return BodyFacts(doc_no, registration_no, written, written_raw, note)
+    return BodyFacts(doc_no, registration_no, written, written_raw, note, signatory)

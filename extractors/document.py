@@ -113,6 +113,9 @@ def _fill_from_body(draft: _Draft, facts: BodyFacts) -> None:
         draft.fill("doc_no", facts.doc_no, "body", "文号行", facts.doc_no)
     if facts.written_date:
         draft.fill("written_date", facts.written_date, "body", "落款日期", facts.written_date_raw)
+    if facts.signatory and " " not in facts.signatory:
+        # A single signing body; joint documents sign with several names and stay unattributed.
+        draft.fill("publisher", clean_text(facts.signatory), "body", "落款", facts.signatory)
     if facts.disclosure_note:
         value, _ = normalize_disclosure(facts.disclosure_note)
         draft.fill("disclosure", value, "body", "此件", f"（此件{facts.disclosure_note}）")
