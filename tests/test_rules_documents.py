@@ -227,6 +227,15 @@ def test_doc_no_format_reports_extraction_defects() -> None:
     assert findings[records[2].url].severity == "info"  # before GB/T 9704-2012 took effect
 
 
+def test_a_doc_no_year_mismatch_is_a_date_finding_not_a_format_finding() -> None:
+    mismatch = doc(1, doc_no="鸿政〔2023〕7号", doc_no_defects=["year_mismatch"])
+    both = doc(2, doc_no="鸿政[2023]7号", doc_no_defects=["brackets", "year_mismatch"])
+    findings = {f.document_url: f for f in run("doc_no_format", [mismatch, both])}
+    assert set(findings) == {both.url}
+    assert findings[both.url].evidence.values["defects"] == ["brackets"]
+    assert {f.document_url for f in run("date_inconsistency", [mismatch, both])} == {mismatch.url, both.url}
+
+
 @pytest.mark.parametrize(
     ("fields", "kinds"),
     [

@@ -61,12 +61,19 @@ def check_metadata_missing(data: SiteData, ctx: AuditContext, params: Mapping[st
     return findings
 
 
+#: Extraction's defects that are about dates, not typography: date_inconsistency reports them,
+#: so one fact is not counted under two rules.
+DATE_DEFECTS = frozenset({"year_mismatch"})
+
+
 def check_doc_no_format(data: SiteData, ctx: AuditContext, params: Mapping[str, Any]) -> list[Finding]:
     docs = data.docs
     cutoff = params["lenient_before"]
     findings = []
-    for row in [i for i, defects in enumerate(docs.doc_no_defects) if defects]:
-        defects = docs.doc_no_defects[row]
+    for row, all_defects in enumerate(docs.doc_no_defects):
+        defects = [d for d in all_defects if d not in DATE_DEFECTS]
+        if not defects:
+            continue
         old = docs.written[row] > 0 and docs.written[row] < cutoff.toordinal()
         values = {
             "doc_no": docs.doc_no[row],
