@@ -76,9 +76,15 @@ def _keyword_index() -> tuple[list[tuple[str, int, str]], dict[str, tuple[str, .
     return hits, {seed.domain: seed.exclude for seed in domain_seeds()}
 
 
-def domain_scores(title: str) -> dict[str, int]:
-    """Seed-keyword score per domain; overlapping hits keep only the longest keyword."""
+def domain_scores(title: str, issuer_end: int | None = None) -> dict[str, int]:
+    """Seed-keyword score per domain; overlapping hits keep only the longest keyword.
+
+    Hits inside the issuer part of the title (before 关于: who writes, not what about) score 1.
+    """
     text = normalise(title)
+    if issuer_end is None:
+        about = text.find("关于")
+        issuer_end = about if about > 0 else 0
     keywords, excludes = _keyword_index()
     taken = [False] * len(text)
     scores: dict[str, int] = {}
@@ -89,7 +95,7 @@ def domain_scores(title: str) -> dict[str, int]:
             if not any(taken[start:end]):
                 for i in range(start, end):
                     taken[i] = True
-                scores[domain] = scores.get(domain, 0) + weight
+                scores[domain] = scores.get(domain, 0) + (1 if end <= issuer_end else weight)
             start = text.find(word, end)
     for domain in list(scores):
         if any(word in text for word in excludes[domain]):
@@ -119,6 +125,8 @@ class DocRules:
     announcement: re.Pattern[str]
     administrative_genres: frozenset[str]
     administrative: re.Pattern[str]
+    administrative_strong: re.Pattern[str]
+    regulation_genres: frozenset[str]
     normative_inner_genres: frozenset[str]
     doc_no_needs: re.Pattern[str]
     not_public_policy: re.Pattern[str]
@@ -144,8 +152,10 @@ def doc_type_rule(title: str, parts: TitleParts | None = None) -> str:
         return "interpretation"
     if rules.other.search(text):
         return "other"
-    if parts.genre in rules.administrative_genres:
+    if parts.genre in rules.administrative_genres or rules.administrative_strong.search(text):
         return "administrative"
+    if not parts.has_about and (parts.genre in rules.regulation_genres or parts.is_order):
+        return "normative"
     wraps_rule = parts.action is not None and parts.inner_genre in rules.normative_inner_genres
     if parts.genre in rules.announcement_genres or (not wraps_rule and rules.announcement.search(text)):
         return "announcement"
