@@ -43,6 +43,10 @@ def _fit_head(task: str, features: Any, matrix: Any, labels: list[str]) -> Pipel
     chosen = [labels[i] for i in index]
     model = calibrated_svm(chosen, c=c)
     model.fit(matrix[np.array(index)], chosen)
+    # Most of the shared vocabulary never occurs in one task's rows: sparse weights keep the bundle small.
+    for member in model.calibrated_classifiers_:
+        member.estimator.sparsify()
+        member.estimator.coef_ = member.estimator.coef_.astype(np.float32)
     return Pipeline([("features", features), ("model", model)])
 
 
