@@ -145,7 +145,7 @@ _lock = threading.Lock()
 _loaded: dict[Path, LoadedModels] = {}
 
 
-def _progress_bar() -> Any:
+def progress_bar() -> Any:
     from rich.console import Console
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
@@ -175,7 +175,7 @@ def ensure_models(folder: Path | None = None, data: Path | None = None, quiet: b
             if quiet:
                 build(folder, source)
             else:
-                with _progress_bar() as bar:
+                with progress_bar() as bar:
                     task = bar.add_task("", total=None)
                     build(folder, source, lambda msg: bar.update(task, description=msg))
                 print(
