@@ -122,14 +122,17 @@ def build(folder: Path, data: Path, progress: Any = None) -> dict[str, Any]:
     say("evaluating on the held-out sets")
     report = evaluate_trained(trained.pipelines, trained.corpus)
     files = trained.corpus.files
+    rules = rule_files()
+    combined = hashlib.sha256((files.fingerprint() + json.dumps(rules, sort_keys=True)).encode()).hexdigest()
     card: dict[str, Any] = {
         "format": FORMAT_VERSION,
-        "version": f"{FORMAT_VERSION}-{files.fingerprint()[:12]}",
+        "version": f"{FORMAT_VERSION}-{combined[:12]}",
         "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "training_seconds": round(trained.seconds, 1),
         "data_root": str(data),
         "data_fingerprint": files.fingerprint(),
         "data_files": files.read,
+        "rule_files": rules,
         "libraries": library_versions(),
         "seed": 0,
         "leaked_rows_dropped": trained.corpus.leaked,
@@ -139,6 +142,17 @@ def build(folder: Path, data: Path, progress: Any = None) -> dict[str, Any]:
     }
     save(folder, trained.pipelines, card)
     return card
+
+
+def rule_files() -> dict[str, str]:
+    """sha256 of the project's own training inputs (seed vocabularies, rules, dictionaries)."""
+    from classifiers.paths import PROJECT_ROOT, RESOURCES
+
+    return {
+        str(path.relative_to(PROJECT_ROOT)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(RESOURCES.glob("*"))
+        if path.is_file()
+    }
 
 
 _lock = threading.Lock()

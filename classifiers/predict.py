@@ -9,7 +9,7 @@ import numpy as np
 
 from classifiers.features import Row
 from classifiers.labels import OTHER_DOMAIN
-from classifiers.weak import doc_no_needs_interpretation
+from classifiers.weak import doc_no_needs_interpretation, domain_vote
 from models.records import Classification
 
 #: Defaults when a card has none: below these probabilities a task is flagged low-confidence
@@ -21,6 +21,9 @@ DEFAULT_THRESHOLDS: dict[str, float] = {
     "domain_alt": 0.25,
     "doc_type": 0.5,
     "needs_interpretation": 0.65,
+    # The seed-vocabulary vote (classifiers.weak.domain_vote) added to the model's domain
+    # probabilities: the rules are precise on the words they know, the model covers the rest.
+    "domain_rule_weight": 0.5,
 }
 
 
@@ -68,15 +71,20 @@ def predict_rows(
         if level2_c[l2].startswith(topic + "\\") and level2_p[i][l2] >= limits["topic_level2"]:
             level2 = level2_c[l2].split("\\", 1)[1]
 
-        order = np.argsort(-domain_p[i])
-        domain, domain_prob = domain_c[order[0]], float(domain_p[i][order[0]])
-        if domain != OTHER_DOMAIN and domain_prob < limits["domain"]:
+        blended = domain_p[i].copy()
+        vote = domain_vote(row[0]).domain
+        if vote in domain_c and limits["domain_rule_weight"] > 0:
+            blended[domain_c.index(vote)] += limits["domain_rule_weight"]
+            blended /= blended.sum()
+        order = np.argsort(-blended)
+        domain, domain_prob = domain_c[order[0]], float(blended[order[0]])
+        if domain != OTHER_DOMAIN and domain_prob < limits["domain"] and vote != domain:
             low.append("domain")
             domain = OTHER_DOMAIN
         alt = None
         for j in order[:3]:
             label = domain_c[j]
-            if label not in (domain, OTHER_DOMAIN) and domain_p[i][j] >= limits["domain_alt"]:
+            if label not in (domain, OTHER_DOMAIN) and blended[j] >= limits["domain_alt"]:
                 alt = label
                 break
 
@@ -102,7 +110,7 @@ def predict_rows(
                 needs_interpretation=needs,
                 scores={
                     "topic": _top(topic_p[i], topic_c),
-                    "domain": _top(domain_p[i], domain_c),
+                    "domain": _top(blended, domain_c),
                     "doc_type": _top(type_p[i], type_c),
                     "needs_interpretation": round(p_needs, 4),
                 },

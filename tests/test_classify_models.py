@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from classifiers import ClassifierInput, classify_inputs, classify_records
-from classifiers.artifacts import LoadedModels, ModelError, ensure_models, read_card
+from classifiers.artifacts import LoadedModels, ModelError, ensure_models, read_card, rule_files
 from classifiers.data import DataFiles, about_key, evaluation_keys, is_topic_eval, read_govcn
 from classifiers.evaluation import check_floors, evaluate, load_baseline, read_eval_sets
 from classifiers.labels import DOC_TYPES, DOMAIN_LABELS, TOPICS
@@ -30,7 +30,7 @@ def _card_matches_data(folder: Path, data: Path) -> bool:
         path = data / relative
         if not path.exists() or hashlib.sha256(path.read_bytes()).hexdigest() != digest:
             return False
-    return bool(card.get("data_files"))
+    return bool(card.get("data_files")) and card.get("rule_files") == rule_files()
 
 
 @pytest.fixture(scope="session")
