@@ -52,11 +52,10 @@ def classify_inputs(items: Sequence[ClassifierInput], model_dir: Path | None = N
     return predict_rows(models.pipelines, rows, models.thresholds, models.version)
 
 
-def classify_records(records: Sequence[DocumentRecord], model_dir: Path | None = None) -> list[Classification]:
+def classify_records(
+    records: Sequence[DocumentRecord], model_dir: Path | None = None
+) -> list[Classification]:
     return classify_inputs(
-        [
-            ClassifierInput(r.title or "", r.body_text[:BODY_CHARS], r.publisher, r.doc_no)
-            for r in records
-        ],
+        [ClassifierInput(r.title or "", r.body_text[:BODY_CHARS], r.publisher, r.doc_no) for r in records],
         model_dir,
     )

@@ -93,7 +93,9 @@ def save(folder: Path, pipelines: dict[str, Any], card: dict[str, Any]) -> None:
         model_card = {key: value for key, value in card.items() if key != "thresholds"}
         model_card.update({"model": name, **section})
         text = json.dumps(model_card, ensure_ascii=False, indent=2)
-        _atomic_write(card_path(folder, name), lambda tmp, text=text: tmp.write_text(text + "\n", encoding="utf-8"))
+        _atomic_write(
+            card_path(folder, name), lambda tmp, text=text: tmp.write_text(text + "\n", encoding="utf-8")
+        )
     summary = {**card, "models": sorted(per_model)}
     text = json.dumps(summary, ensure_ascii=False, indent=2)
     _atomic_write(card_path(folder), lambda tmp: tmp.write_text(text + "\n", encoding="utf-8"))

@@ -16,9 +16,11 @@ BATCH_SIZE = 500
 
 def _current_ids(store: Store) -> set[int]:
     """Documents whose classification is newer than their latest content change."""
-    query = sa.select(classifications.c.document_id).join(
-        documents, documents.c.id == classifications.c.document_id
-    ).where(classifications.c.classified_at >= documents.c.changed_at)
+    query = (
+        sa.select(classifications.c.document_id)
+        .join(documents, documents.c.id == classifications.c.document_id)
+        .where(classifications.c.classified_at >= documents.c.changed_at)
+    )
     with store.engine.connect() as conn:
         return {row[0] for row in conn.execute(query)}
 

@@ -21,7 +21,7 @@ from classifiers.data import (
 from classifiers.labels import OTHER_DOMAIN
 from classifiers.text import title_key
 from classifiers.titles import parse_title
-from classifiers.weak import domain_vote, doc_type_rule, needs_interpretation_rule
+from classifiers.weak import doc_type_rule, domain_vote, needs_interpretation_rule
 
 
 @dataclass
@@ -42,7 +42,9 @@ class TrainingCorpus:
             "topic_train": dict(Counter(t.topic or "" for t in self.topic_train).most_common()),
             "domain": dict(Counter(t.domain or "" for t in self.pool + self.domain_extra).most_common()),
             "doc_type": dict(Counter(t.doc_type or "" for t in self.pool).most_common()),
-            "needs_interpretation": dict(Counter(str(t.needs_interpretation) for t in self.pool).most_common()),
+            "needs_interpretation": dict(
+                Counter(str(t.needs_interpretation) for t in self.pool).most_common()
+            ),
         }
 
 

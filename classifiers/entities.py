@@ -1,11 +1,11 @@
 """spaCy entity patterns over document text: 文号, 《…》 titles and agency names.
 
-A blank ``zh`` pipeline (jieba segmenter, nothing downloaded) with one registered component (``gongkai_doc_entities_v1``) that
-marks ``DOC_NO`` and ``QUOTED_TITLE`` spans by regular expression on the text (jieba splits
-文号 such as 青 | 政办发, so token patterns would miss them) and ``AGENCY`` spans with a
-PhraseMatcher over the agency gazetteer in ``corpus/classifiers/agencies.txt``. The classifier uses
-them on body text: the 文号 printed under the title when the metadata gave none, and the documents
-a page cites.
+A blank ``zh`` pipeline (jieba segmenter, nothing downloaded) with one registered component
+(``gongkai_doc_entities_v1``) that marks ``DOC_NO`` and ``QUOTED_TITLE`` spans by regular
+expression on the text (jieba splits 文号 such as 青 | 政办发, so token patterns would miss
+them) and ``AGENCY`` spans with a PhraseMatcher over the agency gazetteer in
+``corpus/classifiers/agencies.txt``. The classifier uses them on body text: the 文号 printed under
+the title when the metadata gave none.
 """
 
 from __future__ import annotations

@@ -32,12 +32,13 @@ LABEL_SOURCES: dict[str, str] = {
     "topic": "gov.cn 国务院政策文件库 主题分类 (govcn_policy_library.tsv policy rows, 4 of 5 by URL hash) "
     "+ 河北省政府办公厅 主题 (hebei, except its over-used 其他); 1 of 5 gov.cn rows held out",
     "topic_level2": "the same rows' gov.cn 二级 主题分类",
-    "domain": "weak labels: seed vocabulary corpus/classifiers/domain_seeds.yaml on ~34k deduplicated real titles "
-    "(titles_with_dates, gov.cn, hebei); hebei 基础教育/高等教育/职业教育 columns; catalog_facts item names",
+    "domain": "weak labels: seed vocabulary corpus/classifiers/domain_seeds.yaml on ~34k deduplicated "
+    "real titles (titles_with_dates, gov.cn, hebei); hebei 基础教育/高等教育/职业教育 columns; "
+    "catalog_facts item names",
     "doc_type": "weak labels: title rules corpus/classifiers/doc_rules.yaml; gov.cn/hebei 政策解读 rows are "
     "interpretation, hebei 年报 rows report, hebei 政府规章 normative",
-    "needs_interpretation": "weak labels: doc_rules.yaml (规/令 文号, rule-setting genres, minus internal work "
-    "plans/campaigns/events); hebei 政府规章 true, 解读 and 年报 false",
+    "needs_interpretation": "weak labels: doc_rules.yaml (规/令 文号, rule-setting genres, minus "
+    "internal work plans/campaigns/events); hebei 政府规章 true, 解读 and 年报 false",
 }
 
 
@@ -58,11 +59,15 @@ class EvalReport:
         return sections
 
     def to_json(self) -> str:
-        return json.dumps({"metrics": self.metrics, "thresholds": self.thresholds}, ensure_ascii=False, indent=2)
+        return json.dumps(
+            {"metrics": self.metrics, "thresholds": self.thresholds}, ensure_ascii=False, indent=2
+        )
 
 
 def read_eval_sets(files: DataFiles) -> tuple[list[LabelledTitle], list[DevTitle]]:
-    topic_eval = [item for item, url in read_govcn(files) if item.topic and not item.doc_type and is_topic_eval(url)]
+    topic_eval = [
+        item for item, url in read_govcn(files) if item.topic and not item.doc_type and is_topic_eval(url)
+    ]
     return topic_eval, read_dev(files)
 
 
@@ -118,7 +123,9 @@ def label_metrics(gold: Sequence[str], pred: Sequence[str], halves: Sequence[str
     return out
 
 
-def classify_dev(pipelines: dict[str, Any], dev: Sequence[DevTitle], thresholds: dict[str, float]) -> list[Classification]:
+def classify_dev(
+    pipelines: dict[str, Any], dev: Sequence[DevTitle], thresholds: dict[str, float]
+) -> list[Classification]:
     return predict_rows(pipelines, [as_row(d.title) for d in dev], thresholds)
 
 
@@ -153,7 +160,9 @@ def evaluate(
         "domain": label_metrics([d.domain for d in dev], [p.domain for p in dev_preds], halves),
         "doc_type": label_metrics([d.doc_type for d in dev], [p.doc_type for p in dev_preds], halves),
         "needs_interpretation": label_metrics(
-            [str(d.needs_interpretation) for d in dev], [str(p.needs_interpretation) for p in dev_preds], halves
+            [str(d.needs_interpretation) for d in dev],
+            [str(p.needs_interpretation) for p in dev_preds],
+            halves,
         ),
     }
     return EvalReport(metrics, dict(thresholds))

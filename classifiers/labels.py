@@ -60,7 +60,14 @@ DOMAINS: tuple[str, ...] = (
 OTHER_DOMAIN = "其他"
 DOMAIN_LABELS: tuple[str, ...] = (*DOMAINS, OTHER_DOMAIN)
 
-DOC_TYPES: tuple[str, ...] = ("normative", "administrative", "interpretation", "announcement", "report", "other")
+DOC_TYPES: tuple[str, ...] = (
+    "normative",
+    "administrative",
+    "interpretation",
+    "announcement",
+    "report",
+    "other",
+)
 
 #: The four tasks, in the order cards, scores and evaluation list them.
 TASKS: tuple[str, ...] = ("topic", "domain", "doc_type", "needs_interpretation")

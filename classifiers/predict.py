@@ -34,7 +34,9 @@ def _proba(pipelines: dict[str, Any], name: str, cache: dict[int, Any], rows: Se
     key = id(step)
     if key not in cache:
         cache[key] = step.transform(list(rows))
-    return pipeline.named_steps["model"].predict_proba(cache[key]), list(pipeline.named_steps["model"].classes_)
+    return pipeline.named_steps["model"].predict_proba(cache[key]), list(
+        pipeline.named_steps["model"].classes_
+    )
 
 
 def _top(probabilities: np.ndarray, classes: list[str], n: int = 3) -> dict[str, float]:

@@ -18,7 +18,9 @@ from classifiers.paths import RESOURCES, cache_dir
 USER_DICT = RESOURCES / "userdict.txt"
 
 _WHITESPACE = re.compile(r"[\s\u3000\u00a0\u2002\u2003]+")
-_TITLE_NOISE = re.compile(r"[\s\u3000\u00a0\"'“”‘’「」『』·•…\.。,，:：;；!！?？\-—–_/\\|()（）\[\]【】〔〕<>〈〉《》]")
+_TITLE_NOISE = re.compile(
+    r"[\s\u3000\u00a0\"'“”‘’「」『』·•…\.。,，:：;；!！?？\-—–_/\\|()（）\[\]【】〔〕<>〈〉《》]"
+)
 
 _lock = threading.Lock()
 _tokenizer: jieba.Tokenizer | None = None
@@ -53,7 +55,7 @@ def tokenizer() -> jieba.Tokenizer:
 
 
 def jieba_words(text: str) -> list[str]:
-    """Word tokens without HMM guessing (stable across runs) and without whitespace/punctuation-only tokens."""
+    """Word tokens without HMM guessing (stable across runs), no whitespace/punctuation-only tokens."""
     return [w for w in tokenizer().lcut(text, HMM=False) if w.strip() and not _TITLE_NOISE.fullmatch(w)]
 
 

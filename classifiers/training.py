@@ -69,7 +69,10 @@ def train_models(data_root: Path, progress: Progress | None = None) -> TrainedMo
     pipelines["topic"] = _fit_head("topic", features, topic_x, [t.topic or "" for t in corpus.topic_train])
     with_level2 = [i for i, t in enumerate(corpus.topic_train) if t.topic2]
     pipelines["topic_level2"] = _fit_head(
-        "topic_level2", features, topic_x[with_level2], [corpus.topic_train[i].topic2 or "" for i in with_level2]
+        "topic_level2",
+        features,
+        topic_x[with_level2],
+        [corpus.topic_train[i].topic2 or "" for i in with_level2],
     )
     say("training domain (26 standard domains)")
     extra = corpus.domain_extra
@@ -83,7 +86,9 @@ def train_models(data_root: Path, progress: Progress | None = None) -> TrainedMo
         [t.domain or "其他" for t in corpus.pool] + [t.domain or "其他" for t in extra],
     )
     say("training doc_type")
-    pipelines["doc_type"] = _fit_head("doc_type", features, pool_x, [t.doc_type or "other" for t in corpus.pool])
+    pipelines["doc_type"] = _fit_head(
+        "doc_type", features, pool_x, [t.doc_type or "other" for t in corpus.pool]
+    )
     say("training needs_interpretation")
     pipelines["needs_interpretation"] = _fit_head(
         "needs_interpretation", features, pool_x, [str(bool(t.needs_interpretation)) for t in corpus.pool]

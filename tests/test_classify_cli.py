@@ -19,7 +19,11 @@ from tests.test_classify_models import model_dir, models  # noqa: F401 - session
 LINES = [
     {"id": "1", "title": "某市人民政府关于印发某市最低生活保障办法的通知", "publisher": "某市人民政府"},
     {"id": "2", "title": "某县2023年政府信息公开工作年度报告"},
-    {"id": "3", "title": "某市人民政府办公室关于进一步做好某项工作的通知", "text": "某府办规〔2024〕3号\n各区："},
+    {
+        "id": "3",
+        "title": "某市人民政府办公室关于进一步做好某项工作的通知",
+        "text": "某府办规〔2024〕3号\n各区：",
+    },
 ]
 
 
@@ -30,7 +34,15 @@ def test_classify_json_lines(models: LoadedModels, tmp_path: Path) -> None:  # n
     assert result.exit_code == 0, result.output
     out = [json.loads(line) for line in result.stdout.splitlines()]
     assert [o["id"] for o in out] == ["1", "2", "3"]
-    assert set(out[0]) == {"id", "topic", "domain", "domain_alt", "doc_type", "needs_interpretation", "scores"}
+    assert set(out[0]) == {
+        "id",
+        "topic",
+        "domain",
+        "domain_alt",
+        "doc_type",
+        "needs_interpretation",
+        "scores",
+    }
     assert out[0]["domain"] == "社会救助" and out[0]["needs_interpretation"] is True
     assert out[1]["doc_type"] == "report"
     assert out[2]["needs_interpretation"] is True
@@ -57,14 +69,26 @@ def test_eval_classify_passes_floors_and_fails_raised_ones(
     shared_data: Path,
     tmp_path: Path,
 ) -> None:
-    ok = CliRunner().invoke(cli, ["eval", "classify", "--models", str(models.path), "--data", str(shared_data)])
+    ok = CliRunner().invoke(
+        cli, ["eval", "classify", "--models", str(models.path), "--data", str(shared_data)]
+    )
     assert ok.exit_code == 0, ok.output
     assert "worst classes" in ok.output and "needs_interpretation" in ok.output
     strict = tmp_path / "floors.json"
     strict.write_text(json.dumps({"floors": {"doc_type": {"accuracy": 0.999}}}), encoding="utf-8")
     failing = CliRunner().invoke(
         cli,
-        ["eval", "classify", "--models", str(models.path), "--data", str(shared_data), "--baseline", str(strict), "--json"],
+        [
+            "eval",
+            "classify",
+            "--models",
+            str(models.path),
+            "--data",
+            str(shared_data),
+            "--baseline",
+            str(strict),
+            "--json",
+        ],
     )
     assert failing.exit_code == 1
     assert json.loads(failing.stdout)["failures"][0].startswith("doc_type.accuracy")

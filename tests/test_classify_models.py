@@ -59,7 +59,9 @@ def test_floors_hold_on_real_held_out_data(report) -> None:  # type: ignore[no-u
 
 
 def test_floor_check_reports_a_regression(report) -> None:  # type: ignore[no-untyped-def]
-    failures = check_floors(report.metrics, {"floors": {"domain": {"macro_f1": 0.99}, "topic": {"nope": 0.1}}})
+    failures = check_floors(
+        report.metrics, {"floors": {"domain": {"macro_f1": 0.99}, "topic": {"nope": 0.1}}}
+    )
     assert len(failures) == 2
     assert "domain.macro_f1" in failures[0]
 
@@ -74,7 +76,9 @@ def test_labels_are_exact_strings(models: LoadedModels) -> None:
     results = classify_inputs(
         [
             ClassifierInput("某市人民政府关于印发某市最低生活保障办法的通知"),
-            ClassifierInput("关于调整某县城乡居民基本养老保险基础养老金标准的通知", publisher="某县人力资源和社会保障局"),
+            ClassifierInput(
+                "关于调整某县城乡居民基本养老保险基础养老金标准的通知", publisher="某县人力资源和社会保障局"
+            ),
             ClassifierInput("某区2023年政府信息公开工作年度报告"),
             ClassifierInput("一图读懂《某省生活垃圾分类管理条例》"),
         ],
@@ -133,7 +137,10 @@ def test_card_describes_every_model(models: LoadedModels, shared_data: Path) -> 
         assert card["label_source"]
         assert card["libraries"]["scikit-learn"] and card["libraries"]["jieba"]
         assert card["training_seconds"] > 0
-        assert card["bundle_sha256"] == hashlib.sha256((models.path / "classifiers.joblib").read_bytes()).hexdigest()
+        assert (
+            card["bundle_sha256"]
+            == hashlib.sha256((models.path / "classifiers.joblib").read_bytes()).hexdigest()
+        )
         assert "corpus/annotated_titles_dev.jsonl" in card["data_files"]
         for relative, digest in card["data_files"].items():
             assert hashlib.sha256((shared_data / relative).read_bytes()).hexdigest() == digest

@@ -31,9 +31,16 @@ from classifiers.weak import (
         ("某县2023年度药品抽检质量公告（第3号）", "公告", None, None, False),
     ],
 )
-def test_title_grammar(title: str, genre: str, action: str | None, inner_genre: str | None, is_order: bool) -> None:
+def test_title_grammar(
+    title: str, genre: str, action: str | None, inner_genre: str | None, is_order: bool
+) -> None:
     parts = parse_title(title)
-    assert (parts.genre, parts.action, parts.inner_genre, parts.is_order) == (genre, action, inner_genre, is_order)
+    assert (parts.genre, parts.action, parts.inner_genre, parts.is_order) == (
+        genre,
+        action,
+        inner_genre,
+        is_order,
+    )
 
 
 @pytest.mark.parametrize(
@@ -117,6 +124,9 @@ def test_spacy_entities_find_doc_numbers_titles_and_agencies() -> None:
     [found] = text_entities(
         ["现将《某市公共租赁住房管理办法》印发给你们。某府办规〔2024〕2号 根据国务院令第711号，财政部"]
     )
-    assert found.doc_nos == ("某府办规〔2024〕2号", "根据国务院令第711号") or "某府办规〔2024〕2号" in found.doc_nos
+    assert (
+        found.doc_nos == ("某府办规〔2024〕2号", "根据国务院令第711号")
+        or "某府办规〔2024〕2号" in found.doc_nos
+    )
     assert found.quoted_titles == ("某市公共租赁住房管理办法",)
     assert "财政部" in found.agencies

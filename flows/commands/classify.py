@@ -27,7 +27,9 @@ def _parse(lines: Iterator[tuple[int, str]], source: str) -> Iterator[tuple[int,
             yield number, None
             continue
         if not isinstance(item, dict) or not isinstance(item.get("title"), str) or not item["title"].strip():
-            click.echo(f'error: {source}:{number}: needs an object with a non-empty "title"; line skipped', err=True)
+            click.echo(
+                f'error: {source}:{number}: needs an object with a non-empty "title"; line skipped', err=True
+            )
             yield number, None
             continue
         for key in ("text", "publisher", "doc_no"):
@@ -58,7 +60,9 @@ def _output(item: dict[str, Any], result: Any, details: bool) -> dict[str, Any]:
     return out
 
 
-def classify_stream(handle: TextIO, source: str, out: TextIO, models: Path | None, details: bool) -> tuple[int, int]:
+def classify_stream(
+    handle: TextIO, source: str, out: TextIO, models: Path | None, details: bool
+) -> tuple[int, int]:
     """Classify JSON lines from ``handle`` into ``out``; returns (classified, skipped)."""
     from classifiers.api import ClassifierInput, classify_inputs
 
@@ -106,7 +110,9 @@ def classify_stream(handle: TextIO, source: str, out: TextIO, models: Path | Non
 @click.option("--details", is_flag=True, help="Also write topic_level2, low_confidence and model_version.")
 @click.option("--stored", is_flag=True, help="Classify the documents in the database instead of FILE.")
 @click.option("--site", default=None, help="With --stored: only this site's documents.")
-@click.option("--all", "redo_all", is_flag=True, help="With --stored: reclassify documents already classified.")
+@click.option(
+    "--all", "redo_all", is_flag=True, help="With --stored: reclassify documents already classified."
+)
 @db_option
 def classify(
     file: str,

@@ -12,8 +12,12 @@ from flows.commands.common import console, print_table
 
 
 @click.command(name="classify", short_help="Per-task classifier macro-F1 and accuracy on the dev sets.")
-@click.option("--data", type=click.Path(file_okay=False, path_type=Path), default=None, help="Real data folder.")
-@click.option("--models", type=click.Path(file_okay=False, path_type=Path), default=None, help="Models folder.")
+@click.option(
+    "--data", type=click.Path(file_okay=False, path_type=Path), default=None, help="Real data folder."
+)
+@click.option(
+    "--models", type=click.Path(file_okay=False, path_type=Path), default=None, help="Models folder."
+)
 @click.option(
     "--baseline",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -40,7 +44,9 @@ def command(data: Path | None, models: Path | None, baseline: Path | None, as_js
     floors_file = baseline or BASELINE_FILE
     failures = check_floors(report.metrics, load_baseline(floors_file)) if floors_file.exists() else []
     if as_json:
-        click.echo(json.dumps({"metrics": report.metrics, "failures": failures}, ensure_ascii=False, indent=2))
+        click.echo(
+            json.dumps({"metrics": report.metrics, "failures": failures}, ensure_ascii=False, indent=2)
+        )
     else:
         rows = []
         for task, metrics in report.metrics.items():

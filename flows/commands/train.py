@@ -31,7 +31,7 @@ def train(data: Path | None, out: Path | None) -> None:
     evaluates them on the held-out sets and writes the bundle with one JSON card per model
     (data files and sha256, label sources, library versions, metrics, training time).
     """
-    from classifiers.artifacts import progress_bar, build, forget_loaded
+    from classifiers.artifacts import build, forget_loaded, progress_bar
     from classifiers.paths import data_dir, model_dir
 
     folder = out or model_dir()
@@ -40,7 +40,9 @@ def train(data: Path | None, out: Path | None) -> None:
         task = bar.add_task("", total=None)
         card = build(folder, source, lambda msg: bar.update(task, description=msg))
     forget_loaded()
-    console.print(f"trained classifiers in {card['training_seconds']} s → {folder} (version {card['version']})")
+    console.print(
+        f"trained classifiers in {card['training_seconds']} s → {folder} (version {card['version']})"
+    )
     rows = []
     for name in ("topic", "domain", "doc_type", "needs_interpretation"):
         section = _read_section(folder, name)
