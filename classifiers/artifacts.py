@@ -1,0 +1,211 @@
+"""Trained models on disk: one joblib bundle (the tasks share their features) and a card per model.
+
+joblib runs code when it loads, so bundles are only read from the project's model folder or a
+folder the user names (``--models`` / ``GONGKAI_MODELS``), never from downloaded or uploaded files.
+A missing bundle is trained on first use, with a progress bar, from the real data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import joblib
+
+from classifiers.labels import TASKS
+from classifiers.paths import data_dir, model_dir
+from models.errors import GongkaiError
+
+BUNDLE = "classifiers.joblib"
+CARD = "classifiers.card.json"
+#: Bump when features, labels or the bundle layout change: older bundles are then retrained.
+FORMAT_VERSION = 1
+MODEL_NAMES: tuple[str, ...] = ("topic", "topic_level2", "domain", "doc_type", "needs_interpretation")
+
+
+class ModelError(GongkaiError):
+    """No usable trained model and no data to train one."""
+
+
+@dataclass
+class LoadedModels:
+    pipelines: dict[str, Any]
+    card: dict[str, Any]
+    path: Path
+
+    @property
+    def version(self) -> str:
+        return str(self.card.get("version", "unknown"))
+
+    @property
+    def thresholds(self) -> dict[str, float]:
+        return dict(self.card.get("thresholds", {}))
+
+
+def card_path(folder: Path, name: str | None = None) -> Path:
+    return folder / (CARD if name is None else f"{name}.card.json")
+
+
+def read_card(folder: Path) -> dict[str, Any] | None:
+    path = card_path(folder)
+    if not path.exists():
+        return None
+    try:
+        card: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return card
+
+
+def is_current(folder: Path) -> bool:
+    card = read_card(folder)
+    return bool(card) and card.get("format") == FORMAT_VERSION and (folder / BUNDLE).exists()  # type: ignore[union-attr]
+
+
+def _atomic_write(path: Path, write: Any) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(handle)
+    try:
+        write(Path(tmp))
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def save(folder: Path, pipelines: dict[str, Any], card: dict[str, Any]) -> None:
+    """Write the bundle, then the cards (the bundle's sha256 goes into each)."""
+    _atomic_write(folder / BUNDLE, lambda tmp: joblib.dump(pipelines, tmp, compress=3))
+    digest = hashlib.sha256((folder / BUNDLE).read_bytes()).hexdigest()
+    card = {**card, "bundle": BUNDLE, "bundle_sha256": digest}
+    per_model = card.pop("models", {})
+    for name, section in per_model.items():
+        model_card = {key: value for key, value in card.items() if key != "thresholds"}
+        model_card.update({"model": name, **section})
+        text = json.dumps(model_card, ensure_ascii=False, indent=2)
+        _atomic_write(
+            card_path(folder, name), lambda tmp, text=text: tmp.write_text(text + "\n", encoding="utf-8")
+        )
+    summary = {**card, "models": sorted(per_model)}
+    text = json.dumps(summary, ensure_ascii=False, indent=2)
+    _atomic_write(card_path(folder), lambda tmp: tmp.write_text(text + "\n", encoding="utf-8"))
+
+
+def load(folder: Path) -> LoadedModels:
+    card = read_card(folder)
+    if not card or card.get("format") != FORMAT_VERSION:
+        raise ModelError(f"no current model card in {folder}")
+    pipelines = joblib.load(folder / BUNDLE)
+    missing = set(MODEL_NAMES) - set(pipelines)
+    if missing:
+        raise ModelError(f"{folder / BUNDLE} lacks models {sorted(missing)}: run gongkai train")
+    return LoadedModels(pipelines, card, folder)
+
+
+def build(folder: Path, data: Path, progress: Any = None) -> dict[str, Any]:
+    """Train every model from ``data``, evaluate it, write it to ``folder``; returns the card."""
+    from classifiers.evaluation import evaluate_trained
+    from classifiers.training import library_versions, train_models
+
+    if not data.is_dir():
+        raise ModelError(f"training data folder not found: {data} (use --data DIR or GONGKAI_DATA)")
+    say = progress or (lambda _msg: None)
+    trained = train_models(data, say)
+    say("evaluating on the held-out sets")
+    report = evaluate_trained(trained.pipelines, trained.corpus)
+    files = trained.corpus.files
+    rules = rule_files()
+    combined = hashlib.sha256((files.fingerprint() + json.dumps(rules, sort_keys=True)).encode()).hexdigest()
+    card: dict[str, Any] = {
+        "format": FORMAT_VERSION,
+        "version": f"{FORMAT_VERSION}-{combined[:12]}",
+        "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "training_seconds": round(trained.seconds, 1),
+        "data_root": str(data),
+        "data_fingerprint": files.fingerprint(),
+        "data_files": files.read,
+        "rule_files": rules,
+        "libraries": library_versions(),
+        "seed": 0,
+        "leaked_rows_dropped": trained.corpus.leaked,
+        "label_counts": trained.corpus.label_counts(),
+        "thresholds": report.thresholds,
+        "models": report.model_sections(),
+    }
+    save(folder, trained.pipelines, card)
+    return card
+
+
+def rule_files() -> dict[str, str]:
+    """sha256 of the project's own training inputs (seed vocabularies, rules, dictionaries)."""
+    from classifiers.paths import PROJECT_ROOT, RESOURCES
+
+    return {
+        str(path.relative_to(PROJECT_ROOT)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(RESOURCES.glob("*"))
+        if path.is_file()
+    }
+
+
+_lock = threading.Lock()
+_loaded: dict[Path, LoadedModels] = {}
+
+
+def progress_bar() -> Any:
+    from rich.console import Console
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    return Progress(
+        SpinnerColumn(),
+        TextColumn("[bold]training classifiers[/bold] {task.description}"),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=not sys.stderr.isatty(),
+    )
+
+
+def ensure_models(folder: Path | None = None, data: Path | None = None, quiet: bool = False) -> LoadedModels:
+    """The loaded models (cached per process); trained first, with a progress bar, if missing."""
+    folder = (folder or model_dir()).resolve()
+    with _lock:
+        if folder in _loaded:
+            return _loaded[folder]
+        if not is_current(folder):
+            source = data or data_dir()
+            if not source.is_dir():
+                raise ModelError(
+                    f"no trained classifiers in {folder} and no training data at {source}: "
+                    "run `gongkai train --data DIR`"
+                )
+            started = time.perf_counter()
+            if quiet:
+                build(folder, source)
+            else:
+                with progress_bar() as bar:
+                    task = bar.add_task("", total=None)
+                    build(folder, source, lambda msg: bar.update(task, description=msg))
+                print(
+                    f"trained classifiers into {folder} in {time.perf_counter() - started:.0f} s",
+                    file=sys.stderr,
+                )
+        _loaded[folder] = load(folder)
+        return _loaded[folder]
+
+
+def forget_loaded() -> None:
+    """Drop the per-process cache (after retraining in the same process)."""
+    with _lock:
+        _loaded.clear()
+
+
+__all__ = ["TASKS", "LoadedModels", "ModelError", "build", "ensure_models", "load", "read_card", "save"]

@@ -1,0 +1,64 @@
+"""Classify stored documents in batches and save the results (never one call per document)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from classifiers.api import classify_records
+from models.store import Store, StoredDocument
+from models.tables import classifications, documents
+
+BATCH_SIZE = 500
+
+
+def _current_ids(store: Store) -> set[int]:
+    """Documents whose classification is newer than their latest content change."""
+    query = (
+        sa.select(classifications.c.document_id)
+        .join(documents, documents.c.id == classifications.c.document_id)
+        .where(classifications.c.classified_at >= documents.c.changed_at)
+    )
+    with store.engine.connect() as conn:
+        return {row[0] for row in conn.execute(query)}
+
+
+def classify_stored(
+    store: Store,
+    site: str | None = None,
+    only_missing: bool = True,
+    *,
+    batch_size: int = BATCH_SIZE,
+    model_dir: Path | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Classify the stored documents (of one site, or all) and save them; returns how many were saved.
+
+    With ``only_missing``, documents whose classification is newer than their last change are
+    skipped (a document re-extracted with new content is classified again). The models are loaded
+    once; documents go through them ``batch_size`` at a time, each batch saved in one transaction.
+    """
+    skip = _current_ids(store) if only_missing else set()
+    saved = 0
+    batch: list[StoredDocument] = []
+
+    def flush() -> None:
+        nonlocal saved
+        if not batch:
+            return
+        results = classify_records([doc.record for doc in batch], model_dir)
+        saved += store.save_classifications(zip([doc.id for doc in batch], results, strict=True))
+        batch.clear()
+        if progress:
+            progress(saved)
+
+    for doc in store.iter_documents(site, batch_size=batch_size):
+        if doc.id in skip:
+            continue
+        batch.append(doc)
+        if len(batch) >= batch_size:
+            flush()
+    flush()
+    return saved

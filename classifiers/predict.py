@@ -1,0 +1,123 @@
+"""Apply the trained models to a batch: features once, every task's head, abstain thresholds."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from classifiers.features import Row
+from classifiers.labels import OTHER_DOMAIN
+from classifiers.weak import doc_no_needs_interpretation, domain_vote
+from models.records import Classification
+
+#: Defaults when a card has none: below these probabilities a task is flagged low-confidence
+#: (and the domain falls back to 其他).
+DEFAULT_THRESHOLDS: dict[str, float] = {
+    "topic": 0.35,
+    "topic_level2": 0.5,
+    "domain": 0.4,
+    "domain_alt": 0.25,
+    "doc_type": 0.5,
+    "needs_interpretation": 0.65,
+    # The seed-vocabulary vote (classifiers.weak.domain_vote) added to the model's domain
+    # probabilities: the rules are precise on the words they know, the model covers the rest.
+    "domain_rule_weight": 0.5,
+}
+
+
+def _proba(pipelines: dict[str, Any], name: str, cache: dict[int, Any], rows: Sequence[Row]) -> Any:
+    """Probabilities of one head, computing the shared features only once per batch."""
+    pipeline = pipelines[name]
+    step = pipeline.named_steps["features"]
+    key = id(step)
+    if key not in cache:
+        cache[key] = step.transform(list(rows))
+    return pipeline.named_steps["model"].predict_proba(cache[key]), list(
+        pipeline.named_steps["model"].classes_
+    )
+
+
+def _top(probabilities: np.ndarray, classes: list[str], n: int = 3) -> dict[str, float]:
+    order = np.argsort(-probabilities)[:n]
+    return {classes[i]: round(float(probabilities[i]), 4) for i in order}
+
+
+def predict_rows(
+    pipelines: dict[str, Any],
+    rows: Sequence[Row],
+    thresholds: dict[str, float] | None = None,
+    model_version: str | None = None,
+) -> list[Classification]:
+    if not rows:
+        return []
+    limits = {**DEFAULT_THRESHOLDS, **(thresholds or {})}
+    cache: dict[int, Any] = {}
+    topic_p, topic_c = _proba(pipelines, "topic", cache, rows)
+    level2_p, level2_c = _proba(pipelines, "topic_level2", cache, rows)
+    domain_p, domain_c = _proba(pipelines, "domain", cache, rows)
+    type_p, type_c = _proba(pipelines, "doc_type", cache, rows)
+    needs_p, needs_c = _proba(pipelines, "needs_interpretation", cache, rows)
+    needs_true = needs_c.index("True")
+
+    out = []
+    for i, row in enumerate(rows):
+        low: list[str] = []
+        t = int(np.argmax(topic_p[i]))
+        topic, topic_prob = topic_c[t], float(topic_p[i][t])
+        if topic_prob < limits["topic"]:
+            low.append("topic")
+        l2 = int(np.argmax(level2_p[i]))
+        level2 = None
+        if level2_c[l2].startswith(topic + "\\") and level2_p[i][l2] >= limits["topic_level2"]:
+            level2 = level2_c[l2].split("\\", 1)[1]
+
+        blended = domain_p[i].copy()
+        vote = domain_vote(row[0]).domain
+        if vote in domain_c and limits["domain_rule_weight"] > 0:
+            blended[domain_c.index(vote)] += limits["domain_rule_weight"]
+            blended /= blended.sum()
+        order = np.argsort(-blended)
+        domain, domain_prob = domain_c[order[0]], float(blended[order[0]])
+        if domain != OTHER_DOMAIN and domain_prob < limits["domain"] and vote != domain:
+            low.append("domain")
+            domain = OTHER_DOMAIN
+        alt = None
+        for j in order[:3]:
+            label = domain_c[j]
+            if label not in (domain, OTHER_DOMAIN) and blended[j] >= limits["domain_alt"]:
+                alt = label
+                break
+
+        d = int(np.argmax(type_p[i]))
+        doc_type, type_prob = type_c[d], float(type_p[i][d])
+        if type_prob < limits["doc_type"]:
+            low.append("doc_type")
+
+        p_needs = float(needs_p[i][needs_true])
+        # BRIEF §2.4: a 规 series 文号 or a 令 is a rule-setting document: always interpreted.
+        hard_needs = doc_no_needs_interpretation(row[2])
+        needs = hard_needs or (p_needs >= 0.5 and doc_type != "interpretation")
+        if not hard_needs and max(p_needs, 1 - p_needs) < limits["needs_interpretation"]:
+            low.append("needs_interpretation")
+
+        out.append(
+            Classification(
+                topic=topic,
+                topic_level2=level2,
+                domain=domain,
+                domain_alt=alt,
+                doc_type=doc_type,  # type: ignore[arg-type]
+                needs_interpretation=needs,
+                scores={
+                    "topic": _top(topic_p[i], topic_c),
+                    "domain": _top(blended, domain_c),
+                    "doc_type": _top(type_p[i], type_c),
+                    "needs_interpretation": round(p_needs, 4),
+                },
+                low_confidence=low,
+                model_version=model_version,
+            )
+        )
+    return out

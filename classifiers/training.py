@@ -1,0 +1,114 @@
+"""Train every model from the real data in one call, evaluate it, and write it with its card."""
+
+from __future__ import annotations
+
+import platform
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sklearn.pipeline import Pipeline
+
+from classifiers.corpus import TrainingCorpus, build_corpus
+from classifiers.data import DataFiles
+from classifiers.features import as_row, title_features
+from classifiers.modeling import calibrated_svm, training_sample
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class TrainedModels:
+    pipelines: dict[str, Pipeline]
+    corpus: TrainingCorpus
+    seconds: float
+
+
+#: Per task: the most examples one class keeps (seeded down-sampling) and the SVM's C.
+HEADS: dict[str, tuple[int | None, float]] = {
+    "topic": (None, 0.3),
+    "topic_level2": (None, 0.3),
+    "domain": (4000, 0.3),
+    "doc_type": (5000, 0.3),
+    "needs_interpretation": (7000, 0.3),
+}
+
+
+def _fit_head(task: str, features: Any, matrix: Any, labels: list[str]) -> Pipeline:
+    cap, c = HEADS[task]
+    index = training_sample(labels, cap)
+    chosen = [labels[i] for i in index]
+    model = calibrated_svm(chosen, c=c)
+    model.fit(matrix[np.array(index)], chosen)
+    # Most of the shared vocabulary never occurs in one task's rows: sparse weights keep the bundle small.
+    for member in model.calibrated_classifiers_:
+        member.estimator.sparsify()
+        member.estimator.coef_ = member.estimator.coef_.astype(np.float32)
+    return Pipeline([("features", features), ("model", model)])
+
+
+def train_models(data_root: Path, progress: Progress | None = None) -> TrainedModels:
+    say = progress or (lambda _msg: None)
+    started = time.perf_counter()
+    say("reading the real data and making weak labels")
+    corpus = build_corpus(DataFiles(data_root))
+
+    say("fitting the shared title features")
+    features = title_features(60_000, 40_000)
+    pool_rows = [as_row(t.title, t.publisher, t.doc_no) for t in corpus.pool]
+    topic_rows = [as_row(t.title, t.publisher, t.doc_no) for t in corpus.topic_train]
+    features.fit(pool_rows + topic_rows)
+    pool_x = features.transform(pool_rows)
+    topic_x = features.transform(topic_rows)
+
+    pipelines: dict[str, Pipeline] = {}
+    say("training topic (主题分类)")
+    pipelines["topic"] = _fit_head("topic", features, topic_x, [t.topic or "" for t in corpus.topic_train])
+    with_level2 = [i for i, t in enumerate(corpus.topic_train) if t.topic2]
+    pipelines["topic_level2"] = _fit_head(
+        "topic_level2",
+        features,
+        topic_x[with_level2],
+        [corpus.topic_train[i].topic2 or "" for i in with_level2],
+    )
+    say("training domain (26 standard domains)")
+    extra = corpus.domain_extra
+    extra_x = features.transform([as_row(t.title) for t in extra])
+    from scipy.sparse import vstack
+
+    pipelines["domain"] = _fit_head(
+        "domain",
+        features,
+        vstack([pool_x, extra_x]).tocsr(),
+        [t.domain or "其他" for t in corpus.pool] + [t.domain or "其他" for t in extra],
+    )
+    say("training doc_type")
+    pipelines["doc_type"] = _fit_head(
+        "doc_type", features, pool_x, [t.doc_type or "other" for t in corpus.pool]
+    )
+    say("training needs_interpretation")
+    pipelines["needs_interpretation"] = _fit_head(
+        "needs_interpretation", features, pool_x, [str(bool(t.needs_interpretation)) for t in corpus.pool]
+    )
+    return TrainedModels(pipelines, corpus, time.perf_counter() - started)
+
+
+def library_versions() -> dict[str, str]:
+    import jieba
+    import joblib
+    import scipy
+    import sklearn
+    import spacy
+
+    return {
+        "python": platform.python_version(),
+        "scikit-learn": sklearn.__version__,
+        "numpy": np.__version__,
+        "scipy": scipy.__version__,
+        "jieba": getattr(jieba, "__version__", "0.42.1"),
+        "joblib": joblib.__version__,
+        "spacy": spacy.__version__,
+    }
