@@ -98,7 +98,8 @@ def predict_rows(
         p_needs = float(needs_p[i][needs_true])
         # BRIEF §2.4: a 规 series 文号 or a 令 is a rule-setting document: always interpreted.
         hard_needs = doc_no_needs_interpretation(row[2])
-        needs = hard_needs or (p_needs >= 0.5 and doc_type != "interpretation")
+        # A 解读 is never itself to be interpreted, even when it quotes a 规 series 文号.
+        needs = (hard_needs or p_needs >= 0.5) and doc_type != "interpretation"
         if not hard_needs and max(p_needs, 1 - p_needs) < limits["needs_interpretation"]:
             low.append("needs_interpretation")
 

@@ -143,12 +143,21 @@ def doc_rules() -> DocRules:
     return DocRules(**values)
 
 
+_QUOTED = re.compile(r"《[^《》]*》")
+
+
 def doc_type_rule(title: str, parts: TitleParts | None = None) -> str:
     """The guide's doc_type from the title's wording and structure (first rule that fires)."""
     rules = doc_rules()
     parts = parts or parse_title(title)
     text = parts.title
-    if rules.interpretation.search(text) and parts.genre not in rules.formal_genres:
+    # A 解读 names its policy in 《》: "一图读懂《…管理办法》" ends in the policy's genre, yet the
+    # marker outside the quotes says what the page is.
+    outside_quotes = _QUOTED.sub("", text)
+    if rules.interpretation.search(text) and (
+        parts.genre not in rules.formal_genres
+        or (text.rstrip().endswith("》") and rules.interpretation.search(outside_quotes))
+    ):
         return "interpretation"
     if rules.other.search(text):
         return "other"
@@ -181,9 +190,11 @@ def needs_interpretation_rule(
 ) -> bool:
     rules = doc_rules()
     parts = parts or parse_title(title)
+    doc_type = doc_type or doc_type_rule(title, parts)
+    if doc_type == "interpretation":
+        return False  # a 解读 is not itself interpreted, whatever 文号 it names
     if doc_no_needs_interpretation(doc_no) or parts.is_order:
         return True
-    doc_type = doc_type or doc_type_rule(title, parts)
     if doc_type != "normative":
         return False
     text = parts.title
