@@ -95,7 +95,7 @@ def shape_row(row: Mapping[str, Any]) -> dict[str, Any]:
     """A query row as the gap record: URL and archived-copy fields resolved, working days lifted."""
     evidence = row.get("evidence") if isinstance(row.get("evidence"), Mapping) else {}
     subject = row.get("subject") or ""
-    url = row.get("document_url") or evidence.get("url")
+    url = row.get("url") or evidence.get("url")
     if not url and subject.startswith(("http://", "https://")):
         url = subject
     shaped = dict(row)

@@ -50,6 +50,7 @@ class NamedQuery(BaseModel):
 
     name: str
     title: str
+    summary: str = ""
     description: str
     sql: str
     portable: bool = False
@@ -230,7 +231,7 @@ def datasette_canned_queries() -> dict[str, dict[str, Any]]:
             continue
         out[name] = {
             "title": query.title,
-            "description": " ".join(query.description.split()),
+            "description": " ".join(f"{query.summary} {query.description}".split()),
             "sql": datasette_sql(query),
         }
     return out
