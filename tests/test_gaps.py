@@ -160,7 +160,7 @@ def test_xlsx_keeps_crawled_text_as_text(filled: str, tmp_path: Path) -> None:
     assert len(cells) == len(expected_findings())
     formula = next(c for c in cells if c.value == FORMULA_TITLE)
     assert formula.data_type == "s"
-    url_col = headers.index("url")
+    url_col = headers.index("网址 (url)")
     linked = [row[url_col] for row in ws.iter_rows(min_row=2) if row[url_col].hyperlink]
     assert linked and all(c.hyperlink.target == c.value for c in linked)
     counted = tmp_path / "by-rule.xlsx"
