@@ -32,6 +32,7 @@ OUTPUT_KEYS: tuple[str, ...] = (
     "working_days",
     "provisional",
     "id",
+    "document_id",
     "rule_version",
     "subject",
     "status",
