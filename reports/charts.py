@@ -146,8 +146,9 @@ def domain_heatmap(report: Report) -> bytes:
         suffix = f"（{row.documents}件" + (f"，目录缺{gaps}项）" if gaps else "）")
         labels.append(row.name + suffix)
     fig, ax = plt.subplots(figsize=(8.2, 0.3 * len(rows) + 1.6))
-    cmap = LinearSegmentedColormap.from_list("coverage", ["#c00000", "#ffd966", "#70ad47"])
-    cmap.set_bad("#e7e6e6")
+    cmap = LinearSegmentedColormap.from_list("coverage", ["#c00000", "#ffd966", "#70ad47"]).with_extremes(
+        bad="#e7e6e6"
+    )
     grid = np.ma.masked_invalid(np.array(values, dtype=float))
     image = ax.imshow(grid, cmap=cmap, vmin=0, vmax=1, aspect="auto")
     for r, row_values in enumerate(values):

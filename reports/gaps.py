@@ -96,9 +96,9 @@ def shape_row(row: Mapping[str, Any]) -> dict[str, Any]:
     """A query row as the gap record: URL and archived-copy fields resolved, working days lifted."""
     evidence = row.get("evidence") if isinstance(row.get("evidence"), Mapping) else {}
     subject = row.get("subject") or ""
-    url = row.get("url") or evidence.get("url")
-    if not url and subject.startswith(("http://", "https://")):
-        url = subject
+    # A URL only where there is one to open (catalog items have none).
+    candidates = (row.get("url"), evidence.get("url"), subject)
+    url = next((c for c in candidates if isinstance(c, str) and c.startswith(("http://", "https://"))), None)
     shaped = dict(row)
     shaped.update(
         url=url,
