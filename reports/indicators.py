@@ -142,6 +142,11 @@ class Result:
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
+    def assessed(self) -> bool:
+        """Whether there was anything to assess (a score leaves out what was not)."""
+        return self.eligible > 0 or self.failing > 0 or bool(self.extra.get("assessed"))
+
+    @property
     def rate(self) -> float | None:
         """The compliant share, or None where nothing was assessed."""
         if self.eligible == 0:
@@ -239,6 +244,8 @@ def catalog_result(data: ReportData, sites: Sequence[str] | None = None) -> Resu
     indicator = BY_ID["catalog_coverage"]
     chosen = set(sites) if sites is not None else set(data.sites)
     findings = [f for f in data.findings_of(indicator.rules) if f["site"] in chosen]
+    # The catalog is checked against the site's documents: a site with none was not assessed.
+    has_documents = any(d.site in chosen for d in data.docs)
     by_domain: dict[str, int] = defaultdict(int)
     for finding in findings:
         by_domain[catalog_domain(finding)] += 1
@@ -247,7 +254,7 @@ def catalog_result(data: ReportData, sites: Sequence[str] | None = None) -> Resu
         eligible=0,
         failing=len(findings),
         finding_ids=sorted(int(f["id"]) for f in findings),
-        extra={"by_domain": dict(by_domain)},
+        extra={"by_domain": dict(by_domain), "assessed": has_documents},
     )
 
 

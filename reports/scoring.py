@@ -105,7 +105,7 @@ def score(results: dict[str, Result], weights: WeightsConfig, only: set[str] | N
         result = results.get(name)
         if result is None:
             continue
-        assessed = result.eligible > 0 if spec.method == "rate" else True
+        assessed = result.eligible > 0 if spec.method == "rate" else result.assessed
         per_finding: dict[int, float] = {}
         if assessed and spec.weight > 0:
             if spec.method == "rate" and result.finding_ids:
