@@ -53,7 +53,11 @@ class Chart:
 
 @lru_cache(maxsize=1)
 def cjk_font() -> str | None:
-    """The family name of an installed CJK font (registered with matplotlib), or None."""
+    """The family name of an installed Chinese font (registered with matplotlib), or None.
+
+    The Noto CJK files are collections; matplotlib indexes every face, so the Simplified
+    Chinese one ("… CJK SC") is chosen over the collection's first (Japanese) face.
+    """
     paths = [p for p in FONT_CANDIDATES if os.path.exists(p)]
     if not paths and shutil.which("fc-match"):
         found = subprocess.run(
@@ -69,10 +73,13 @@ def cjk_font() -> str | None:
     for path in paths:
         try:
             font_manager.fontManager.addfont(path)
-            return str(font_manager.FontProperties(fname=path).get_name())
         except (OSError, RuntimeError, ValueError):
             continue
-    return None
+    names = {font.name for font in font_manager.fontManager.ttflist}
+    for preferred in ("Noto Sans CJK SC", "Noto Serif CJK SC", "Source Han Sans SC", "WenQuanYi Zen Hei"):
+        if preferred in names:
+            return preferred
+    return next((name for name in sorted(names) if "CJK" in name), None)
 
 
 def _style() -> None:

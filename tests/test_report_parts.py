@@ -199,3 +199,18 @@ def test_explorer_metadata_never_renders_raw_html(tmp_path: Path) -> None:
     }
     with pytest.raises(ConfigError, match="raw HTML"):
         explorer._refuse_raw_html({"databases": {"gongkai": {"description_html": "<b>x</b>"}}}, "test")
+
+
+def test_charts_draw_chinese_with_a_real_cjk_font() -> None:
+    import warnings
+
+    from reports import charts
+
+    assert charts.cjk_font() == "Noto Sans CJK SC", "install Debian's fonts-noto-cjk (make system-deps)"
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        png = charts.coverage_by_agency([("青山县卫生健康局", 3, 1), ("白水镇人民政府", 2, 2)])
+        histogram = charts.lag_histogram([1, 3, 5, 21, 40])
+    missing = [str(w.message) for w in caught if "missing from font" in str(w.message)]
+    assert missing == []
+    assert png.startswith(b"\x89PNG") and histogram.startswith(b"\x89PNG")
