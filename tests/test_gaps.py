@@ -5,11 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import uuid
 from collections import Counter
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
@@ -32,11 +35,29 @@ from tests.test_reports_data import (
 CONTRACT_KEYS = {"rule", "site", "url", "title", "severity", "detail", "basis", "evidence"}
 
 
-@pytest.fixture
-def filled(db_url: str) -> str:
-    with open_store(db_url) as store:
-        populate(store)
-    return db_url
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def filled(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One filled store per backend for the whole module: these tests only read it."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('gaps') / 'gongkai.db'}"
+        with open_store(url) as store:
+            populate(store)
+        yield url
+        return
+    admin_url = request.getfixturevalue("pg_server")
+    name = f"gongkai_gaps_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    url = sa.engine.make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    try:
+        with open_store(url) as store:
+            populate(store)
+        yield url
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 def gaps(url: str, *args: str) -> list[dict[str, object]]:

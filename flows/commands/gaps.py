@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import IO, Any
 
 import click
 
@@ -146,14 +148,14 @@ def _emit_counts(by: str, counts: list[tuple[str, int]], fmt: str, out: Path | N
         _write_text(lambda stream: _text_counts(rows, by, fmt, stream), out)
 
 
-def _text_counts(rows: list[dict[str, object]], by: str, fmt: str, stream: object) -> None:
+def _text_counts(rows: list[dict[str, Any]], by: str, fmt: str, stream: IO[str]) -> None:
     if fmt == "csv":
-        gap_output.write_csv(rows, stream, keys=(by, "count"))  # type: ignore[arg-type]
+        gap_output.write_csv(rows, stream, keys=(by, "count"))
     else:
-        gap_output.write_json_lines(rows, stream)  # type: ignore[arg-type]
+        gap_output.write_json_lines(rows, stream)
 
 
-def _emit_rows(rows: list[dict[str, object]], fmt: str, out: Path | None) -> None:
+def _emit_rows(rows: list[dict[str, Any]], fmt: str, out: Path | None) -> None:
     if fmt == "xlsx":
         assert out is not None
         gap_output.write_xlsx(out, rows)
@@ -170,11 +172,11 @@ def _emit_rows(rows: list[dict[str, object]], fmt: str, out: Path | None) -> Non
         _write_text(lambda stream: gap_output.write_json_lines(rows, stream), out)
 
 
-def _write_text(write: object, out: Path | None, bom: bool = False) -> None:
+def _write_text(write: Callable[[IO[str]], None], out: Path | None, bom: bool = False) -> None:
     """To --out (CSV with a BOM so Excel/WPS read the Chinese as UTF-8), else to stdout."""
     if out is None:
-        write(sys.stdout)  # type: ignore[operator]
+        write(sys.stdout)
         return
     with out.open("w", encoding="utf-8-sig" if bom else "utf-8", newline="") as stream:
-        write(stream)  # type: ignore[operator]
+        write(stream)
     click.echo(f"wrote {out}", err=True)
