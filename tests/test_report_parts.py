@@ -214,3 +214,13 @@ def test_charts_draw_chinese_with_a_real_cjk_font() -> None:
     missing = [str(w.message) for w in caught if "missing from font" in str(w.message)]
     assert missing == []
     assert png.startswith(b"\x89PNG") and histogram.startswith(b"\x89PNG")
+
+
+def test_own_documents_follow_the_audits_test() -> None:
+    from reports.dataset import SiteInfo
+
+    county = SiteInfo("qingshan", "青山县人民政府", ("青山县", "青政"))
+    assert county.owns("青山县教育局", None) and county.owns("青山县人民政府办公室", "x")
+    assert county.owns(None, "青政办发〔2025〕7号") and county.owns("某省人民政府", "青政〔2025〕1号")
+    assert not county.owns("某省人民政府", "某政发〔2024〕30号") and not county.owns(None, None)
+    assert SiteInfo("imported", None, ()).owns("任何机构", None)

@@ -334,9 +334,12 @@ def index_no(doc: DocSpec, serial: int) -> str | None:
 
 
 def is_own(doc: DocSpec) -> bool:
+    """The site's own document: its 发布机构 names the agency, or its 文号's 代字 is an alias."""
     spec = site_spec(doc.site)
     names = (spec.agency, *spec.aliases)
-    return doc.publisher is None or any(name in doc.publisher for name in names)
+    by_publisher = doc.publisher is not None and any(name in doc.publisher for name in names)
+    by_doc_no = doc.doc_no is not None and any(doc.doc_no.startswith(alias) for alias in spec.aliases)
+    return by_publisher or by_doc_no
 
 
 def lag(doc: DocSpec) -> int | None:
