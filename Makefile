@@ -6,11 +6,25 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint bench venv clean
+.PHONY: demo test lint bench venv clean system-deps
 
-venv: $(STAMP)
+## Debian packages the reports need: CJK fonts (charts, PDF), Chromium (report tests), pdftotext,
+## Pango (WeasyPrint). Installed only when missing; `SYSTEM_DEPS=skip make …` opts out.
+SYSTEM_DEBS := fonts-noto-cjk chromium poppler-utils libpango-1.0-0 libpangoft2-1.0-0
 
-$(STAMP): pyproject.toml
+system-deps:
+	@if [ "$(SYSTEM_DEPS)" = skip ]; then exit 0; fi; \
+	missing=""; for p in $(SYSTEM_DEBS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  sudo=""; [ "$$(id -u)" -eq 0 ] || sudo="sudo"; \
+	  echo "installing Debian packages:$$missing"; \
+	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+venv: system-deps $(STAMP)
+
+# Order-only: the system packages are checked on every build, but do not force a reinstall.
+$(STAMP): pyproject.toml | system-deps
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv
 	$(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[dev]'

@@ -1,0 +1,175 @@
+"""Benchmark of the gap queries and the assessment report on a synthetic store (SQLite).
+
+Speeds are given as ratios against baselines measured in the same run on the same data:
+  - gaps listing vs the store's own ``list_findings`` (plain SELECT with ORM records);
+  - report model (documents, findings, indicators, scores) vs ``list_documents``;
+  - HTML / XLSX / PDF writing vs the report model itself.
+
+    .venv/bin/python bench/bench_reports.py [--documents 5000] [--sites 4] [--pdf]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from audits.calendar import working_days_after
+from models.records import Classification, DocumentRecord, Evidence, Finding
+from models.store import Store, open_store
+from reports.dataset import load_report_data
+from reports.gaps import GapFilters, count_gaps, list_gaps
+from reports.labels import DOMAINS
+from reports.model import build_report
+from reports.period import parse_period
+from reports.scoring import load_weights
+
+AGENCIES = (
+    "人民政府",
+    "人民政府办公室",
+    "教育局",
+    "财政局",
+    "卫生健康局",
+    "民政局",
+    "自然资源局",
+    "住房和城乡建设局",
+)
+
+
+def populate(store: Store, documents: int, sites: int, seed: int = 7) -> int:
+    rng = random.Random(seed)
+    findings_total = 0
+    per_site = documents // sites
+    for s in range(sites):
+        name = f"county{s}"
+        county = f"第{s + 1}县"
+        records, specs = [], []
+        for i in range(per_site):
+            written = date(2025, 1, 1) + timedelta(days=rng.randrange(0, 330))
+            published = written + timedelta(days=rng.choice([1, 2, 3, 5, 8, 13, 21, 34, 55]))
+            url = f"http://127.0.0.1:9{s:03d}/xxgk/{i}.html"
+            records.append(
+                DocumentRecord(
+                    url=url,
+                    site=name,
+                    title=f"{county}关于第{i}项工作的通知",
+                    index_no=None if rng.random() < 0.05 else f"0000{s}/2025-{i:05d}",
+                    doc_no=f"{county[:2]}发〔2025〕{i}号",
+                    publisher=county + rng.choice(AGENCIES),
+                    written_date=written,
+                    published_date=published,
+                    disclosure="主动公开",
+                    fetched_at=datetime(2025, 12, 1, tzinfo=UTC),
+                )
+            )
+            specs.append((url, written, published))
+        saved = store.save_documents(records, name)
+        store.save_classifications(
+            (
+                save.document_id,
+                Classification(
+                    domain=rng.choice(DOMAINS), doc_type="normative", needs_interpretation=rng.random() < 0.3
+                ),
+            )
+            for save in saved
+        )
+        findings: list[Finding] = []
+        for url, written, published in specs:
+            days = working_days_after(written, published).days
+            if days > 20:
+                findings.append(
+                    Finding(
+                        rule_id="late_publication",
+                        site=name,
+                        document_url=url,
+                        subject=url,
+                        detail=f"{days} 个工作日",
+                        legal_basis="《政府信息公开条例》第二十六条",
+                        evidence=Evidence(url=url, values={"working_days": days}),
+                    )
+                )
+            if rng.random() < 0.2:
+                findings.append(
+                    Finding(
+                        rule_id="missing_interpretation",
+                        site=name,
+                        document_url=url,
+                        subject=url,
+                        detail="无解读",
+                        legal_basis="国办发〔2016〕80号",
+                        evidence=Evidence(url=url),
+                    )
+                )
+        store.sync_findings(name, ["late_publication", "missing_interpretation"], findings, date(2025, 12, 2))
+        findings_total += len(findings)
+    return findings_total
+
+
+def timed(fn: Callable[[], Any], repeat: int = 3) -> tuple[float, Any]:
+    best, value = float("inf"), None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        value = fn()
+        best = min(best, time.perf_counter() - start)
+    return best, value
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--documents", type=int, default=5000)
+    parser.add_argument("--sites", type=int, default=4)
+    parser.add_argument("--pdf", action="store_true", help="also time the PDF (slow: WeasyPrint)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as scratch:
+        url = f"sqlite:///{Path(scratch) / 'bench.db'}"
+        with open_store(url) as store:
+            start = time.perf_counter()
+            total = populate(store, args.documents, args.sites)
+            print(
+                f"store: {args.documents} documents, {total} findings in {time.perf_counter() - start:.1f} s"
+            )
+            base_findings, listed = timed(lambda: store.list_findings())
+            gaps_time, gaps = timed(lambda: list_gaps(store, GapFilters()))
+            assert len(gaps) == len(listed) == total
+            count_time, _ = timed(lambda: count_gaps(store, GapFilters(), "agency"))
+            print(f"baseline store.list_findings: {base_findings * 1000:.0f} ms")
+            ratio = gaps_time / base_findings
+            print(f"gaps (all open, joined, shaped): {gaps_time * 1000:.0f} ms = {ratio:.2f}x")
+            print(f"gaps --by agency: {count_time * 1000:.0f} ms = {count_time / base_findings:.2f}x")
+            base_docs, _ = timed(lambda: store.list_documents())
+            period = parse_period("2025")
+            model_time, report = timed(
+                lambda: build_report(load_report_data(store, None, period), load_weights()), 1
+            )
+            print(f"baseline store.list_documents: {base_docs * 1000:.0f} ms")
+            print(
+                f"report model (data, indicators, scores): {model_time:.2f} s = {model_time / base_docs:.1f}x"
+            )
+            from reports.charts import all_charts
+            from reports.html import render_html
+            from reports.workbook import write_workbook
+
+            html_time, html = timed(lambda: render_html(report, all_charts(report)), 1)
+            xlsx_time, _ = timed(lambda: write_workbook(report, Path(scratch) / "r.xlsx"), 1)
+            size = len(html) >> 10
+            print(
+                f"HTML with charts: {html_time:.2f} s = {html_time / model_time:.1f}x the model ({size} KiB)"
+            )
+            print(f"XLSX: {xlsx_time:.2f} s = {xlsx_time / model_time:.1f}x the model")
+            if args.pdf:
+                from reports.pdf import write_pdf
+
+                pdf_time, _ = timed(lambda: write_pdf(html, Path(scratch) / "r.pdf"), 1)
+                count = len(report.findings)
+                print(f"PDF: {pdf_time:.1f} s = {pdf_time / model_time:.1f}x the model ({count} findings)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,86 @@
+"""Writing the assessment report: one scope, one period, any of HTML, PDF and XLSX.
+
+Each format is written on its own: a format that fails (say, a PDF library missing) is one clear
+error and the others are still written.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from models.store import Store
+from reports.dataset import load_report_data
+from reports.model import Report, build_report
+from reports.period import Period
+from reports.scoring import load_weights
+
+FORMATS: tuple[str, ...] = ("html", "pdf", "xlsx")
+
+
+@dataclass
+class Written:
+    report: Report
+    files: dict[str, Path] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^0-9A-Za-z_-]+", "_", text).strip("_") or "report"
+
+
+def write_report(
+    store: Store,
+    sites: Sequence[str] | None,
+    period: Period,
+    out_dir: Path,
+    formats: Sequence[str] = FORMATS,
+    weights_path: Path | None = None,
+    title: str | None = None,
+    log: Callable[[str], None] = lambda _: None,
+) -> Written:
+    weights = load_weights(weights_path)
+    data = load_report_data(store, sites, period)
+    report = build_report(data, weights, title)
+    written = Written(report)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    scope = sites[0] if sites and len(sites) == 1 else "all"
+    stem = f"gongkai-report-{slug(scope)}-{slug(period.label if period.start else 'all-time')}"
+    html: str | None = None
+    if "html" in formats or "pdf" in formats:
+        from reports.charts import all_charts, cjk_font
+        from reports.html import render_html
+
+        if cjk_font() is None:
+            written.warnings.append(
+                "no Chinese font found (Debian package fonts-noto-cjk; `make system-deps`): "
+                "chart labels will show empty boxes"
+            )
+        html = render_html(report, all_charts(report))
+    for fmt in formats:
+        target = out_dir / f"{stem}.{fmt}"
+        try:
+            if fmt == "html":
+                assert html is not None
+                target.write_text(html, encoding="utf-8")
+            elif fmt == "pdf":
+                from reports.pdf import write_pdf
+
+                assert html is not None
+                write_pdf(html, target)
+            elif fmt == "xlsx":
+                from reports.workbook import write_workbook
+
+                write_workbook(report, target)
+            else:
+                raise ValueError(f"unknown format {fmt!r} (use {', '.join(FORMATS)})")
+        except Exception as exc:  # one format failing must not cost the others
+            written.errors[fmt] = f"{type(exc).__name__}: {exc}".splitlines()[0]
+            target.unlink(missing_ok=True)
+            continue
+        written.files[fmt] = target
+        log(f"wrote {target}")
+    return written

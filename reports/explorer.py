@@ -1,0 +1,241 @@
+"""The analysts' explorer: a read-only Datasette over the store.
+
+A SQLite store is served as it is, opened read-only (``mode=ro``; ``immutable`` for a file
+nothing writes any more, e.g. a snapshot). Datasette only reads SQLite, so a PostgreSQL store is
+first exported into a SQLite snapshot file — every table except the raw page bytes — which is
+then served immutable. SQL has a time limit; canned queries and Chinese labels come from
+``corpus/reports``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import os
+import socket
+import sqlite3
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+import yaml
+from alembic.runtime.migration import MigrationContext
+
+from models import database
+from models.errors import ConfigError, StoreError
+from models.tables import metadata as schema
+from reports.queries import datasette_canned_queries
+
+METADATA_FILE = Path(__file__).resolve().parent.parent / "corpus" / "reports" / "datasette.yaml"
+DATABASE_NAME = "gongkai"
+#: Raw page bytes are large and not browsable; the snapshot leaves them out unless asked.
+SKIPPED_BY_DEFAULT = frozenset({"blobs"})
+
+
+@dataclass(frozen=True)
+class ExplorerSettings:
+    sql_time_limit_ms: int = 3000
+    max_returned_rows: int = 2000
+    facet_time_limit_ms: int = 500
+    default_page_size: int = 100
+
+
+@lru_cache(maxsize=1)
+def _static_metadata() -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(METADATA_FILE.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError(f"{METADATA_FILE}: cannot read the explorer metadata: {exc}") from None
+    if not isinstance(data, dict) or DATABASE_NAME not in data.get("databases", {}):
+        raise ConfigError(f"{METADATA_FILE}: expected databases.{DATABASE_NAME}")
+    _refuse_raw_html(data, str(METADATA_FILE))
+    return data
+
+
+def _refuse_raw_html(node: Any, where: str) -> None:
+    # Datasette renders *_html keys unescaped; our metadata never needs them.
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if str(key).endswith("_html"):
+                raise ConfigError(f"{where}: key {key!r} would be rendered as raw HTML; use plain text")
+            _refuse_raw_html(value, where)
+    elif isinstance(node, list):
+        for item in node:
+            _refuse_raw_html(item, where)
+
+
+def datasette_metadata() -> dict[str, Any]:
+    """Titles, labels and facets from ``datasette.yaml`` plus the canned queries."""
+    meta = yaml.safe_load(yaml.safe_dump(_static_metadata(), allow_unicode=True))  # a deep copy
+    meta["databases"][DATABASE_NAME]["queries"] = datasette_canned_queries()
+    return meta
+
+
+# --- the snapshot ---------------------------------------------------------------------------------
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file of a SQLite URL (None for other databases)."""
+    parsed = database.parse_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return None
+    if not parsed.database or parsed.database == ":memory:":
+        raise StoreError("the explorer needs a database file, not an in-memory database")
+    return Path(parsed.database).expanduser()
+
+
+def check_sqlite_store(path: Path) -> None:
+    """A readable gongkai store at the newest schema, checked without writing to it."""
+    if not path.is_file():
+        raise StoreError(f"no database at {path}: run `gongkai db init` or crawl first")
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+            row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+    except sqlite3.Error as exc:
+        raise StoreError(f"{path} is not a gongkai database ({exc}): run `gongkai db init`") from None
+    _check_revision(row[0] if row else None, str(path))
+
+
+def _check_revision(revision: str | None, where: str) -> None:
+    head = database.head_revision()
+    if revision != head:
+        raise StoreError(
+            f"{where} is at schema {revision or 'none'}, this gongkai reads {head}: run `gongkai db init`"
+        )
+
+
+def export_snapshot(
+    url: str,
+    target: Path,
+    with_blobs: bool = False,
+    batch: int = 2000,
+    progress: Callable[[str, int], None] | None = None,
+) -> dict[str, int]:
+    """Copy a store (any backend) into a new SQLite file at ``target``; returns rows per table.
+
+    Written to a temporary file beside ``target`` and renamed at the end, so an interrupted
+    export never leaves a half snapshot behind. Timestamps are exported in UTC.
+    """
+    source = database.create_db_engine(url)
+    target = target.expanduser().resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, partial_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
+    os.close(handle)
+    partial = Path(partial_name)
+    dest = sa.create_engine(f"sqlite:///{partial}")
+    counts: dict[str, int] = {}
+    try:
+        with source.connect() as src:
+            if source.dialect.name == "postgresql":
+                src.execute(sa.text("SET TIME ZONE 'UTC'"))
+            _check_revision(MigrationContext.configure(src).get_current_revision(), url_for_display(source))
+            schema.create_all(dest)
+            with dest.begin() as out:
+                out.execute(
+                    sa.text("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY)")
+                )
+                out.execute(
+                    sa.text("INSERT INTO alembic_version VALUES (:v)"), {"v": database.head_revision()}
+                )
+                for table in schema.sorted_tables:
+                    if table.name in SKIPPED_BY_DEFAULT and not with_blobs:
+                        continue
+                    counts[table.name] = _copy_table(src, out, table, batch)
+                    if progress:
+                        progress(table.name, counts[table.name])
+        dest.dispose()
+        os.replace(partial, target)
+    except BaseException:
+        dest.dispose()
+        partial.unlink(missing_ok=True)
+        raise
+    finally:
+        source.dispose()
+    return counts
+
+
+def _copy_table(src: sa.Connection, out: sa.Connection, table: sa.Table, batch: int) -> int:
+    copied = 0
+    result = src.execution_options(stream_results=True).execute(sa.select(table))
+    for chunk in result.partitions(batch):
+        rows = [{key: _utc(value) for key, value in row._mapping.items()} for row in chunk]
+        out.execute(table.insert(), rows)
+        copied += len(rows)
+    return copied
+
+
+def _utc(value: Any) -> Any:
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.astimezone(UTC)
+    return value
+
+
+def url_for_display(engine: sa.Engine) -> str:
+    return engine.url.render_as_string(hide_password=True)
+
+
+# --- serving ----------------------------------------------------------------------------------------
+
+
+def make_datasette(path: Path, immutable: bool, settings: ExplorerSettings | None = None) -> Any:
+    """A Datasette app over one SQLite file, named ``gongkai``, read-only."""
+    from datasette.app import Datasette  # first: it registers Datasette's own plugins
+    from datasette.database import Database
+
+    # Datasette prints every handled error (a typo in the SQL box, a refused write) as a full
+    # rich traceback with locals; unexpected server errors are still printed without it.
+    # (Imported only after datasette.app: importing this plugin module first registers it
+    # half-initialised, without its hook, and every error page then fails.)
+    importlib.import_module("datasette.handle_exception").rich = None
+
+    settings = settings or ExplorerSettings()
+    ds = Datasette(
+        memory=False,
+        metadata=datasette_metadata(),
+        settings={
+            "sql_time_limit_ms": settings.sql_time_limit_ms,
+            "max_returned_rows": settings.max_returned_rows,
+            "facet_time_limit_ms": settings.facet_time_limit_ms,
+            "default_page_size": settings.default_page_size,
+            "allow_download": immutable,
+            "suggest_facets": False,
+        },
+    )
+    # Not mutable: Datasette opens it with ``?mode=ro`` (live file) or ``?immutable=1`` (frozen).
+    db = Database(ds, path=str(path), is_mutable=not immutable)
+    ds.add_database(db, name=DATABASE_NAME)
+    return ds
+
+
+def bind_socket(host: str, port: int) -> socket.socket:
+    """Bind first, so that ``--port 0`` can report the port the system chose."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+        # Listen now: connections made between printing the URL and the server's start queue up.
+        sock.listen(128)
+    except OSError as exc:
+        sock.close()
+        raise StoreError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    return sock
+
+
+def serve(ds: Any, sock: socket.socket) -> None:
+    """Run the explorer until interrupted."""
+    import uvicorn
+
+    config = uvicorn.Config(ds.app(), log_level="warning", lifespan="on")
+    server = uvicorn.Server(config)
+    server.run(sockets=[sock])
+
+
+def url_for_display_raw(url: str) -> str:
+    """A database URL with its password hidden, for messages."""
+    return database.parse_url(url).render_as_string(hide_password=True)

@@ -1,0 +1,74 @@
+"""Chinese labels for what the reports show: rules, domains, document types, severities.
+
+The domain strings are exactly the classifier's label set (issue #5); the rule ids are exactly
+those of ``docs/contracts.md``. Only the Chinese display names are ours.
+"""
+
+from __future__ import annotations
+
+#: The 26 standard domains of 基层政务公开 (国办发〔2019〕54号), in the guide's order, then 其他.
+DOMAINS: tuple[str, ...] = (
+    "城乡规划",
+    "重大建设项目",
+    "公共资源交易",
+    "财政预决算",
+    "安全生产",
+    "税收管理",
+    "农村集体土地征收",
+    "国有土地上房屋征收与补偿",
+    "保障性住房",
+    "农村危房改造",
+    "生态环境",
+    "公共文化服务",
+    "公共法律服务",
+    "扶贫",
+    "救灾",
+    "食品药品监管",
+    "城市综合执法",
+    "就业",
+    "社会保险",
+    "社会救助",
+    "养老服务",
+    "户籍管理",
+    "涉农补贴",
+    "义务教育",
+    "卫生健康",
+    "市政服务",
+)
+OTHER_DOMAIN = "其他"
+
+RULES: dict[str, str] = {
+    "late_publication": "逾期发布",
+    "missing_interpretation": "缺少政策解读",
+    "late_interpretation": "解读滞后",
+    "metadata_missing": "元数据缺项",
+    "doc_no_format": "文号不规范",
+    "date_inconsistency": "日期矛盾",
+    "index_no_duplicate": "索引号重复",
+    "disclosure_attribute": "公开属性问题",
+    "empty_column": "空白栏目",
+    "stale_column": "栏目未更新",
+    "catalog_gap": "目录事项缺失",
+}
+
+DOC_TYPES: dict[str, str] = {
+    "normative": "规范性文件",
+    "administrative": "行政决定",
+    "interpretation": "政策解读",
+    "announcement": "公告公示",
+    "report": "报告总结",
+    "other": "其他",
+}
+
+SEVERITIES: dict[str, str] = {"high": "高", "medium": "中", "low": "低", "info": "提示"}
+
+STATUSES: dict[str, str] = {"open": "未整改", "closed": "已关闭"}
+
+#: Shown where a document names no 发布机构 and the site has no agency configured either.
+NO_VALUE = "（无）"
+
+
+def rule_label(rule_id: str) -> str:
+    """``逾期发布 (late_publication)``; unknown ids are shown as they are."""
+    name = RULES.get(rule_id)
+    return f"{name} ({rule_id})" if name else rule_id
