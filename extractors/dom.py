@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from lxml import etree
 
@@ -122,8 +123,8 @@ class Line:
 
 def normalize_space(text: str) -> str:
     """Collapse every kind of space to one ASCII space, drop zero-width characters, strip."""
-    # Substring tests run in C and zero-width characters are rare: clean only when present.
-    if any(ch in text for ch in p.INVISIBLE_CHARS):
+    # Zero-width characters are rare: one search in C, and clean only when present.
+    if p.INVISIBLE_RUN.search(text):
         text = p.INVISIBLE_RUN.sub("", text)
     # str.split() splits on every Unicode space (\u3000, \xa0, &ensp; …), faster than a regex.
     return " ".join(text.split())
@@ -146,7 +147,11 @@ def parse_html(text: str) -> etree._Element | None:
 
 
 def is_hidden(element: etree._Element) -> bool:
-    attributes = element.attrib
+    """True when the element's own attributes hide it (its descendants go with it)."""
+    return _hides(element.attrib)
+
+
+def _hides(attributes: Any) -> bool:
     if not attributes:
         return False
     if "hidden" in attributes:
@@ -158,54 +163,55 @@ def is_hidden(element: etree._Element) -> bool:
     return bool(classes and "ng-hide" in classes and _HIDDEN_CLASSES.intersection(classes.split()))
 
 
-_MAYBE_HIDDEN = etree.XPath(
-    "//*[@hidden or contains(@style, 'none') or contains(@style, 'NONE') or contains(@style, 'idden')"
-    " or contains(@style, 'IDDEN') or contains(@class, 'ng-hide')]"
-)
-
-
-def hidden_elements(root: etree._Element) -> set[etree._Element]:
-    """The elements a reader does not see (one XPath pass, then the exact check)."""
-    found: list[etree._Element] = _MAYBE_HIDDEN(root)  # type: ignore[assignment]
-    if root.getparent() is None and is_hidden(root):
-        found.append(root)
-    return {element for element in found if is_hidden(element)}
-
-
 def tag_of(element: object) -> str | None:
     tag = getattr(element, "tag", None)
     return tag.lower() if isinstance(tag, str) else None
 
 
 def visible_lines(root: etree._Element, start_index: int = 0, from_script: bool = False) -> list[Line]:
-    """The visible text of ``root`` as lines in reading order (iterative: no recursion limit)."""
+    """The visible text of ``root`` as lines in reading order.
+
+    One walk with lxml's ``iterwalk`` (start/end events come from C; no recursion limit). A
+    skipped or hidden element is judged once and its whole subtree is never entered, so a hidden
+    menu costs one check, not one per descendant. ``root`` comes from :func:`parse_html`: comments
+    and processing instructions were dropped while parsing (``iterwalk`` does not report them, so
+    text after one would otherwise be lost).
+    """
     lines: list[Line] = []
     buffer: list[str] = []
     link_chars = 0
     link_depth = 0
     owners: list[etree._Element] = [root]
-    block_tags, skip_tags = BLOCK_TAGS, SKIP_TAGS
-    hidden = hidden_elements(root)
+    block_tags, skip_tags, hides = BLOCK_TAGS, SKIP_TAGS, _hides
+    invisible = p.INVISIBLE_RUN.search
 
     def flush(owner: etree._Element) -> None:
         nonlocal link_chars
         if buffer:
-            text = normalize_space("".join(buffer))
+            # normalize_space, inlined: collapse spaces first, then clean the rare zero-width run.
+            text = " ".join("".join(buffer).split())
             buffer.clear()
+            if text and invisible(text):
+                text = normalize_space(text)
             if text:
                 index = start_index + len(lines)
                 lines.append(Line(text, owner, index, min(link_chars, len(text)), from_script))
         link_chars = 0
 
-    # The HTML parser lower-cases tag names; comments and PIs were dropped while parsing, but
-    # entities and other non-element nodes have a non-string tag.
-    stack: list[tuple[etree._Element, bool]] = [(root, False)]
-    pop, push = stack.pop, stack.append
-    while stack:
-        element, closing = pop()
+    walker = etree.iterwalk(root, events=("start", "end"))
+    skip_subtree = walker.skip_subtree
+    # The element whose subtree was skipped: its "end" event still comes, right after its "start".
+    skipped: etree._Element | None = None
+    tail_taken = False
+    for event, element in walker:
         tag = element.tag
-        if closing:
-            if tag in block_tags:
+        if event == "end":
+            if element is skipped:
+                skipped = None
+                if tail_taken:  # a <br>: its tail is already in the buffer
+                    tail_taken = False
+                    continue
+            elif tag in block_tags:
                 flush(element)
                 owners.pop()
             elif tag == "a":
@@ -216,17 +222,16 @@ def visible_lines(root: etree._Element, start_index: int = 0, from_script: bool 
                 if link_depth:
                     link_chars += len(tail.strip())
             continue
-        if tag.__class__ is not str or tag in skip_tags or element in hidden:
-            tail = element.tail
-            if tail and element is not root:
-                buffer.append(tail)
-                if link_depth:
-                    link_chars += len(tail.strip())
+        if tag in skip_tags or hides(element.attrib):
+            skip_subtree()
+            skipped = element
             continue
         if tag == "br":
             flush(owners[-1])
             if element.tail:
                 buffer.append(element.tail)
+            skip_subtree()
+            skipped, tail_taken = element, True
             continue
         if tag in block_tags:
             flush(owners[-1])
@@ -238,9 +243,6 @@ def visible_lines(root: etree._Element, start_index: int = 0, from_script: bool 
             buffer.append(text)
             if link_depth:
                 link_chars += len(text.strip())
-        push((element, True))
-        if len(element):
-            stack.extend((child, False) for child in reversed(element))
     flush(owners[-1] if owners else root)
     return lines
 
