@@ -53,17 +53,23 @@ def _lift(element: etree._Element | None) -> etree._Element | None:
 def main_container(lines: list[Line]) -> etree._Element | None:
     """The element holding the main text: parents of text-heavy lines collect their weight."""
     scores: dict[etree._Element, float] = defaultdict(float)
+    # Many lines share a parent (the paragraphs of one text): lift each parent once.
+    lifted: dict[etree._Element, tuple[etree._Element, etree._Element | None]] = {}
     for line in lines:
         if line.owner is None or line.from_script:
             continue
         weight = len(line.text) - 2 * line.link_chars
         if weight < _MIN_SCORED:
             continue
-        parent = _lift(line.owner.getparent())
-        if parent is None:
+        container = line.owner.getparent()
+        if container is None:
             continue
+        pair = lifted.get(container)
+        if pair is None:
+            parent = _lift(container)
+            pair = lifted[container] = (parent, _lift(parent.getparent()))  # type: ignore[union-attr]
+        parent, grandparent = pair
         scores[parent] += weight
-        grandparent = _lift(parent.getparent())
         if grandparent is not None:
             scores[grandparent] += weight / 2
     if not scores:
@@ -119,10 +125,16 @@ def body_facts(lines: list[Line]) -> BodyFacts:
         if p.ORG_SUFFIX.search(previous) and len(previous) <= 60:
             written, written_raw, signatory = value, texts[k], previous
             break
-    note = None
-    for text in reversed(texts):
-        match = p.DISCLOSURE_NOTE.search(text)
-        if match:
-            note = p.SPACE_RUN.sub("", match.group("value"))
-            break
-    return BodyFacts(doc_no, registration_no, written, written_raw, note, signatory)
+    return BodyFacts(doc_no, registration_no, written, written_raw, disclosure_note(lines), signatory)
+
+
+def disclosure_note(lines: list[Line]) -> str | None:
+    """The last （此件公开发布）-style note in ``lines``, spaces removed ("公开发布")."""
+    search = p.DISCLOSURE_NOTE.search
+    for line in reversed(lines):
+        # The note always names 此件; a substring test in C spares the regex on other lines.
+        if "件" in line.text:
+            match = search(line.text)
+            if match:
+                return p.SPACE_RUN.sub("", match.group("value"))
+    return None

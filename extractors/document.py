@@ -22,10 +22,18 @@ from typing import Any
 
 from extractors import patterns as p
 from extractors.block import Candidate, block_candidates
-from extractors.body import BodyFacts, body_facts, body_lines, main_container
+from extractors.body import BodyFacts, body_facts, body_lines, disclosure_note, main_container
 from extractors.dates import date_from_url, parse_date
 from extractors.doc_no import check_doc_no
-from extractors.dom import MAX_TEXT_CHARS, Line, normalize_space, parse_html, script_fragments, visible_lines
+from extractors.dom import (
+    MAX_TEXT_CHARS,
+    Line,
+    control_free,
+    normalize_space,
+    parse_html,
+    script_fragments,
+    visible_lines,
+)
 from extractors.encoding import decode
 from extractors.fields import clean_date, clean_text, normalize_disclosure, topic_levels
 from extractors.index_no import check_index_no
@@ -164,8 +172,10 @@ def _looks_like_interpretation(title: str | None, column: str | None) -> bool:
     return bool(column and p.INTERPRETATION_COLUMN.search(column))
 
 
-def _extract_html(text: str, url: str, warnings: list[str]) -> DocumentRecord:
-    root = parse_html(text)
+def _extract_html(
+    text: str, url: str, warnings: list[str], known_control_free: bool = False
+) -> DocumentRecord:
+    root = parse_html(text, known_control_free)
     if root is None:
         record = DocumentRecord(url=url, warnings=[*warnings, "empty page"])
         return record
@@ -189,7 +199,7 @@ def _extract_html(text: str, url: str, warnings: list[str]) -> DocumentRecord:
     if facts.disclosure_note is None:
         # The 公开属性 note is specific enough to trust anywhere on the page (a text that is
         # mostly a table can push it out of the main block).
-        facts = replace(facts, disclosure_note=body_facts(lines[-400:]).disclosure_note)
+        facts = replace(facts, disclosure_note=disclosure_note(lines[-400:]))
     _fill_from_body(draft, facts)
     title_tag = title_from_title_element(meta.title_element, meta.site_name)
     draft.fill("title", title_tag, "meta", "<title>", meta.title_element)
@@ -227,7 +237,8 @@ def extract(raw: bytes, url: str, content_type: str | None = None) -> DocumentRe
             warnings.append(f"encoding unclear: decoded as {decoded.encoding} with replacements")
         if len(decoded.text) > MAX_TEXT_CHARS:
             warnings.append(f"page cut to its first {MAX_TEXT_CHARS} characters")
-        return _extract_html(decoded.text, url, warnings)
+        clean = control_free(raw, decoded.text, decoded.encoding)
+        return _extract_html(decoded.text, url, warnings, clean)
     except Exception as exc:  # the contract: a record, never an exception
         _log.exception("extraction failed for %s", url)
         return _failed(url, exc)
