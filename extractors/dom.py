@@ -115,7 +115,7 @@ _C0_SAFE_ENCODINGS = frozenset({"utf-8", "gb18030", "big5hkscs", "ascii"})
 MAX_TEXT_CHARS = 6_000_000
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Line:
     """One line of visible text and the block element it belongs to (None for plain text)."""
 
@@ -218,16 +218,16 @@ def visible_lines(root: etree._Element, start_index: int = 0, from_script: bool 
     invisible = p.INVISIBLE_RUN.search
 
     def flush(owner: etree._Element) -> None:
+        """Close the current line (called only with text in the buffer)."""
         nonlocal link_chars
-        if buffer:
-            # normalize_space, inlined: collapse spaces first, then clean the rare zero-width run.
-            text = " ".join("".join(buffer).split())
-            buffer.clear()
-            if text and invisible(text):
-                text = normalize_space(text)
-            if text:
-                index = start_index + len(lines)
-                lines.append(Line(text, owner, index, min(link_chars, len(text)), from_script))
+        # normalize_space, inlined: collapse spaces first, then clean the rare zero-width run.
+        text = " ".join("".join(buffer).split())
+        buffer.clear()
+        if text and invisible(text):
+            text = normalize_space(text)
+        if text:
+            index = start_index + len(lines)
+            lines.append(Line(text, owner, index, min(link_chars, len(text)), from_script))
         link_chars = 0
 
     walker = etree.iterwalk(root, events=("start", "end"))
@@ -244,7 +244,8 @@ def visible_lines(root: etree._Element, start_index: int = 0, from_script: bool 
                     tail_taken = False
                     continue
             elif tag in block_tags:
-                flush(element)
+                if buffer:
+                    flush(element)
                 owners.pop()
             elif tag == "a":
                 link_depth -= 1
@@ -254,19 +255,26 @@ def visible_lines(root: etree._Element, start_index: int = 0, from_script: bool 
                 if link_depth:
                     link_chars += len(tail.strip())
             continue
-        if tag in skip_tags or hides(element.attrib):
+        if tag in skip_tags:
+            skip_subtree()
+            skipped = element
+            continue
+        attributes = element.attrib
+        if attributes and hides(attributes):
             skip_subtree()
             skipped = element
             continue
         if tag == "br":
-            flush(owners[-1])
+            if buffer:
+                flush(owners[-1])
             if element.tail:
                 buffer.append(element.tail)
             skip_subtree()
             skipped, tail_taken = element, True
             continue
         if tag in block_tags:
-            flush(owners[-1])
+            if buffer:
+                flush(owners[-1])
             owners.append(element)
         elif tag == "a":
             link_depth += 1
@@ -275,7 +283,8 @@ def visible_lines(root: etree._Element, start_index: int = 0, from_script: bool 
             buffer.append(text)
             if link_depth:
                 link_chars += len(text.strip())
-    flush(owners[-1] if owners else root)
+    if buffer:
+        flush(owners[-1] if owners else root)
     return lines
 
 
