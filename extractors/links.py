@@ -23,6 +23,7 @@ from models.records import Attachment, InterpretedPolicy, Link
 _HEADING_TRIM = re.compile(r"[\s:：【】\[\]［］<>《》「」|｜>＞»·•]+")
 #: A box is small: a heading and a list. Anything bigger is a page section.
 _MAX_BOX_LINES = 60
+_URL_DROPPED = str.maketrans("", "", "\t\r\n")
 _SKIP_SCHEMES = ("javascript:", "mailto:", "tel:", "data:", "about:", "#")
 
 
@@ -96,8 +97,22 @@ def find_boxes(lines: list[Line], main: etree._Element | None) -> Boxes:
 
 
 def _attachment_type(url: str, text: str) -> str | None:
-    match = p.ATTACHMENT_URL.search(urlsplit(url).path) or p.ATTACHMENT_TEXT.search(text)
+    # The path is part of the URL and ends where the URL ends or at "?"/"#", so the pattern can
+    # only match the path where it matches the whole URL: test that first (in C), and split the
+    # URL (slow, in Python) only for the few links that name a file.
+    # (urlsplit drops tabs and line breaks anywhere in a URL; so does the test.)
+    tested = url.translate(_URL_DROPPED) if "\n" in url or "\t" in url or "\r" in url else url
+    match = p.ATTACHMENT_URL.search(tested) and p.ATTACHMENT_URL.search(_path_of(url))
+    if not match:
+        match = p.ATTACHMENT_TEXT.search(text)
     return match.group("ext").lower() if match else None
+
+
+def _path_of(url: str) -> str:
+    try:
+        return urlsplit(url).path
+    except ValueError:  # a malformed link ("http://[…") is one bad link, not a failed page
+        return url
 
 
 def base_url_of(root: etree._Element, url: str) -> str:
