@@ -131,39 +131,47 @@ def _fill_from_body(draft: _Draft, facts: BodyFacts) -> None:
         draft.registration_no = facts.registration_no
 
 
-def _finish(draft: _Draft, url: str, body: list[Line], is_interpretation: bool) -> DocumentRecord:
-    """Validate and normalise what was found into the record."""
+def _finish(
+    draft: _Draft, url: str, body: list[Line], is_interpretation: bool, **extra: Any
+) -> DocumentRecord:
+    """Validate and normalise what was found into the record (``extra``: further record fields).
+
+    The record is built in one validated call: assigning its fields one by one would validate
+    each assignment.
+    """
     values = draft.values
     if values.get("published_date") is None:
         from_url = date_from_url(url)
         draft.fill("published_date", from_url, "url", None, url if from_url else None)
-    record = DocumentRecord(url=url)
-    for name in METADATA_FIELDS:
-        if values.get(name) is not None:
-            setattr(record, name, values[name])
-    record.sources = dict(draft.sources)
-    record.disclosure_raw = draft.disclosure_raw
-    record.registration_no = draft.registration_no
-    if record.doc_no:
-        check = check_doc_no(record.doc_no, record.written_date)
-        record.doc_no_normalized = check.normalized
-        record.doc_no_defects = list(check.defects)
-        if check.kind == "registration" and record.registration_no is None:
-            record.registration_no = check.normalized
-    if record.index_no:
-        record.index_no_defects = list(
-            check_index_no(record.index_no, record.written_date, record.published_date).defects
-        )
-    record.topic_levels = topic_levels(record.topic)
-    text = "\n".join(line.text for line in body)
-    record.body_text = text[:MAX_BODY_CHARS]
-    record.is_interpretation = is_interpretation
-    if record.written_date and record.published_date and record.written_date > record.published_date:
+    fields: dict[str, Any] = {name: values[name] for name in METADATA_FIELDS if values.get(name) is not None}
+    doc_no, index_no = fields.get("doc_no"), fields.get("index_no")
+    written, published = fields.get("written_date"), fields.get("published_date")
+    registration_no = draft.registration_no
+    if doc_no:
+        check = check_doc_no(doc_no, written)
+        fields["doc_no_normalized"] = check.normalized
+        fields["doc_no_defects"] = list(check.defects)
+        if check.kind == "registration" and registration_no is None:
+            registration_no = check.normalized
+    if index_no:
+        fields["index_no_defects"] = list(check_index_no(index_no, written, published).defects)
+    if written and published and written > published:
         draft.warnings.append("成文日期 is after 发布日期")
-    if not any(source.stage == "block" for source in record.sources.values()):
+    if not any(source.stage == "block" for source in draft.sources.values()):
         draft.warnings.append("no metadata block")
-    record.warnings = list(dict.fromkeys(draft.warnings))
-    return record
+    text = "\n".join(line.text for line in body)
+    return DocumentRecord(
+        url=url,
+        **fields,
+        sources=dict(draft.sources),
+        disclosure_raw=draft.disclosure_raw,
+        registration_no=registration_no,
+        topic_levels=topic_levels(fields.get("topic")),
+        body_text=text[:MAX_BODY_CHARS],
+        is_interpretation=is_interpretation,
+        warnings=list(dict.fromkeys(draft.warnings)),
+        **extra,
+    )
 
 
 def _looks_like_interpretation(title: str | None, column: str | None) -> bool:
@@ -220,12 +228,16 @@ def _extract_html(
         named = [link for link in links if link.kind == "policy" and policy.title in link.text]
         if named:
             policy.url = named[0].url
-    record = _finish(draft, url, body, is_interpretation)
-    record.links = links
-    record.attachments = attachments
-    record.has_interpretation_box = boxes.has_interpretation_box
-    record.interprets = policies
-    return record
+    return _finish(
+        draft,
+        url,
+        body,
+        is_interpretation,
+        links=links,
+        attachments=attachments,
+        has_interpretation_box=boxes.has_interpretation_box,
+        interprets=policies,
+    )
 
 
 def extract(raw: bytes, url: str, content_type: str | None = None) -> DocumentRecord:

@@ -250,7 +250,9 @@ def visible_lines(root: etree._Element, start_index: int = 0, from_script: bool 
             elif tag == "a":
                 link_depth -= 1
             tail = element.tail
-            if tail and element is not root:
+            # Spaces before a line's first word vanish when it is normalised: not buffering them
+            # spares a flush per whitespace run between blocks (most of a page's tails).
+            if tail and element is not root and (buffer or not tail.isspace()):
                 buffer.append(tail)
                 if link_depth:
                     link_chars += len(tail.strip())
@@ -267,8 +269,9 @@ def visible_lines(root: etree._Element, start_index: int = 0, from_script: bool 
         if tag == "br":
             if buffer:
                 flush(owners[-1])
-            if element.tail:
-                buffer.append(element.tail)
+            tail = element.tail
+            if tail and not tail.isspace():
+                buffer.append(tail)
             skip_subtree()
             skipped, tail_taken = element, True
             continue
@@ -279,7 +282,7 @@ def visible_lines(root: etree._Element, start_index: int = 0, from_script: bool 
         elif tag == "a":
             link_depth += 1
         text = element.text
-        if text:
+        if text and (buffer or not text.isspace()):
             buffer.append(text)
             if link_depth:
                 link_chars += len(text.strip())
