@@ -116,7 +116,7 @@ def _path_of(url: str) -> str:
 
 
 def base_url_of(root: etree._Element, url: str) -> str:
-    base = root.find(".//base")
+    base = next(root.iterdescendants("base"), None)
     href = base.get("href") if base is not None else None
     return urljoin(url, href) if href else url
 
