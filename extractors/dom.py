@@ -151,25 +151,50 @@ def control_free(raw: bytes, text: str, encoding: str) -> bool:
     return "\ufffe" not in text and "\uffff" not in text
 
 
-def parse_html(text: str, known_control_free: bool = False) -> etree._Element | None:
+def parse_html(markup: str | bytes, known_control_free: bool = False) -> etree._Element | None:
     """Parse HTML leniently (comments dropped). None when there is nothing to parse.
 
-    ``known_control_free`` (see :func:`control_free`) skips the scan for control characters.
+    ``markup`` is text, or UTF-8 bytes that :func:`extractors.encoding.decode` accepted as such:
+    libxml2 reads UTF-8 natively, so bytes skip the conversion of a Python string (the same tree,
+    sooner). ``known_control_free`` (see :func:`control_free`) skips the scan for control
+    characters; bytes must be known free of them.
     """
-    if not text or not text.strip():
+    if isinstance(markup, bytes):
+        if not markup.strip():
+            return None
+        return _parse(markup, _utf8_parser())
+    if not markup or not markup.strip():
         return None
-    # A plain etree parser (not lxml.html's): its elements need no per-element class lookup,
-    # which is most of the cost of walking a big page.
-    parser = etree.HTMLParser(remove_comments=True, remove_pis=True, recover=True, no_network=True)
-    text = text[:MAX_TEXT_CHARS]
+    text = markup[:MAX_TEXT_CHARS]
     if not known_control_free:
         # lxml turns NUL and most C0 control characters into U+FFFD; a browser ignores them.
         text = _CONTROL_CHARS.sub("", text)
+    root = _parse(text, _text_parser())
+    if root is None and text.lstrip().startswith("<?xml"):
+        # lxml refuses a string whose XML declaration names an encoding (XHTML pages): give it
+        # the text as UTF-8 bytes instead.
+        root = _parse(text.encode("utf-8", "replace"), _utf8_parser())
+    return root
+
+
+def _text_parser() -> etree.HTMLParser:
+    # A plain etree parser (not lxml.html's): its elements need no per-element class lookup,
+    # which is most of the cost of walking a big page. A new parser per page: parsers keep state.
+    return etree.HTMLParser(remove_comments=True, remove_pis=True, recover=True, no_network=True)
+
+
+def _utf8_parser() -> etree.HTMLParser:
+    # The encoding is given, so a page's own (possibly lying) charset declaration is not obeyed.
+    return etree.HTMLParser(
+        remove_comments=True, remove_pis=True, recover=True, no_network=True, encoding="utf-8"
+    )
+
+
+def _parse(markup: str | bytes, parser: etree.HTMLParser) -> etree._Element | None:
     try:
-        root = etree.fromstring(text, parser=parser)
+        return etree.fromstring(markup, parser=parser)
     except (etree.ParserError, ValueError, etree.XMLSyntaxError):
         return None
-    return root
 
 
 def is_hidden(element: etree._Element) -> bool:
