@@ -59,6 +59,10 @@ class _Draft:
     registration_no: str | None = None
     warnings: list[str] = field(default_factory=list)
 
+    def filled(self) -> set[str]:
+        """The fields that have a value."""
+        return {name for name, value in self.values.items() if value is not None}
+
     def fill(self, name: str, value: Any, stage: str, label: str | None, raw: str | None) -> bool:
         if value is None or self.values.get(name) is not None:
             return False
@@ -203,8 +207,9 @@ def _extract_html(
 
     main = main_container(lines)
     body = body_lines(lines, main)
-    facts = body_facts(body)
-    if facts.disclosure_note is None:
+    known = draft.filled()
+    facts = body_facts(body, known)
+    if facts.disclosure_note is None and "disclosure" not in known:
         # The 公开属性 note is specific enough to trust anywhere on the page (a text that is
         # mostly a table can push it out of the main block).
         facts = replace(facts, disclosure_note=disclosure_note(lines[-400:]))
@@ -320,7 +325,7 @@ def extract_text(text: str, url: str) -> DocumentRecord:
         _fill_from_candidates(draft, candidates, generic=False)
         _fill_from_candidates(draft, candidates, generic=True)
         body = _text_body(lines, candidates)
-        _fill_from_body(draft, body_facts(body))
+        _fill_from_body(draft, body_facts(body, draft.filled()))
         if draft.values.get("title") is None:
             heading = _text_heading(lines, candidates, body)
             draft.fill("title", heading, "body", "标题行", heading)
