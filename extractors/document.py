@@ -90,6 +90,8 @@ def _fill_from_candidates(draft: _Draft, candidates: list[Candidate], generic: b
             found = [c for c in found if (c.rank >= cutoff) == generic]
         elif generic:
             continue
+        if name not in ("registration_no", "disclosure") and draft.values.get(name) is not None:
+            continue  # filled by a more reliable source: no candidate can change it
         for candidate in sorted(found, key=lambda c: (c.from_script, c.rank, c.position)):
             if name == "registration_no":
                 value = clean_text(candidate.value)
