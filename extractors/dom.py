@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
 
 from lxml import etree
 
@@ -177,17 +176,26 @@ def parse_html(markup: str | bytes, known_control_free: bool = False) -> etree._
     return root
 
 
+#: Comments and processing instructions are dropped while parsing (nobody sees them); ids are not
+#: collected into a hash table (nothing here looks an element up by id).
+_PARSER_OPTIONS = {
+    "remove_comments": True,
+    "remove_pis": True,
+    "recover": True,
+    "no_network": True,
+    "collect_ids": False,
+}
+
+
 def _text_parser() -> etree.HTMLParser:
     # A plain etree parser (not lxml.html's): its elements need no per-element class lookup,
     # which is most of the cost of walking a big page. A new parser per page: parsers keep state.
-    return etree.HTMLParser(remove_comments=True, remove_pis=True, recover=True, no_network=True)
+    return etree.HTMLParser(**_PARSER_OPTIONS)
 
 
 def _utf8_parser() -> etree.HTMLParser:
     # The encoding is given, so a page's own (possibly lying) charset declaration is not obeyed.
-    return etree.HTMLParser(
-        remove_comments=True, remove_pis=True, recover=True, no_network=True, encoding="utf-8"
-    )
+    return etree.HTMLParser(**_PARSER_OPTIONS, encoding="utf-8")
 
 
 def _parse(markup: str | bytes, parser: etree.HTMLParser) -> etree._Element | None:
@@ -199,25 +207,26 @@ def _parse(markup: str | bytes, parser: etree.HTMLParser) -> etree._Element | No
 
 def is_hidden(element: etree._Element) -> bool:
     """True when the element's own attributes hide it (its descendants go with it)."""
-    return _hides(element.attrib)
+    names = element.keys()
+    return bool(names) and _hides(element, names)
 
 
-def _hides(attributes: Any) -> bool:
-    if not attributes:
-        return False
-    if "hidden" in attributes:
+def _hides(element: etree._Element, names: list[str]) -> bool:
+    """:func:`is_hidden` given the element's attribute names (one C call fetched them all)."""
+    if "hidden" in names:
         return True
-    style = attributes.get("style")
-    if style:
+    if "style" in names:
         # Word-exported pages carry kilobytes of inline style on every cell: substring tests in
         # C first, the regex only where a hiding property is named at all.
-        style = style.lower()
+        style = (element.get("style") or "").lower()
         if "display" in style and _DISPLAY_NONE.search(style):
             return True
         if "visibility" in style and _VISIBILITY_HIDDEN.search(style):
             return True
-    classes = attributes.get("class")
-    return bool(classes and "ng-hide" in classes and _HIDDEN_CLASSES.intersection(classes.split()))
+    if "class" in names:
+        classes = element.get("class") or ""
+        return "ng-hide" in classes and bool(_HIDDEN_CLASSES.intersection(classes.split()))
+    return False
 
 
 def tag_of(element: object) -> str | None:
@@ -286,8 +295,8 @@ def visible_lines(root: etree._Element, start_index: int = 0, from_script: bool 
             skip_subtree()
             skipped = element
             continue
-        attributes = element.attrib
-        if attributes and hides(attributes):
+        names = element.keys()
+        if names and hides(element, names):
             skip_subtree()
             skipped = element
             continue
