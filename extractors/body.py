@@ -14,6 +14,7 @@ site knowledge. Inside it we look where a 公文 prints its metadata:
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 
@@ -53,17 +54,23 @@ def _lift(element: etree._Element | None) -> etree._Element | None:
 def main_container(lines: list[Line]) -> etree._Element | None:
     """The element holding the main text: parents of text-heavy lines collect their weight."""
     scores: dict[etree._Element, float] = defaultdict(float)
+    # Many lines share a parent (the paragraphs of one text): lift each parent once.
+    lifted: dict[etree._Element, tuple[etree._Element, etree._Element | None]] = {}
     for line in lines:
         if line.owner is None or line.from_script:
             continue
         weight = len(line.text) - 2 * line.link_chars
         if weight < _MIN_SCORED:
             continue
-        parent = _lift(line.owner.getparent())
-        if parent is None:
+        container = line.owner.getparent()
+        if container is None:
             continue
+        pair = lifted.get(container)
+        if pair is None:
+            parent = _lift(container)
+            pair = lifted[container] = (parent, _lift(parent.getparent()))  # type: ignore[union-attr]
+        parent, grandparent = pair
         scores[parent] += weight
-        grandparent = _lift(parent.getparent())
         if grandparent is not None:
             scores[grandparent] += weight / 2
     if not scores:
@@ -99,18 +106,28 @@ def body_lines(lines: list[Line], container: etree._Element | None) -> list[Line
     return [line for line in lines if line.owner in inside]
 
 
-def body_facts(lines: list[Line]) -> BodyFacts:
-    """文号 under the title, 成文日期 under the signature, 公开属性 note, registration number."""
+def body_facts(lines: list[Line], known: Collection[str] = ()) -> BodyFacts:
+    """文号 under the title, 成文日期 under the signature, 公开属性 note, registration number.
+
+    ``known`` names the fields an earlier, more reliable source has already filled: what could
+    only fill those is not looked for (the cascade would drop it anyway).
+    """
     texts = [line.text for line in lines]
     doc_no = registration_no = None
+    want_doc_no = "doc_no" not in known
     for text in texts[:_HEAD_LINES]:
         candidate = text.strip("（）() ")
         if registration_no is None and p.REGISTRATION_NO.match(candidate):
             registration_no = candidate
-        elif doc_no is None and is_doc_no(candidate) and not p.REGISTRATION_NO.match(candidate):
+        elif (
+            want_doc_no and doc_no is None and is_doc_no(candidate) and not p.REGISTRATION_NO.match(candidate)
+        ):
             doc_no = candidate if text == candidate else None
     written = written_raw = signatory = None
-    tail_start = max(0, len(texts) - _TAIL_LINES)
+    # The signature gives the 成文日期 and the signing body (发布机构).
+    tail_start = (
+        len(texts) if {"written_date", "publisher"} <= set(known) else max(0, len(texts) - _TAIL_LINES)
+    )
     for k in range(tail_start, len(texts)):
         value = is_date_line(texts[k])
         if value is None or k == 0:
@@ -119,10 +136,17 @@ def body_facts(lines: list[Line]) -> BodyFacts:
         if p.ORG_SUFFIX.search(previous) and len(previous) <= 60:
             written, written_raw, signatory = value, texts[k], previous
             break
-    note = None
-    for text in reversed(texts):
-        match = p.DISCLOSURE_NOTE.search(text)
-        if match:
-            note = p.SPACE_RUN.sub("", match.group("value"))
-            break
+    note = None if "disclosure" in known else disclosure_note(lines)
     return BodyFacts(doc_no, registration_no, written, written_raw, note, signatory)
+
+
+def disclosure_note(lines: list[Line]) -> str | None:
+    """The last （此件公开发布）-style note in ``lines``, spaces removed ("公开发布")."""
+    search = p.DISCLOSURE_NOTE.search
+    for line in reversed(lines):
+        # The note always names 此件; a substring test in C spares the regex on other lines.
+        if "件" in line.text:
+            match = search(line.text)
+            if match:
+                return p.SPACE_RUN.sub("", match.group("value"))
+    return None

@@ -84,6 +84,8 @@ def parse_date(text: str | None) -> date | None:
 def is_date_line(text: str) -> date | None:
     """The date when ``text`` is nothing but a date (a signature line), else None."""
     stripped = text.strip(p.SPACE_CHARS)
+    if stripped[:1] not in p.DATE_FIRST_CHARS:
+        return None
     for start, end, value in iter_dates(stripped):
         if start == 0 and not stripped[end:].strip(p.SPACE_CHARS):
             return value

@@ -22,10 +22,18 @@ from typing import Any
 
 from extractors import patterns as p
 from extractors.block import Candidate, block_candidates
-from extractors.body import BodyFacts, body_facts, body_lines, main_container
+from extractors.body import BodyFacts, body_facts, body_lines, disclosure_note, main_container
 from extractors.dates import date_from_url, parse_date
 from extractors.doc_no import check_doc_no
-from extractors.dom import MAX_TEXT_CHARS, Line, normalize_space, parse_html, script_fragments, visible_lines
+from extractors.dom import (
+    MAX_TEXT_CHARS,
+    Line,
+    control_free,
+    normalize_space,
+    parse_html,
+    script_fragments,
+    visible_lines,
+)
 from extractors.encoding import decode
 from extractors.fields import clean_date, clean_text, normalize_disclosure, topic_levels
 from extractors.index_no import check_index_no
@@ -50,6 +58,10 @@ class _Draft:
     disclosure_raw: str | None = None
     registration_no: str | None = None
     warnings: list[str] = field(default_factory=list)
+
+    def filled(self) -> set[str]:
+        """The fields that have a value."""
+        return {name for name, value in self.values.items() if value is not None}
 
     def fill(self, name: str, value: Any, stage: str, label: str | None, raw: str | None) -> bool:
         if value is None or self.values.get(name) is not None:
@@ -78,6 +90,8 @@ def _fill_from_candidates(draft: _Draft, candidates: list[Candidate], generic: b
             found = [c for c in found if (c.rank >= cutoff) == generic]
         elif generic:
             continue
+        if name not in ("registration_no", "disclosure") and draft.values.get(name) is not None:
+            continue  # filled by a more reliable source: no candidate can change it
         for candidate in sorted(found, key=lambda c: (c.from_script, c.rank, c.position)):
             if name == "registration_no":
                 value = clean_text(candidate.value)
@@ -123,39 +137,47 @@ def _fill_from_body(draft: _Draft, facts: BodyFacts) -> None:
         draft.registration_no = facts.registration_no
 
 
-def _finish(draft: _Draft, url: str, body: list[Line], is_interpretation: bool) -> DocumentRecord:
-    """Validate and normalise what was found into the record."""
+def _finish(
+    draft: _Draft, url: str, body: list[Line], is_interpretation: bool, **extra: Any
+) -> DocumentRecord:
+    """Validate and normalise what was found into the record (``extra``: further record fields).
+
+    The record is built in one validated call: assigning its fields one by one would validate
+    each assignment.
+    """
     values = draft.values
     if values.get("published_date") is None:
         from_url = date_from_url(url)
         draft.fill("published_date", from_url, "url", None, url if from_url else None)
-    record = DocumentRecord(url=url)
-    for name in METADATA_FIELDS:
-        if values.get(name) is not None:
-            setattr(record, name, values[name])
-    record.sources = dict(draft.sources)
-    record.disclosure_raw = draft.disclosure_raw
-    record.registration_no = draft.registration_no
-    if record.doc_no:
-        check = check_doc_no(record.doc_no, record.written_date)
-        record.doc_no_normalized = check.normalized
-        record.doc_no_defects = list(check.defects)
-        if check.kind == "registration" and record.registration_no is None:
-            record.registration_no = check.normalized
-    if record.index_no:
-        record.index_no_defects = list(
-            check_index_no(record.index_no, record.written_date, record.published_date).defects
-        )
-    record.topic_levels = topic_levels(record.topic)
-    text = "\n".join(line.text for line in body)
-    record.body_text = text[:MAX_BODY_CHARS]
-    record.is_interpretation = is_interpretation
-    if record.written_date and record.published_date and record.written_date > record.published_date:
+    fields: dict[str, Any] = {name: values[name] for name in METADATA_FIELDS if values.get(name) is not None}
+    doc_no, index_no = fields.get("doc_no"), fields.get("index_no")
+    written, published = fields.get("written_date"), fields.get("published_date")
+    registration_no = draft.registration_no
+    if doc_no:
+        check = check_doc_no(doc_no, written)
+        fields["doc_no_normalized"] = check.normalized
+        fields["doc_no_defects"] = list(check.defects)
+        if check.kind == "registration" and registration_no is None:
+            registration_no = check.normalized
+    if index_no:
+        fields["index_no_defects"] = list(check_index_no(index_no, written, published).defects)
+    if written and published and written > published:
         draft.warnings.append("成文日期 is after 发布日期")
-    if not any(source.stage == "block" for source in record.sources.values()):
+    if not any(source.stage == "block" for source in draft.sources.values()):
         draft.warnings.append("no metadata block")
-    record.warnings = list(dict.fromkeys(draft.warnings))
-    return record
+    text = "\n".join(line.text for line in body)
+    return DocumentRecord(
+        url=url,
+        **fields,
+        sources=dict(draft.sources),
+        disclosure_raw=draft.disclosure_raw,
+        registration_no=registration_no,
+        topic_levels=topic_levels(fields.get("topic")),
+        body_text=text[:MAX_BODY_CHARS],
+        is_interpretation=is_interpretation,
+        warnings=list(dict.fromkeys(draft.warnings)),
+        **extra,
+    )
 
 
 def _looks_like_interpretation(title: str | None, column: str | None) -> bool:
@@ -164,8 +186,10 @@ def _looks_like_interpretation(title: str | None, column: str | None) -> bool:
     return bool(column and p.INTERPRETATION_COLUMN.search(column))
 
 
-def _extract_html(text: str, url: str, warnings: list[str]) -> DocumentRecord:
-    root = parse_html(text)
+def _extract_html(
+    markup: str | bytes, url: str, warnings: list[str], known_control_free: bool = False
+) -> DocumentRecord:
+    root = parse_html(markup, known_control_free)
     if root is None:
         record = DocumentRecord(url=url, warnings=[*warnings, "empty page"])
         return record
@@ -185,11 +209,12 @@ def _extract_html(text: str, url: str, warnings: list[str]) -> DocumentRecord:
 
     main = main_container(lines)
     body = body_lines(lines, main)
-    facts = body_facts(body)
-    if facts.disclosure_note is None:
+    known = draft.filled()
+    facts = body_facts(body, known)
+    if facts.disclosure_note is None and "disclosure" not in known:
         # The 公开属性 note is specific enough to trust anywhere on the page (a text that is
         # mostly a table can push it out of the main block).
-        facts = replace(facts, disclosure_note=body_facts(lines[-400:]).disclosure_note)
+        facts = replace(facts, disclosure_note=disclosure_note(lines[-400:]))
     _fill_from_body(draft, facts)
     title_tag = title_from_title_element(meta.title_element, meta.site_name)
     draft.fill("title", title_tag, "meta", "<title>", meta.title_element)
@@ -210,12 +235,16 @@ def _extract_html(text: str, url: str, warnings: list[str]) -> DocumentRecord:
         named = [link for link in links if link.kind == "policy" and policy.title in link.text]
         if named:
             policy.url = named[0].url
-    record = _finish(draft, url, body, is_interpretation)
-    record.links = links
-    record.attachments = attachments
-    record.has_interpretation_box = boxes.has_interpretation_box
-    record.interprets = policies
-    return record
+    return _finish(
+        draft,
+        url,
+        body,
+        is_interpretation,
+        links=links,
+        attachments=attachments,
+        has_interpretation_box=boxes.has_interpretation_box,
+        interprets=policies,
+    )
 
 
 def extract(raw: bytes, url: str, content_type: str | None = None) -> DocumentRecord:
@@ -227,7 +256,12 @@ def extract(raw: bytes, url: str, content_type: str | None = None) -> DocumentRe
             warnings.append(f"encoding unclear: decoded as {decoded.encoding} with replacements")
         if len(decoded.text) > MAX_TEXT_CHARS:
             warnings.append(f"page cut to its first {MAX_TEXT_CHARS} characters")
-        return _extract_html(decoded.text, url, warnings)
+        clean = control_free(raw, decoded.text, decoded.encoding)
+        if clean and decoded.method == "utf-8" and not warnings:
+            # Valid UTF-8 without a BOM, nothing to remove or cut: libxml2 reads the bytes as
+            # they are, faster than the decoded string (the same tree).
+            return _extract_html(raw, url, warnings, clean)
+        return _extract_html(decoded.text, url, warnings, clean)
     except Exception as exc:  # the contract: a record, never an exception
         _log.exception("extraction failed for %s", url)
         return _failed(url, exc)
@@ -293,7 +327,7 @@ def extract_text(text: str, url: str) -> DocumentRecord:
         _fill_from_candidates(draft, candidates, generic=False)
         _fill_from_candidates(draft, candidates, generic=True)
         body = _text_body(lines, candidates)
-        _fill_from_body(draft, body_facts(body))
+        _fill_from_body(draft, body_facts(body, draft.filled()))
         if draft.values.get("title") is None:
             heading = _text_heading(lines, candidates, body)
             draft.fill("title", heading, "body", "标题行", heading)

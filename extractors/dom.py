@@ -97,17 +97,24 @@ SKIP_TAGS = frozenset(
     }
 )
 CELL_TAGS = frozenset({"td", "th", "dt", "dd"})
-_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+#: Inline styles that hide an element, matched on the lower-cased style.
+_DISPLAY_NONE = re.compile(r"display\s*:\s*none")
+_VISIBILITY_HIDDEN = re.compile(r"visibility\s*:\s*hidden")
 _HIDDEN_CLASSES = frozenset({"ng-hide"})
 _DOCUMENT_WRITE = re.compile(r"document\s*\.\s*write(?:ln)?\s*\((?P<arg>.*?)\)\s*;?\s*(?:$|\}|\n)", re.DOTALL)
 _STRING_LITERAL = re.compile(r"\"((?:[^\"\\\n]|\\.)*)\"|'((?:[^'\\\n]|\\.)*)'")
 _CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+#: The bytes of the C0 controls that _CONTROL_CHARS removes (tab, LF and CR are kept).
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+#: Encodings (as :mod:`extractors.encoding` names them) in which those bytes never occur inside a
+#: multi-byte character.
+_C0_SAFE_ENCODINGS = frozenset({"utf-8", "gb18030", "big5hkscs", "ascii"})
 #: Inputs bigger than this are cut (with a warning): no disclosure page is this big, and the
 #: cap keeps memory bounded on hostile input.
 MAX_TEXT_CHARS = 6_000_000
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Line:
     """One line of visible text and the block element it belongs to (None for plain text)."""
 
@@ -122,54 +129,104 @@ class Line:
 
 def normalize_space(text: str) -> str:
     """Collapse every kind of space to one ASCII space, drop zero-width characters, strip."""
-    # Substring tests run in C and zero-width characters are rare: clean only when present.
-    if any(ch in text for ch in p.INVISIBLE_CHARS):
+    # Zero-width characters are rare: one search in C, and clean only when present.
+    if p.INVISIBLE_RUN.search(text):
         text = p.INVISIBLE_RUN.sub("", text)
     # str.split() splits on every Unicode space (\u3000, \xa0, &ensp; …), faster than a regex.
     return " ".join(text.split())
 
 
-def parse_html(text: str) -> etree._Element | None:
-    """Parse HTML leniently (comments dropped). None when there is nothing to parse."""
-    if not text or not text.strip():
+def control_free(raw: bytes, text: str, encoding: str) -> bool:
+    """True when ``text`` (``raw`` decoded with ``encoding``) surely holds no control character.
+
+    A byte-level check: in these encodings a byte below 0x20 or 0x7F only ever stands for that
+    control character, and deleting bytes runs in C at memory speed, several times faster than
+    a regex over the decoded text.
+    """
+    if encoding not in _C0_SAFE_ENCODINGS:
+        return False
+    if len(raw.translate(None, _CONTROL_BYTES)) != len(raw):
+        return False
+    return "\ufffe" not in text and "\uffff" not in text
+
+
+def parse_html(markup: str | bytes, known_control_free: bool = False) -> etree._Element | None:
+    """Parse HTML leniently (comments dropped). None when there is nothing to parse.
+
+    ``markup`` is text, or UTF-8 bytes that :func:`extractors.encoding.decode` accepted as such:
+    libxml2 reads UTF-8 natively, so bytes skip the conversion of a Python string (the same tree,
+    sooner). ``known_control_free`` (see :func:`control_free`) skips the scan for control
+    characters; bytes must be known free of them.
+    """
+    if isinstance(markup, bytes):
+        if not markup.strip():
+            return None
+        return _parse(markup, _utf8_parser())
+    if not markup or not markup.strip():
         return None
-    # A plain etree parser (not lxml.html's): its elements need no per-element class lookup,
-    # which is most of the cost of walking a big page.
-    parser = etree.HTMLParser(remove_comments=True, remove_pis=True, recover=True, no_network=True)
-    # lxml refuses NUL and most C0 control characters; a browser ignores them.
-    text = _CONTROL_CHARS.sub("", text[:MAX_TEXT_CHARS])
-    try:
-        root = etree.fromstring(text, parser=parser)
-    except (etree.ParserError, ValueError, etree.XMLSyntaxError):
-        return None
+    text = markup[:MAX_TEXT_CHARS]
+    if not known_control_free:
+        # lxml turns NUL and most C0 control characters into U+FFFD; a browser ignores them.
+        text = _CONTROL_CHARS.sub("", text)
+    root = _parse(text, _text_parser())
+    if root is None and text.lstrip().startswith("<?xml"):
+        # lxml refuses a string whose XML declaration names an encoding (XHTML pages): give it
+        # the text as UTF-8 bytes instead.
+        root = _parse(text.encode("utf-8", "replace"), _utf8_parser())
     return root
 
 
+#: Comments and processing instructions are dropped while parsing (nobody sees them); ids are not
+#: collected into a hash table (nothing here looks an element up by id).
+_PARSER_OPTIONS = {
+    "remove_comments": True,
+    "remove_pis": True,
+    "recover": True,
+    "no_network": True,
+    "collect_ids": False,
+}
+
+
+def _text_parser() -> etree.HTMLParser:
+    # A plain etree parser (not lxml.html's): its elements need no per-element class lookup,
+    # which is most of the cost of walking a big page. A new parser per page: parsers keep state.
+    return etree.HTMLParser(**_PARSER_OPTIONS)
+
+
+def _utf8_parser() -> etree.HTMLParser:
+    # The encoding is given, so a page's own (possibly lying) charset declaration is not obeyed.
+    return etree.HTMLParser(**_PARSER_OPTIONS, encoding="utf-8")
+
+
+def _parse(markup: str | bytes, parser: etree.HTMLParser) -> etree._Element | None:
+    try:
+        return etree.fromstring(markup, parser=parser)
+    except (etree.ParserError, ValueError, etree.XMLSyntaxError):
+        return None
+
+
 def is_hidden(element: etree._Element) -> bool:
-    attributes = element.attrib
-    if not attributes:
-        return False
-    if "hidden" in attributes:
+    """True when the element's own attributes hide it (its descendants go with it)."""
+    names = element.keys()
+    return bool(names) and _hides(element, names)
+
+
+def _hides(element: etree._Element, names: list[str]) -> bool:
+    """:func:`is_hidden` given the element's attribute names (one C call fetched them all)."""
+    if "hidden" in names:
         return True
-    style = attributes.get("style")
-    if style and _HIDDEN_STYLE.search(style):
-        return True
-    classes = attributes.get("class")
-    return bool(classes and "ng-hide" in classes and _HIDDEN_CLASSES.intersection(classes.split()))
-
-
-_MAYBE_HIDDEN = etree.XPath(
-    "//*[@hidden or contains(@style, 'none') or contains(@style, 'NONE') or contains(@style, 'idden')"
-    " or contains(@style, 'IDDEN') or contains(@class, 'ng-hide')]"
-)
-
-
-def hidden_elements(root: etree._Element) -> set[etree._Element]:
-    """The elements a reader does not see (one XPath pass, then the exact check)."""
-    found: list[etree._Element] = _MAYBE_HIDDEN(root)  # type: ignore[assignment]
-    if root.getparent() is None and is_hidden(root):
-        found.append(root)
-    return {element for element in found if is_hidden(element)}
+    if "style" in names:
+        # Word-exported pages carry kilobytes of inline style on every cell: substring tests in
+        # C first, the regex only where a hiding property is named at all.
+        style = (element.get("style") or "").lower()
+        if "display" in style and _DISPLAY_NONE.search(style):
+            return True
+        if "visibility" in style and _VISIBILITY_HIDDEN.search(style):
+            return True
+    if "class" in names:
+        classes = element.get("class") or ""
+        return "ng-hide" in classes and bool(_HIDDEN_CLASSES.intersection(classes.split()))
+    return False
 
 
 def tag_of(element: object) -> str | None:
@@ -178,70 +235,93 @@ def tag_of(element: object) -> str | None:
 
 
 def visible_lines(root: etree._Element, start_index: int = 0, from_script: bool = False) -> list[Line]:
-    """The visible text of ``root`` as lines in reading order (iterative: no recursion limit)."""
+    """The visible text of ``root`` as lines in reading order.
+
+    One walk with lxml's ``iterwalk`` (start/end events come from C; no recursion limit). A
+    skipped or hidden element is judged once and its whole subtree is never entered, so a hidden
+    menu costs one check, not one per descendant. ``root`` comes from :func:`parse_html`: comments
+    and processing instructions were dropped while parsing (``iterwalk`` does not report them, so
+    text after one would otherwise be lost).
+    """
     lines: list[Line] = []
     buffer: list[str] = []
     link_chars = 0
     link_depth = 0
     owners: list[etree._Element] = [root]
-    block_tags, skip_tags = BLOCK_TAGS, SKIP_TAGS
-    hidden = hidden_elements(root)
+    block_tags, skip_tags, hides = BLOCK_TAGS, SKIP_TAGS, _hides
+    invisible = p.INVISIBLE_RUN.search
 
     def flush(owner: etree._Element) -> None:
+        """Close the current line (called only with text in the buffer)."""
         nonlocal link_chars
-        if buffer:
-            text = normalize_space("".join(buffer))
-            buffer.clear()
-            if text:
-                index = start_index + len(lines)
-                lines.append(Line(text, owner, index, min(link_chars, len(text)), from_script))
+        # normalize_space, inlined: collapse spaces first, then clean the rare zero-width run.
+        text = " ".join("".join(buffer).split())
+        buffer.clear()
+        if text and invisible(text):
+            text = normalize_space(text)
+        if text:
+            index = start_index + len(lines)
+            lines.append(Line(text, owner, index, min(link_chars, len(text)), from_script))
         link_chars = 0
 
-    # The HTML parser lower-cases tag names; comments and PIs were dropped while parsing, but
-    # entities and other non-element nodes have a non-string tag.
-    stack: list[tuple[etree._Element, bool]] = [(root, False)]
-    pop, push = stack.pop, stack.append
-    while stack:
-        element, closing = pop()
+    walker = etree.iterwalk(root, events=("start", "end"))
+    skip_subtree = walker.skip_subtree
+    # The element whose subtree was skipped: its "end" event still comes, right after its "start".
+    skipped: etree._Element | None = None
+    tail_taken = False
+    for event, element in walker:
         tag = element.tag
-        if closing:
-            if tag in block_tags:
-                flush(element)
+        if event == "end":
+            if element is skipped:
+                skipped = None
+                if tail_taken:  # a <br>: its tail is already in the buffer
+                    tail_taken = False
+                    continue
+            elif tag in block_tags:
+                if buffer:
+                    flush(element)
                 owners.pop()
             elif tag == "a":
                 link_depth -= 1
             tail = element.tail
-            if tail and element is not root:
+            # Spaces before a line's first word vanish when it is normalised: not buffering them
+            # spares a flush per whitespace run between blocks (most of a page's tails).
+            if tail and element is not root and (buffer or not tail.isspace()):
                 buffer.append(tail)
                 if link_depth:
                     link_chars += len(tail.strip())
             continue
-        if tag.__class__ is not str or tag in skip_tags or element in hidden:
-            tail = element.tail
-            if tail and element is not root:
-                buffer.append(tail)
-                if link_depth:
-                    link_chars += len(tail.strip())
+        if tag in skip_tags:
+            skip_subtree()
+            skipped = element
+            continue
+        names = element.keys()
+        if names and hides(element, names):
+            skip_subtree()
+            skipped = element
             continue
         if tag == "br":
-            flush(owners[-1])
-            if element.tail:
-                buffer.append(element.tail)
+            if buffer:
+                flush(owners[-1])
+            tail = element.tail
+            if tail and not tail.isspace():
+                buffer.append(tail)
+            skip_subtree()
+            skipped, tail_taken = element, True
             continue
         if tag in block_tags:
-            flush(owners[-1])
+            if buffer:
+                flush(owners[-1])
             owners.append(element)
         elif tag == "a":
             link_depth += 1
         text = element.text
-        if text:
+        if text and (buffer or not text.isspace()):
             buffer.append(text)
             if link_depth:
                 link_chars += len(text.strip())
-        push((element, True))
-        if len(element):
-            stack.extend((child, False) for child in reversed(element))
-    flush(owners[-1] if owners else root)
+    if buffer:
+        flush(owners[-1] if owners else root)
     return lines
 
 

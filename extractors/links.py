@@ -23,6 +23,10 @@ from models.records import Attachment, InterpretedPolicy, Link
 _HEADING_TRIM = re.compile(r"[\s:：【】\[\]［］<>《》「」|｜>＞»·•]+")
 #: A box is small: a heading and a list. Anything bigger is a page section.
 _MAX_BOX_LINES = 60
+_LONGEST_EXTENSION = max(len(ext) for ext in p.ATTACHMENT_EXTENSIONS)
+#: Characters at the end of a link's text that :func:`_may_name_file` looks at.
+_TEXT_TAIL = 64
+_URL_DROPPED = str.maketrans("", "", "\t\r\n")
 _SKIP_SCHEMES = ("javascript:", "mailto:", "tel:", "data:", "about:", "#")
 
 
@@ -96,12 +100,43 @@ def find_boxes(lines: list[Line], main: etree._Element | None) -> Boxes:
 
 
 def _attachment_type(url: str, text: str) -> str | None:
-    match = p.ATTACHMENT_URL.search(urlsplit(url).path) or p.ATTACHMENT_TEXT.search(text)
+    match = _url_names_file(url) or p.ATTACHMENT_TEXT.search(text)
     return match.group("ext").lower() if match else None
 
 
+def _url_names_file(url: str) -> re.Match[str] | None:
+    """The file extension at the end of the URL's path, if any."""
+    # The path is part of the URL and ends where the URL ends or at "?"/"#", so the pattern can
+    # only match the path where it matches the whole URL: test that first (in C), and split the
+    # URL (slow, in Python) only for the few links that name a file. (urlsplit drops tabs and
+    # line breaks anywhere in a URL; so does the test.)
+    tested = url.translate(_URL_DROPPED) if "\n" in url or "\t" in url or "\r" in url else url
+    if not p.ATTACHMENT_URL.search(tested):
+        return None
+    return p.ATTACHMENT_URL.search(_path_of(url))
+
+
+def _may_name_file(url: str, raw_text: str) -> bool:
+    """False only when :func:`_attachment_type` surely finds no file type (a cheap pre-check).
+
+    The text pattern looks at the last visible characters, so normalising the tail of the text is
+    enough — unless that tail holds too few of them to contain a whole ".docx".
+    """
+    if _url_names_file(url):
+        return True
+    tail = normalize_space(raw_text[-_TEXT_TAIL:])
+    return len(tail) < _LONGEST_EXTENSION + 2 or bool(p.ATTACHMENT_TEXT.search(tail))
+
+
+def _path_of(url: str) -> str:
+    try:
+        return urlsplit(url).path
+    except ValueError:  # a malformed link ("http://[…") is one bad link, not a failed page
+        return url
+
+
 def base_url_of(root: etree._Element, url: str) -> str:
-    base = root.find(".//base")
+    base = next(root.iterdescendants("base"), None)
     href = base.get("href") if base is not None else None
     return urljoin(url, href) if href else url
 
@@ -123,8 +158,15 @@ def collect_links(
         href = (anchor.get("href") or "").strip()
         if not href or href.lower().startswith(_SKIP_SCHEMES):
             continue
-        text = normalize_space("".join(anchor.itertext()) or anchor.get("title") or "")
-        kind = _classify(anchor, text, areas, is_interpretation, policy_titles)
+        raw_text = "".join(anchor.itertext()) or anchor.get("title") or ""
+        # Most links (menus, footers) are dropped unread: their text is normalised only when
+        # the link's kind depends on it, or the link is kept, or its text may name a file.
+        text = normalize_space(raw_text) if is_interpretation or anchor in areas.main else None
+        kind = _classify(anchor, text or "", areas, is_interpretation, policy_titles)
+        if text is None:
+            if kind is None and not _may_name_file(href, raw_text):
+                continue
+            text = normalize_space(raw_text)
         file_type = _attachment_type(href, text)
         if kind is None and file_type is None:
             continue

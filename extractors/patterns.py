@@ -269,6 +269,9 @@ DATE_CHINESE = re.compile(
     rf"(?P<y>[{_CN_DIGIT}]{{4}})\s*年\s*(?P<m>[一二三四五六七八九十]{{1,3}})\s*月\s*"
     rf"(?P<d>[一二三四五六七八九十卅廿]{{1,4}})\s*日"
 )
+#: The characters a date can start with (the year's first digit): a line that starts with none of
+#: them is not a date line, whatever follows.
+DATE_FIRST_CHARS = frozenset("12１２" + _CN_DIGIT)
 CN_DIGITS = {ch: i for i, ch in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "Ｏ": 0, "O": 0}
 #: Dates in URLs: t20200915_123.html, /2020-09/15/, /2020/09/15/, /20200915/.
 URL_DATES = (
