@@ -26,7 +26,7 @@ import sqlalchemy as sa
 from scipy import sparse
 
 from audits.batch import DocBatch, InterpretationIndex
-from audits.docno import check_doc_no
+from audits.docno import check_doc_no, is_canonical
 from models.store import Store, utcnow
 from models.tables import document_links, documents, sites
 
@@ -278,6 +278,8 @@ def _bigram_codes(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _norm_doc_no(text: str) -> str:
+    if is_canonical(text):  # already in GB/T 9704 form (most stored 文号): its own normal form
+        return text
     checked = check_doc_no(text)
     return checked.normalized or re.sub(r"\s", "", text)
 

@@ -38,7 +38,7 @@ from audits.calendar import WorkCalendar, default_calendar
 from audits.catalog import load_standard
 from audits.docno import check_doc_no
 from models.records import ColumnConfig, DocumentRecord, SiteConfig
-from models.store import open_store
+from models.store import audit_facts, open_store
 from models.tables import (
     blobs,
     classifications,
@@ -144,12 +144,17 @@ class Planted:
     empty_columns: int = 0
     stale_news_columns: int = 0
     tags: dict[str, int] = field(default_factory=dict)
+    crawled_site_names: list[str] = field(default_factory=list)
+    #: tag → the URLs carrying it; kept only when asked (tests), a million URLs are a lot of memory.
+    subjects: dict[str, list[str]] | None = None
 
     def add(self, docs: list[Doc]) -> None:
         self.documents += len(docs)
         for doc in docs:
             for tag in doc.tags:
                 self.tags[tag] = self.tags.get(tag, 0) + 1
+                if self.subjects is not None:
+                    self.subjects.setdefault(tag, []).append(doc.url)
 
 
 def load_titles(corpus: Path = SHARED_CORPUS) -> tuple[list[str], str]:
@@ -369,8 +374,12 @@ class SiteGenerator:
             kind, column = KINDS[kinds[i]][0], KINDS[kinds[i]][2]
             w, p = date.fromordinal(int(written[i])), date.fromordinal(int(published[i]))
             doc = self._document(kind, column, w, min(p, plan.today))
-            if lag[i] > 20 and p <= plan.today and kind != "penalty":
-                doc.tags.add("late_lag")
+            if (
+                kind != "penalty"
+                and doc.published
+                and self.cal.working_days_after(w, doc.published).days > 20
+            ):
+                doc.tags.add("late_lag")  # counted on the final dates (a few were cut back to "today")
             docs.append(doc)
         self._interpretations(docs)
         self._defects(docs)
@@ -408,14 +417,13 @@ class SiteGenerator:
             number = f"{code}〔{written.year}〕{self._serial(code, written.year)}号"
             doc.title = f"{spec.region}{department}行政处罚决定书（{number}）"
             doc.doc_type = "administrative"
+            lag = int(rng.integers(0, 12))  # 行政处罚 decisions: 7 working days (catalog override)
+            if lag > 7:
+                doc.tags.add("late_penalty")
             doc.published = date.fromordinal(
                 min(
                     self.plan.today.toordinal(),
-                    int(
-                        self.cal.deadlines_working(np.array([written.toordinal()]), int(rng.integers(0, 12)))[
-                            0
-                        ]
-                    ),
+                    int(self.cal.deadlines_working(np.array([written.toordinal()]), lag)[0]),
                 )
             )
         elif kind == "budget":
@@ -457,9 +465,10 @@ class SiteGenerator:
                 }
             )
         if spec.crawled:
-            doc.fetched_at = datetime.combine(published, datetime.min.time(), UTC) + timedelta(
+            fetched = datetime.combine(published, datetime.min.time(), UTC) + timedelta(
                 days=int(rng.integers(0, 30)), seconds=int(rng.integers(0, 86400))
             )
+            doc.fetched_at = min(fetched, datetime.combine(self.plan.today, datetime.min.time(), UTC))
         return doc
 
     def _interpretations(self, docs: list[Doc]) -> None:
@@ -591,7 +600,7 @@ class SiteGenerator:
                 doc_type="announcement",
                 fetched_at=source.fetched_at,
             )
-            clash.tags.add("index_clash")
+            clash.tags |= {"index_clash"} | {t for t in source.tags if t.startswith("missing:")}
             source.tags.add("index_clash_source")
             extra.append(clash)
         for _ in range(int(len(docs) * 0.02)):  # one document reposted into a second column
@@ -605,11 +614,21 @@ class SiteGenerator:
                     "column": "通知公告",
                     "links": [],
                     "needs_interpretation": False,
-                    "tags": {"repost_copy"},
+                    # the copy carries the source's defects, not its 解读 duties
+                    "tags": {"repost_copy"} | (source.tags & _INHERITED) | _prefixed(source.tags),
                 }
             )
             extra.append(copy)
         docs.extend(extra)
+
+
+#: Tags a reposted copy shares with its source (it is the same document in another column).
+_INHERITED = {"index_clash_source", "late_lag", "published_before_written", "published_in_future",
+              "other_body", "doc_no_year"}  # fmt: skip
+
+
+def _prefixed(tags: set[str]) -> set[str]:
+    return {t for t in tags if t.startswith(("missing:", "disclosure:", "doc_no:"))}
 
 
 def _record(doc: Doc, site: str) -> dict[str, Any]:
@@ -686,6 +705,7 @@ DOC_COLUMNS = [
     "first_seen_at",
     "last_seen_at",
     "changed_at",
+    "audit_facts",
 ]
 VERSION_COLUMNS = [
     "document_id",
@@ -803,6 +823,7 @@ def _write_site(
                 seen,
                 seen,
                 seen,
+                json.dumps(audit_facts(record)),
             )
         )
         version_rows.append((doc.id, 1, content_hash, text, page_sha, seen, None))
@@ -859,7 +880,9 @@ def _write_site(
     conn.executemany(_insert_sql(site_columns, COLUMN_COLUMNS), column_rows)
 
 
-def generate_store(path: Path, plan: Plan, titles: list[str] | None = None) -> Planted:
+def generate_store(
+    path: Path, plan: Plan, titles: list[str] | None = None, keep_subjects: bool = False
+) -> Planted:
     """Write ``plan``'s documents into a new SQLite store at ``path`` (which must not exist)."""
     if path.exists():
         raise FileExistsError(f"{path} exists; generate into a new file")
@@ -868,7 +891,7 @@ def generate_store(path: Path, plan: Plan, titles: list[str] | None = None) -> P
     titles = titles if titles is not None else load_titles()[0]
     calendar = default_calendar()
     domains = load_standard().domains
-    planted = Planted(sites=plan.sites)
+    planted = Planted(sites=plan.sites, subjects={} if keep_subjects else None)
     conn = sqlite3.connect(path, isolation_level=None)
     try:
         conn.execute("PRAGMA synchronous=OFF")
@@ -889,6 +912,8 @@ def generate_store(path: Path, plan: Plan, titles: list[str] | None = None) -> P
             conn.execute("COMMIT")
             planted.add(docs)
             planted.crawled_sites += spec.crawled
+            if spec.crawled:
+                planted.crawled_site_names.append(spec.name)
             planted.catalog_sites += spec.catalog
             planted.no_agency_sites += spec.agency is None
         conn.execute("ANALYZE")

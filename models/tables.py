@@ -138,6 +138,10 @@ documents = Table(
     Column("first_seen_at", Timestamp, nullable=False),
     Column("last_seen_at", Timestamp, nullable=False),
     Column("changed_at", Timestamp, nullable=False),
+    # What the audit reads of the current version beyond the columns above (公开属性 as printed,
+    # 文号 defects, 解读 links, the page it came from…; ``models.store.audit_facts``), a few
+    # hundred bytes, so an audit never parses the full record JSON (body text included) per row.
+    Column("audit_facts", JSON),
     UniqueConstraint("site_id", "url"),
     Index(None, "site_id", "published_date"),
     Index(None, "index_no"),
