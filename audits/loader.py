@@ -84,7 +84,7 @@ def load_site(store: Store, site_id: int) -> LoadedSite:
         missing = [i for i, value in enumerate(facts) if value is None]
         if missing:
             _fill_missing_facts(conn, [cols[0][i] for i in missing], missing, facts)
-        warc = _warc_records(conn, site_id)
+        warc = _warc_records(conn, site_id, list(cols[1]), facts)
     return _columns(cols, facts, warc)
 
 
@@ -116,16 +116,26 @@ def _fill_missing_facts(conn: sa.Connection, ids: list[int], rows: list[int], fa
             facts[where[doc_id]] = audit_facts(json.loads(record) if isinstance(record, str) else record)
 
 
-def _warc_records(conn: sa.Connection, site_id: int) -> dict[tuple[str, str], str | None]:
-    """(page URL, body hash) → the WARC record that archived that body, for the site's documents."""
-    result = conn.execute(
-        sa.select(pages.c.url, page_versions.c.sha256, page_versions.c.warc_record_id)
-        .select_from(documents)
-        .join(pages, pages.c.url == documents.c.url)
-        .join(page_versions, page_versions.c.page_id == pages.c.id)
-        .where(documents.c.site_id == site_id)
+def _warc_records(
+    conn: sa.Connection, site_id: int, urls: list[str], facts: list[Any]
+) -> dict[tuple[str, str], str | None]:
+    """(page URL, body hash) → the WARC record that archived that body, for the site's documents.
+
+    Pages are read by site (an index); a document whose page was filed under no or another site
+    is looked up by its URL, 500 at a time.
+    """
+    query = sa.select(pages.c.url, page_versions.c.sha256, page_versions.c.warc_record_id).join(
+        page_versions, page_versions.c.page_id == pages.c.id
     )
-    return {(url, sha): warc for url, sha, warc in result.all()}
+    found = {(url, sha): warc for url, sha, warc in conn.execute(query.where(pages.c.site_id == site_id))}
+    known = {url for url, _ in found}
+    stray = sorted(
+        {u for u, f in zip(urls, facts, strict=True) if f and f.get("page_sha256") and u not in known}
+    )
+    for start in range(0, len(stray), 500):
+        rows = conn.execute(query.where(pages.c.url.in_(stray[start : start + 500])))
+        found.update(((url, sha), warc) for url, sha, warc in rows)
+    return found
 
 
 def _columns(cols: list[Any], facts: list[Any], warc: dict[tuple[str, str], str | None]) -> LoadedSite:

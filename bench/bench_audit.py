@@ -103,10 +103,12 @@ def _child_audit(db: Path, today: date) -> dict[str, Any]:
     from models.store import open_store
 
     started = time.perf_counter()
+    cpu_started = time.process_time()
     with open_store(f"sqlite:///{db}") as store:
         opened = time.perf_counter()
         result = run_audit(store, today=today)
     wall = time.perf_counter() - started
+    cpu = time.process_time() - cpu_started
     phases: dict[str, float] = {}
     for site in result.sites:
         for key, value in site.seconds.items():
@@ -116,6 +118,8 @@ def _child_audit(db: Path, today: date) -> dict[str, Any]:
     totals = result.totals()
     return {
         "wall_seconds": wall,
+        # CPU seconds of this process: on a shared machine, the part of the wall time that was ours
+        "cpu_seconds": cpu,
         "phases": phases,
         "documents": sum(s.documents for s in result.sites),
         "links": sum(s.links for s in result.sites),
@@ -151,23 +155,31 @@ def _markdown(report: dict[str, Any]) -> str:
         f"Store: {report['documents']:,} documents on {report['sites']} sites "
         f"({report['store_mb']:,.0f} MB SQLite file); titles: {report['generation']['title_source']}.",
         "",
-        "| run | wall s | ÷ 60 s | × scan | × read | load | link | check | sync | peak MB | open findings |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| run | wall s | CPU s | wall ÷ read | wall ÷ scan | load | link | check | sync "
+        "| peak MB | load avg | open findings |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for name, run in runs.items():
         p = run["phases"]
-        lines.append(
-            f"| {name} | {run['wall_seconds']:.1f} | {run['wall_seconds'] / TARGET_SECONDS:.2f} | "
-            f"{run['wall_seconds'] / base['scan']:.0f} | {run['wall_seconds'] / base['read']:.1f} | "
-            + " | ".join(f"{p.get(phase, 0):.1f}" for phase in ("load", "link", "check", "sync"))
-            + " | "
-            f"{run['peak_rss_mb']:.0f} | {run['open_findings']:,} |"
-        )
+        cells = [
+            name,
+            f"{run['wall_seconds']:.1f}",
+            f"{run['cpu_seconds']:.1f}",
+            f"{run['wall_seconds'] / base['read']:.1f}",
+            f"{run['wall_seconds'] / base['scan']:.0f}",
+            *(f"{p.get(phase, 0):.1f}" for phase in ("load", "link", "check", "sync")),
+            f"{run['peak_rss_mb']:.0f}",
+            f"{run['load_average']:.1f}",
+            f"{run['open_findings']:,}",
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
     lines += [
         "",
-        f"Baselines (same file, same run, best of 3): scan {base['scan']:.2f} s "
-        "(`SELECT count(*), max(published_date) FROM documents`), "
-        f"read {base['read']:.2f} s (every document/classification column the loader reads, into Python).",
+        f"Target: wall < {TARGET_SECONDS:.0f} s. Phases are wall seconds summed over the sites. "
+        "Baselines (same file, same run, best of 3): "
+        f"scan {base['scan']:.2f} s (`SELECT count(*), max(published_date) FROM documents`), "
+        f"read {base['read']:.2f} s (every document and classification column the loader reads, "
+        "fetched into Python). `first` opens every finding; `rerun` (the nightly case) keeps them.",
         "",
         "Check time per rule, first run (s): "
         + ", ".join(
@@ -227,7 +239,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"baselines: {baselines}", file=sys.stderr)
     runs = {}
     for name in ("first", "rerun"):
+        load = os.getloadavg()[0]
         runs[name] = _run_child(db, today)
+        runs[name]["load_average"] = load
         print(f"{name}: {runs[name]['wall_seconds']:.1f} s {runs[name]['phases']}", file=sys.stderr)
     conn = sqlite3.connect(db)
     documents, sites = conn.execute("SELECT count(*), count(DISTINCT site_id) FROM documents").fetchone()

@@ -79,6 +79,8 @@ pages = Table(
     Column("first_fetched_at", Timestamp, nullable=False),
     Column("fetched_at", Timestamp, nullable=False),
     Column("changed_at", Timestamp, nullable=False),
+    # The audit reads a site's archived page versions by site (evidence for its findings).
+    Index(None, "site_id"),
 )
 
 #: Every distinct body a URL has served, with the archived record that proves it.
@@ -143,6 +145,8 @@ documents = Table(
     # hundred bytes, so an audit never parses the full record JSON (body text included) per row.
     Column("audit_facts", JSON),
     UniqueConstraint("site_id", "url"),
+    # A site's documents in id order without a sort (the audit loads them so).
+    Index(None, "site_id", "id"),
     Index(None, "site_id", "published_date"),
     Index(None, "index_no"),
     Index(None, "doc_no_normalized"),

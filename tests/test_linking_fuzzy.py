@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import csv
+import re
 from collections import defaultdict
 from datetime import date
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from audits import linking
 from audits.batch import DocBatch
-from audits.linking import best_title_matches, find_links
+from audits.linking import best_title_matches, core_title, find_links
 from models.records import DocumentRecord
 
 
@@ -124,3 +128,22 @@ def test_tie_prefers_the_newest_policy_published_before_the_interpretation() -> 
     early = _batch([title, title, interp], days, [False, False, True])
     [edge] = find_links(early, {}, {})
     assert edge.policy_row == 1  # none precedes the 解读: the one closest after it
+
+
+# The marker pattern as first written, without the first-character lookahead added for speed.
+PLAIN_MARKERS = re.compile(
+    r"【[^】]{0,8}】|[《》“”\"'「」]|政策解读|图片解读|视频解读|文字解读|一图读懂|一图看懂|图解|解读|答记者问|政策问答|问答|"
+    r"新闻发布会|权威发布|^关于|的$|[\s\u3000:：,，、.。·\-—]"
+)
+
+
+def test_core_title_strips_exactly_what_the_plain_marker_pattern_strips(shared_data: Path) -> None:
+    with (shared_data / "corpus" / "titles_with_dates.tsv").open(encoding="utf-8") as handle:
+        titles = [row["title"] for row in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)]
+    titles += ["【图解】关于印发某办法的通知", "政策解读：关于某事的\n", " 一图读懂《某规划》", "答记者问的"]
+    for title in titles:
+        text = title
+        wrapped = linking._WRAPPER.search(text)
+        if wrapped:
+            text = wrapped.group(1) or wrapped.group(2) or text
+        assert core_title(title) == PLAIN_MARKERS.sub("", text), title
