@@ -210,19 +210,23 @@ def best_title_matches(
     policy_codes, policy_owner = _bigram_codes([cores[int(row)] for row in policy_rows])
     pairs = _distinct(policy_owner << _CODE_BITS | policy_codes)  # each bigram once per title: a set
     owner, codes = pairs >> _CODE_BITS, pairs & _CODE_MASK
-    vocab, gram = np.unique(codes, return_inverse=True)
     policy_size = np.bincount(owner, minlength=len(policy_rows))
-    postings = np.bincount(gram, minlength=len(vocab))
-    incidence = sparse.csr_matrix(
-        (np.ones(len(pairs), dtype=np.int32), (owner, gram)), shape=(len(policy_rows), len(vocab))
-    ).T.tocsr()
     query_rows = np.asarray([row for row, _ in queries], dtype=np.int64)
     query_codes, query_owner = _bigram_codes([core for _, core in queries])
     qpairs = _distinct(query_owner << _CODE_BITS | query_codes)
     query_owner, query_codes = qpairs >> _CODE_BITS, qpairs & _CODE_MASK
     query_size = np.bincount(query_owner, minlength=len(queries))
-    position = np.minimum(np.searchsorted(vocab, query_codes), len(vocab) - 1)
-    voting = (vocab[position] == query_codes) & (postings[position] <= common)
+    # Only bigrams some query holds can vote: index those alone (a few thousand, not every bigram).
+    vocab = np.unique(query_codes)
+    at = np.minimum(np.searchsorted(vocab, codes), len(vocab) - 1)
+    held = vocab[at] == codes
+    gram, holder = at[held], owner[held]
+    postings = np.bincount(gram, minlength=len(vocab))  # how many policy titles hold each bigram
+    incidence = sparse.csr_matrix(
+        (np.ones(len(gram), dtype=np.int32), (gram, holder)), shape=(len(vocab), len(policy_rows))
+    )
+    position = np.searchsorted(vocab, query_codes)
+    voting = postings[position] <= common
     query_matrix = sparse.csr_matrix(
         (np.ones(int(voting.sum()), dtype=np.int32), (query_owner[voting], position[voting])),
         shape=(len(queries), len(vocab)),

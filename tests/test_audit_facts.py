@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from audits.engine import run_audit
 from audits.loader import load_site, ordinals
 from models import database
-from models.records import Attachment, DocumentRecord, InterpretedPolicy, Link
+from models.records import Attachment, DocumentRecord, FetchedPage, InterpretedPolicy, Link
 from models.store import audit_facts, open_store
 from models.tables import documents
 
@@ -134,3 +134,28 @@ def test_the_audit_reads_facts_and_falls_back_to_the_record_where_they_are_missi
 def test_ordinals_parse_iso_text_and_dates_in_bulk() -> None:
     got = ordinals(["2024-02-29", None, date(1999, 12, 31)])
     assert got.tolist() == [date(2024, 2, 29).toordinal(), 0, date(1999, 12, 31).toordinal()]
+
+
+def test_findings_cite_the_warc_record_of_the_page_version_their_document_came_from(db_url: str) -> None:
+    with open_store(db_url) as store:
+        records = []
+        for n, site in ((1, "county"), (2, None)):  # page 2 was filed under no site
+            url = f"http://127.0.0.1:1/p{n}.html"
+            for version, body in enumerate((b"<html>old</html>", f"<html>{n}</html>".encode())):
+                page = FetchedPage(
+                    url=url,
+                    final_url=url,
+                    status=200,
+                    fetched_at=FETCHED,
+                    site=site,
+                    kind="detail",
+                    warc_record_id=f"<urn:uuid:{n}-{version}>",
+                )
+                saved = store.save_page(page, body)
+            records.append(policy(url=url, page_sha256=saved.sha256))
+        records.append(policy(url="http://127.0.0.1:1/imported.html", page_sha256=None, fetched_at=None))
+        store.save_documents(records)
+        site_id = store.site_id("county")
+        assert site_id is not None
+        docs = load_site(store, site_id).docs
+    assert docs.warc_record_id == ["<urn:uuid:1-1>", "<urn:uuid:2-1>", None]
