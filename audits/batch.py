@@ -156,6 +156,9 @@ class SiteData:
     columns: list[ColumnRow] = field(default_factory=list)
     interpretations: InterpretationIndex | None = None
     catalog: Any = None
+    #: Values derived from the columns that several rules need (e.g. which rows are the site's
+    #: own), computed once by the first rule that asks; a pure function of the fields above.
+    derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.interpretations is None:

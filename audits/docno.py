@@ -70,6 +70,11 @@ def check_doc_no(printed: str) -> DocNoCheck:
     return DocNoCheck(printed, normalized, m["code"], int(year), defects)
 
 
+def is_canonical(text: str) -> bool:
+    """True when ``text`` is already a GB/T 9704 文号 (so :func:`check_doc_no` returns it as is)."""
+    return CANONICAL.match(text) is not None and text == text.translate(_FULLWIDTH_DIGITS)
+
+
 def doc_no_code(doc_no: str | None) -> str | None:
     """The 发文机关代字 of a 文号 (鸿政 in 鸿政〔2020〕53号), or None."""
     if not doc_no:

@@ -7,8 +7,10 @@ columns and stores the graph, each rule checks the whole site at once, and
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -106,13 +108,32 @@ def run_audit(
     for site_id, name in targets:
         started = utcnow()
         try:
-            outcome = _audit_site(store, site_id, name, ctx, chosen, error)
+            with _gc_paused():
+                outcome = _audit_site(store, site_id, name, ctx, chosen, error)
         except GongkaiError as exc:
             error(f"site {name}: {exc}")
             continue
         result.sites.append(outcome)
         _record_run(store, site_id, started, outcome)
     return result
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Hold Python's cyclic garbage collector off while one site is audited.
+
+    A site's columns, facts and findings are hundreds of thousands of small acyclic objects; each
+    allocation burst made the collector rescan all of them, a quarter of the audit's CPU time
+    (measured with ``gc.callbacks``). Reference counting still frees everything as usual; the
+    collector resumes, and catches any cycle, as soon as the site is done.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _audit_site(
@@ -147,13 +168,19 @@ def _audit_site(
         catalog=catalog,
     )
     t2 = clock()
-    findings = check_site(data, ctx, rule_list)
+    findings: list[Finding] = []
+    rule_seconds: dict[str, float] = {}
+    for rule in rule_list:
+        started = clock()
+        findings.extend(rule.run(data, ctx))
+        rule_seconds[f"rule:{rule.id}"] = clock() - started
     t3 = clock()
     outcome = SiteResult(site=name, documents=len(loaded.docs), links=link_count)
-    stats = store.sync_findings_by_rule(name, [r.id for r in rule_list], findings, ctx.today)
+    document_ids = dict(zip(loaded.docs.urls, loaded.docs.ids.tolist(), strict=True))
+    stats = store.sync_findings_by_rule(name, [r.id for r in rule_list], findings, ctx.today, document_ids)
     t4 = clock()
     outcome.rules = stats
-    outcome.seconds = {"load": t1 - t0, "link": t2 - t1, "check": t3 - t2, "sync": t4 - t3}
+    outcome.seconds = {"load": t1 - t0, "link": t2 - t1, "check": t3 - t2, "sync": t4 - t3, **rule_seconds}
     return outcome
 
 

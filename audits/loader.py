@@ -1,9 +1,11 @@
 """Reading one site's documents out of the store as columns, in one set-based query.
 
-The documents table holds the nine metadata fields; the few values the rules need beyond them
-(公开属性 as printed, 文号 defects, links, the page hash and fetch time) are taken from the current
-version's JSON record inside the database (``json_extract`` on SQLite, ``->`` on PostgreSQL), so a
-million documents are read without building a million pydantic records.
+The documents table holds the nine metadata fields and, in ``audit_facts``, the few values the
+rules need beyond them (公开属性 as printed, 文号 defects, 解读 links, the page hash and fetch time,
+whether the page had content), so a million documents are read without touching the record JSON
+of each version (tens of kilobytes with the body text) and without building a pydantic record per
+row. A row whose facts are missing (written by something other than ``Store.save_documents``) has
+them computed from its current record, in a second query for those rows only.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import numpy as np
 import sqlalchemy as sa
 
 from audits.batch import ColumnRow, DocBatch
-from models.store import Store
+from models.store import Store, audit_facts
 from models.tables import (
     classifications,
     document_versions,
@@ -28,8 +30,8 @@ from models.tables import (
     sites,
 )
 
-#: Paths read from the record JSON, in this order.
-EXTRA_FIELDS = ("disclosure_raw", "doc_no_defects", "fetched_at", "links", "interprets")
+#: date.toordinal() of 1970-01-01: numpy's datetime64 day 0.
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 
 
 @dataclass
@@ -41,28 +43,16 @@ class LoadedSite:
     interprets: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
 
 
-def _extra_column(dialect: str) -> Any:
-    record = document_versions.c.record
-    if dialect == "sqlite":
-        return sa.func.json_extract(record, *[f"$.{name}" for name in EXTRA_FIELDS])
-    # PostgreSQL: the column is ``json``; build the same array server-side.
-    return sa.cast(
-        sa.func.json_build_array(
-            *[sa.literal_column(f"document_versions.record -> '{name}'") for name in EXTRA_FIELDS]
-        ),
-        sa.Text,
-    )
-
-
-def _ordinal(value: Any) -> int:
-    if value is None:
-        return 0
-    if isinstance(value, str):
-        value = date.fromisoformat(value[:10])
-    return int(value.toordinal())
+def ordinals(values: list[Any]) -> np.ndarray:
+    """Day ordinals of ISO date strings or dates (``None`` → 0), converted by numpy in one go."""
+    days = np.array(values, dtype="datetime64[D]")
+    out = days.astype(np.int64) + _EPOCH_ORDINAL
+    out[np.isnat(days)] = 0
+    return out
 
 
 def load_site(store: Store, site_id: int) -> LoadedSite:
+    as_text = sa.String  # dates as stored (ISO text on SQLite): numpy parses them in bulk
     query = (
         sa.select(
             documents.c.id,
@@ -72,127 +62,47 @@ def load_site(store: Store, site_id: int) -> LoadedSite:
             documents.c.doc_no,
             documents.c.doc_no_normalized,
             documents.c.publisher,
-            documents.c.written_date,
-            documents.c.published_date,
+            sa.type_coerce(documents.c.written_date, as_text),
+            sa.type_coerce(documents.c.published_date, as_text),
             documents.c.disclosure,
             documents.c.is_interpretation,
             documents.c.column_name,
-            document_versions.c.page_sha256,
-            _extra_column(store.dialect).label("extra"),
+            sa.type_coerce(documents.c.audit_facts, sa.Text),  # parsed below, all rows in one call
             classifications.c.domain,
             classifications.c.doc_type,
             classifications.c.needs_interpretation,
-            page_versions.c.warc_record_id,
         )
         .select_from(documents)
-        .join(
-            document_versions,
-            sa.and_(
-                document_versions.c.document_id == documents.c.id,
-                document_versions.c.version == documents.c.version_count,
-            ),
-        )
         .outerjoin(classifications, classifications.c.document_id == documents.c.id)
-        .outerjoin(pages, pages.c.url == documents.c.url)
-        .outerjoin(
-            page_versions,
-            sa.and_(
-                page_versions.c.page_id == pages.c.id,
-                page_versions.c.sha256 == document_versions.c.page_sha256,
-            ),
-        )
         .where(documents.c.site_id == site_id)
         .order_by(documents.c.id)
     )
     with store.engine.connect() as conn:
         rows = conn.execute(query).all()
-        loaded = _columns(rows)
-        _mark_empty_pages(conn, store.dialect, loaded.docs)
-    return loaded
+        cols = list(zip(*rows, strict=True)) if rows else [[] for _ in range(16)]
+        facts = _parse_all(cols[12])
+        missing = [i for i, value in enumerate(facts) if value is None]
+        if missing:
+            _fill_missing_facts(conn, [cols[0][i] for i in missing], missing, facts)
+        warc = _warc_records(conn, site_id, list(cols[1]), facts)
+    return _columns(cols, facts, warc)
 
 
-def _columns(rows: list[Any]) -> LoadedSite:
-    n = len(rows)
-    cols = list(zip(*rows, strict=True)) if rows else [[] for _ in range(18)]
-    (ids, urls, titles, index_no, doc_no, doc_no_norm, publisher, written, published, disclosure,
-     is_interp, column, page_sha, extra, domain, doc_type, needs, warc) = cols  # fmt: skip
-    disclosure_raw: list[str | None] = []
-    defects: list[list[str]] = []
-    fetched_at: list[str | None] = []
-    links: dict[int, list[tuple[str, str]]] = {}
-    interprets: dict[int, list[dict[str, Any]]] = {}
-    for row, text in enumerate(extra):
-        raw, doc_defects, fetched, doc_links, doc_interprets = json.loads(text) if text else (None,) * 5
-        disclosure_raw.append(raw)
-        defects.append(doc_defects or [])
-        fetched_at.append(fetched)
-        if doc_links:
-            useful = [
-                (link["url"], link.get("kind"))
-                for link in doc_links
-                if link.get("kind") in ("interpretation", "policy")
-            ]
-            if useful:
-                links[row] = useful
-        if doc_interprets:
-            interprets[row] = doc_interprets
-    batch = DocBatch(
-        ids=np.asarray(ids, dtype=np.int64),
-        urls=list(urls),
-        titles=list(titles),
-        index_no=list(index_no),
-        doc_no=list(doc_no),
-        doc_no_normalized=list(doc_no_norm),
-        publisher=list(publisher),
-        written=np.fromiter((_ordinal(v) for v in written), dtype=np.int64, count=n),
-        published=np.fromiter((_ordinal(v) for v in published), dtype=np.int64, count=n),
-        disclosure=list(disclosure),
-        disclosure_raw=disclosure_raw,
-        doc_no_defects=defects,
-        is_interpretation=np.fromiter(
-            (bool(a) or t == "interpretation" for a, t in zip(is_interp, doc_type, strict=True)),
-            dtype=bool,
-            count=n,
-        ),
-        needs_interpretation=np.fromiter((bool(v) for v in needs), dtype=bool, count=n),
-        classified=np.fromiter((t is not None for t in doc_type), dtype=bool, count=n),
-        domain=list(domain),
-        doc_type=list(doc_type),
-        column=list(column),
-        has_content=np.ones(n, dtype=bool),
-        fetched_at=fetched_at,
-        page_sha256=list(page_sha),
-        warc_record_id=list(warc),
-    )
-    return LoadedSite(batch, links, interprets)
+def _parse_all(values: Any) -> list[Any]:
+    """JSON texts (or values a driver already parsed) → values; texts parsed as one JSON array."""
+    if not any(isinstance(v, str) for v in values):
+        return list(values)
+    texts = [v if isinstance(v, str) else json.dumps(v) for v in values]
+    return json.loads("[" + ",".join(texts) + "]")  # type: ignore[no-any-return]
 
 
-def _mark_empty_pages(conn: sa.Connection, dialect: str, docs: DocBatch) -> None:
-    """For documents marked 不予公开/依申请公开, read whether the page carried any content.
-
-    Rare rows, so a second small query beats reading every body. Imported records (no page) keep
-    ``has_content`` True: they are on the site as documents, not as bare catalog entries.
-    """
-    rows = [i for i, v in enumerate(docs.disclosure) if v in ("不予公开", "依申请公开")]
-    if not rows:
-        return
-    record = document_versions.c.record
-    if dialect == "sqlite":
-        body = sa.func.length(sa.func.trim(sa.func.coalesce(sa.func.json_extract(record, "$.body_text"), "")))
-        attachments = sa.func.coalesce(sa.func.json_array_length(record, "$.attachments"), 0)
-    else:
-        body = sa.func.length(
-            sa.func.trim(sa.func.coalesce(sa.literal_column("document_versions.record ->> 'body_text'"), ""))
-        )
-        attachments = sa.func.coalesce(
-            sa.func.json_array_length(sa.literal_column("document_versions.record -> 'attachments'")), 0
-        )
-    by_id = {int(docs.ids[i]): i for i in rows}
-    ids = list(by_id)
+def _fill_missing_facts(conn: sa.Connection, ids: list[int], rows: list[int], facts: list[Any]) -> None:
+    """Facts of rows saved without them, from their current record (rare: 500 records a query)."""
+    where = dict(zip(ids, rows, strict=True))
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         result = conn.execute(
-            sa.select(document_versions.c.document_id, body, attachments, document_versions.c.page_sha256)
+            sa.select(document_versions.c.document_id, document_versions.c.record)
             .join(
                 documents,
                 sa.and_(
@@ -202,9 +112,86 @@ def _mark_empty_pages(conn: sa.Connection, dialect: str, docs: DocBatch) -> None
             )
             .where(document_versions.c.document_id.in_(chunk))
         )
-        for doc_id, body_len, attachment_count, page_sha in result:
-            crawled = page_sha is not None
-            docs.has_content[by_id[int(doc_id)]] = not crawled or bool(body_len) or bool(attachment_count)
+        for doc_id, record in result:
+            facts[where[doc_id]] = audit_facts(json.loads(record) if isinstance(record, str) else record)
+
+
+def _warc_records(
+    conn: sa.Connection, site_id: int, urls: list[str], facts: list[Any]
+) -> dict[tuple[str, str], str | None]:
+    """(page URL, body hash) → the WARC record that archived that body, for the site's documents.
+
+    Pages are read by site (an index); a document whose page was filed under no or another site
+    is looked up by its URL, 500 at a time.
+    """
+    query = sa.select(pages.c.url, page_versions.c.sha256, page_versions.c.warc_record_id).join(
+        page_versions, page_versions.c.page_id == pages.c.id
+    )
+    found = {(url, sha): warc for url, sha, warc in conn.execute(query.where(pages.c.site_id == site_id))}
+    known = {url for url, _ in found}
+    stray = sorted(
+        {u for u, f in zip(urls, facts, strict=True) if f and f.get("page_sha256") and u not in known}
+    )
+    for start in range(0, len(stray), 500):
+        rows = conn.execute(query.where(pages.c.url.in_(stray[start : start + 500])))
+        found.update(((url, sha), warc) for url, sha, warc in rows)
+    return found
+
+
+def _columns(cols: list[Any], facts: list[Any], warc: dict[tuple[str, str], str | None]) -> LoadedSite:
+    (ids, urls, titles, index_no, doc_no, doc_no_norm, publisher, written, published, disclosure,
+     is_interp, column, _, domain, doc_type, needs) = cols  # fmt: skip
+    n = len(ids)
+    facts = [fact or {} for fact in facts]
+    page_sha: list[str | None] = [fact.get("page_sha256") for fact in facts]
+    warc_ids = [warc.get((url, sha)) if sha else None for url, sha in zip(urls, page_sha, strict=True)]
+    # Only a crawled page can show it holds nothing; an imported record stays "content".
+    has_content = np.fromiter(
+        (
+            sha is None or bool(fact.get("has_body") or fact.get("attachments"))
+            for sha, fact in zip(page_sha, facts, strict=True)
+        ),
+        dtype=bool,
+        count=n,
+    )
+    links: dict[int, list[tuple[str, str]]] = {
+        row: [(link["url"], link.get("kind")) for link in fact["links"]]
+        for row, fact in enumerate(facts)
+        if "links" in fact
+    }
+    interprets: dict[int, list[dict[str, Any]]] = {
+        row: fact["interprets"] for row, fact in enumerate(facts) if "interprets" in fact
+    }
+    disclosure_raw: list[str | None] = [fact.get("disclosure_raw") for fact in facts]
+    defects: list[list[str]] = [fact.get("doc_no_defects") or [] for fact in facts]
+    fetched_at: list[str | None] = [fact.get("fetched_at") for fact in facts]
+    classified = np.array([t is not None for t in doc_type], dtype=bool)
+    batch = DocBatch(
+        ids=np.asarray(ids, dtype=np.int64),
+        urls=list(urls),
+        titles=list(titles),
+        index_no=list(index_no),
+        doc_no=list(doc_no),
+        doc_no_normalized=list(doc_no_norm),
+        publisher=list(publisher),
+        written=ordinals(list(written)),
+        published=ordinals(list(published)),
+        disclosure=list(disclosure),
+        disclosure_raw=disclosure_raw,
+        doc_no_defects=defects,
+        is_interpretation=np.array([bool(v) for v in is_interp], dtype=bool)
+        | np.array([t == "interpretation" for t in doc_type], dtype=bool),
+        needs_interpretation=np.array([bool(v) for v in needs], dtype=bool),
+        classified=classified,
+        domain=list(domain),
+        doc_type=list(doc_type),
+        column=list(column),
+        has_content=has_content,
+        fetched_at=fetched_at,
+        page_sha256=page_sha,
+        warc_record_id=warc_ids,
+    )
+    return LoadedSite(batch, links, interprets)
 
 
 def load_columns(store: Store, site_id: int) -> list[ColumnRow]:

@@ -47,6 +47,11 @@ class Ownership:
         if not doc_no:
             return False
         if doc_no not in self._code:
+            compact = "".join(doc_no.split())
+            if not any(name in compact for name in self.names):
+                # A 代字 that starts with a name holds it: most 文号 (reposts) need no parse.
+                self._code[doc_no] = False
+                return False
             code = doc_no_code(doc_no)
             self._code[doc_no] = bool(code) and any(code == n or code.startswith(n) for n in self.names)  # type: ignore[union-attr]
         return self._code[doc_no]

@@ -8,8 +8,9 @@ document whose content changed gets a new version and keeps the old ones.
 from __future__ import annotations
 
 import hashlib
+import json
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Literal
@@ -58,6 +59,32 @@ def as_utc(value: datetime | None) -> datetime | None:
 
 def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def audit_facts(record: dict[str, Any]) -> dict[str, Any]:
+    """What the audit reads of a version beyond the nine fields, from its JSON-dumped record.
+
+    Stored in ``documents.audit_facts`` with each new version (migration ``0003_audit_facts`` fills
+    older rows with a frozen copy of these rules): 公开属性 as printed, 文号 defects, fetch time and
+    page hash (evidence), the 解读/policy links and what an interpretation says it interprets, and
+    whether the page carried any content (a 不予公开 document published in full is a finding).
+    """
+    facts = {
+        "disclosure_raw": record.get("disclosure_raw"),
+        "doc_no_defects": list(record.get("doc_no_defects") or []),
+        "fetched_at": record.get("fetched_at"),
+        "page_sha256": record.get("page_sha256"),
+        "links": [
+            {"url": link["url"], "kind": link.get("kind")}
+            for link in record.get("links") or []
+            if link.get("kind") in ("interpretation", "policy")
+        ],
+        "interprets": list(record.get("interprets") or []),
+        "has_body": bool((record.get("body_text") or "").strip()),
+        "attachments": len(record.get("attachments") or []),
+    }
+    # Only what differs from "nothing" is kept: a million rows are parsed at every audit.
+    return {key: value for key, value in facts.items() if value}
 
 
 @dataclass(frozen=True)
@@ -368,12 +395,13 @@ class Store:
             .where(document_versions.c.document_id == row.id, document_versions.c.valid_to.is_(None))
             .values(valid_to=seen_at)
         )
+        dump = record.model_dump(mode="json")
         conn.execute(
             sa.insert(document_versions).values(
                 document_id=row.id,
                 version=version,
                 content_hash=content_hash,
-                record=record.model_dump(mode="json"),
+                record=dump,
                 page_sha256=record.page_sha256,
                 valid_from=seen_at,
                 valid_to=None,
@@ -382,7 +410,13 @@ class Store:
         conn.execute(
             sa.update(documents)
             .where(documents.c.id == row.id)
-            .values(version_count=version, last_seen_at=seen_at, changed_at=seen_at, **columns)
+            .values(
+                version_count=version,
+                last_seen_at=seen_at,
+                changed_at=seen_at,
+                audit_facts=audit_facts(dump),
+                **columns,
+            )
         )
         return DocumentSave(row.id, "new" if version == 1 else "changed", version)
 
@@ -517,7 +551,12 @@ class Store:
     # --- findings ---------------------------------------------------------------------------
 
     def sync_findings(
-        self, site: str, rule_ids: Iterable[str], current: Sequence[Finding], today: date
+        self,
+        site: str,
+        rule_ids: Iterable[str],
+        current: Sequence[Finding],
+        today: date,
+        document_ids: Mapping[str, int] | None = None,
     ) -> dict[str, int]:
         """Make the stored findings of ``rule_ids`` on ``site`` match ``current``.
 
@@ -526,38 +565,57 @@ class Store:
         Returns counts ``opened, kept, closed, reopened``.
         """
         totals = {"opened": 0, "kept": 0, "closed": 0, "reopened": 0}
-        for stats in self.sync_findings_by_rule(site, rule_ids, current, today).values():
+        for stats in self.sync_findings_by_rule(site, rule_ids, current, today, document_ids).values():
             for key, value in stats.items():
                 totals[key] += value
         return totals
 
     def sync_findings_by_rule(
-        self, site: str, rule_ids: Iterable[str], current: Sequence[Finding], today: date
+        self,
+        site: str,
+        rule_ids: Iterable[str],
+        current: Sequence[Finding],
+        today: date,
+        document_ids: Mapping[str, int] | None = None,
     ) -> dict[str, dict[str, int]]:
         """:meth:`sync_findings` with the counts per rule id.
 
-        Bulk: one read of the existing keys, then batched (executemany) inserts and updates and
-        chunked closes, so an audit of a million documents is a few statements per thousand
-        findings rather than one per finding.
+        Bulk: one read of the stored findings, batched (executemany) inserts for new ones and
+        updates only for those whose content changed or that reopen, chunked closes, and one
+        set-based statement that moves ``last_seen`` of every finding still true — so a nightly
+        re-run over hundreds of thousands of unchanged findings writes almost nothing row by row.
+        ``document_ids`` (URL → document id) saves a lookup when the caller already has them.
         """
         rule_ids = list(rule_ids)
         stats = {rule: {"opened": 0, "kept": 0, "closed": 0, "reopened": 0} for rule in rule_ids}
         with self.engine.begin() as conn:
             site_id = self._site_id_for(conn, site)
             existing = {
-                (row.rule_id, row.subject): (row.id, row.status)
+                (row.rule_id, row.subject): row
                 for row in conn.execute(
-                    sa.select(findings.c.id, findings.c.rule_id, findings.c.subject, findings.c.status).where(
-                        findings.c.site_id == site_id, findings.c.rule_id.in_(rule_ids)
-                    )
-                )
+                    sa.select(
+                        findings.c.id,
+                        findings.c.rule_id,
+                        findings.c.subject,
+                        findings.c.status,
+                        findings.c.rule_version,
+                        findings.c.document_id,
+                        findings.c.severity,
+                        findings.c.detail,
+                        findings.c.legal_basis,
+                        # as stored (text on SQLite): compared with the new evidence's JSON text
+                        sa.type_coerce(findings.c.evidence, sa.Text).label("evidence"),
+                        findings.c.provisional,
+                    ).where(findings.c.site_id == site_id, findings.c.rule_id.in_(rule_ids))
+                ).all()
             }
-            urls = {f.document_url for f in current if f.document_url}
-            doc_ids = (
-                self._all_document_ids(conn, site_id)
-                if len(urls) > 5000
-                else self._document_ids(conn, site_id, urls)
-            )
+            if document_ids is None:
+                urls = {f.document_url for f in current if f.document_url}
+                document_ids = (
+                    self._all_document_ids(conn, site_id)
+                    if len(urls) > 5000
+                    else self._document_ids(conn, site_id, urls)
+                )
             inserts: list[dict[str, Any]] = []
             updates: list[dict[str, Any]] = []
             seen: set[tuple[str, str]] = set()
@@ -571,7 +629,7 @@ class Store:
                 )
                 values = {
                     "rule_version": finding.rule_version,
-                    "document_id": doc_ids.get(finding.document_url or ""),
+                    "document_id": document_ids.get(finding.document_url or ""),
                     "severity": finding.severity,
                     "detail": finding.detail,
                     "legal_basis": finding.legal_basis,
@@ -593,9 +651,13 @@ class Store:
                         }
                     )
                     counts["opened"] += 1
+                elif row.status == "closed":
+                    updates.append({"_id": row.id, **values})
+                    counts["reopened"] += 1
                 else:
-                    updates.append({"_id": row[0], **values})
-                    counts["reopened" if row[1] == "closed" else "kept"] += 1
+                    if _finding_changed(row, values):
+                        updates.append({"_id": row.id, **values})
+                    counts["kept"] += 1
             if inserts:
                 stmt = self._insert(findings)
                 stmt = stmt.on_conflict_do_update(
@@ -618,7 +680,7 @@ class Store:
                 for start in range(0, len(updates), 5000):
                     conn.execute(stmt, updates[start : start + 5000])
             stale = [
-                (row[0], key[0]) for key, row in existing.items() if key not in seen and row[1] == "open"
+                (row.id, key[0]) for key, row in existing.items() if key not in seen and row.status == "open"
             ]
             for start in range(0, len(stale), 500):
                 chunk = stale[start : start + 500]
@@ -629,6 +691,17 @@ class Store:
                 )
             for _, rule in stale:
                 stats[rule]["closed"] += 1
+            # Every finding still open now is one produced this run: its last_seen is today.
+            conn.execute(
+                sa.update(findings)
+                .where(
+                    findings.c.site_id == site_id,
+                    findings.c.rule_id.in_(sorted(stats)),
+                    findings.c.status == "open",
+                    findings.c.last_seen != today,
+                )
+                .values(last_seen=today)
+            )
         return stats
 
     def list_findings(
@@ -700,6 +773,23 @@ class Store:
         if conn is not None:
             return _Borrowed(conn)
         return self.engine.begin()
+
+
+def _finding_changed(row: Any, values: dict[str, Any]) -> bool:
+    """Whether a stored open finding differs from what the rule says now (``last_seen`` aside)."""
+    stored = row.evidence
+    # SQLite hands back the stored text (SQLAlchemy wrote ``json.dumps(evidence)``); PostgreSQL's
+    # driver parses ``json`` columns itself.
+    evidence = json.dumps(values["evidence"]) if isinstance(stored, str) else values["evidence"]
+    return (
+        stored != evidence
+        or row.rule_version != values["rule_version"]
+        or row.document_id != values["document_id"]
+        or row.severity != values["severity"]
+        or row.detail != values["detail"]
+        or row.legal_basis != values["legal_basis"]
+        or bool(row.provisional) != values["provisional"]
+    )
 
 
 class _Borrowed:

@@ -79,6 +79,8 @@ pages = Table(
     Column("first_fetched_at", Timestamp, nullable=False),
     Column("fetched_at", Timestamp, nullable=False),
     Column("changed_at", Timestamp, nullable=False),
+    # The audit reads a site's archived page versions by site (evidence for its findings).
+    Index(None, "site_id"),
 )
 
 #: Every distinct body a URL has served, with the archived record that proves it.
@@ -138,7 +140,13 @@ documents = Table(
     Column("first_seen_at", Timestamp, nullable=False),
     Column("last_seen_at", Timestamp, nullable=False),
     Column("changed_at", Timestamp, nullable=False),
+    # What the audit reads of the current version beyond the columns above (公开属性 as printed,
+    # 文号 defects, 解读 links, the page it came from…; ``models.store.audit_facts``), a few
+    # hundred bytes, so an audit never parses the full record JSON (body text included) per row.
+    Column("audit_facts", JSON),
     UniqueConstraint("site_id", "url"),
+    # A site's documents in id order without a sort (the audit loads them so).
+    Index(None, "site_id", "id"),
     Index(None, "site_id", "published_date"),
     Index(None, "index_no"),
     Index(None, "doc_no_normalized"),

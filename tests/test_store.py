@@ -206,3 +206,30 @@ def test_findings_open_refresh_close_and_reopen(store: Store) -> None:
     # other rules' findings are untouched by a sync of one rule
     store.sync_findings("hongshan", ["doc_no_format"], [], date(2025, 3, 5))
     assert len(store.list_findings("hongshan")) == 2
+
+
+def test_a_kept_finding_takes_new_content_and_closed_ones_keep_their_last_seen(store: Store) -> None:
+    saved = store.save_document(full_record())
+    rules = ["late_publication"]
+    a, b, c = finding("doc-a"), finding("doc-b"), finding("doc-c")
+    store.sync_findings("hongshan", rules, [a, b, c], date(2025, 3, 1))
+    changed = a.model_copy(update={"detail": "published 26 working days after 成文", "severity": "medium"})
+    ids = {full_record().url: saved.document_id}
+    stats = store.sync_findings("hongshan", rules, [changed, b], date(2025, 3, 2), document_ids=ids)
+    assert stats == {"opened": 0, "kept": 2, "closed": 1, "reopened": 0}
+    stored = {f.subject: f for f in store.list_findings("hongshan", status=None)}
+    assert (stored["doc-a"].detail, stored["doc-a"].severity) == (changed.detail, "medium")
+    assert stored["doc-a"].document_url == full_record().url  # from the id map the caller gave
+    assert [stored[s].last_seen for s in ("doc-a", "doc-b")] == [date(2025, 3, 2)] * 2
+    assert (stored["doc-c"].status, stored["doc-c"].last_seen) == ("closed", date(2025, 3, 1))
+    # a day later nothing changed: everything still true moves its last_seen, the closed one stays
+    store.sync_findings("hongshan", rules, [changed, b], date(2025, 3, 3))
+    stored = {f.subject: f for f in store.list_findings("hongshan", status=None)}
+    assert [stored[s].last_seen for s in ("doc-a", "doc-b", "doc-c")] == [
+        date(2025, 3, 3),
+        date(2025, 3, 3),
+        date(2025, 3, 1),
+    ]
+    assert stored["doc-a"] == changed.model_copy(
+        update={"first_seen": date(2025, 3, 1), "last_seen": date(2025, 3, 3)}
+    )

@@ -21,10 +21,27 @@ OUT_OF_SCOPE_DISCLOSURE = ("依申请公开", "不予公开")
 
 
 def own_rows(data: SiteData) -> tuple[np.ndarray, list[str | None]]:
-    """A mask of the site's own documents and, per row, why (publisher / doc_no / no agency)."""
+    """A mask of the site's own documents and, per row, why (publisher / doc_no / no agency).
+
+    Three rules ask; it is worked out once per site (``SiteData.derived``).
+    """
+    cached = data.derived.get("own_rows")
+    if cached is None:
+        cached = data.derived["own_rows"] = _own_rows(data)
+    return cached  # type: ignore[no-any-return]
+
+
+def _own_rows(data: SiteData) -> tuple[np.ndarray, list[str | None]]:
     owner = Ownership(data.agency, data.aliases)
     docs = data.docs
-    reasons = [owner.why_own(p, d) for p, d in zip(docs.publisher, docs.doc_no, strict=True)]
+    if not owner.configured:
+        return np.ones(len(docs), dtype=bool), ["no agency configured"] * len(docs)
+    # A site has a few dozen distinct 发布机构: decide each once.
+    by_publisher = {p: owner.publisher_is_own(p) for p in set(docs.publisher)}
+    reasons = [
+        "publisher" if by_publisher[p] else ("doc_no" if owner.code_is_own(d) else None)
+        for p, d in zip(docs.publisher, docs.doc_no, strict=True)
+    ]
     return np.asarray([r is not None for r in reasons], dtype=bool), reasons
 
 
