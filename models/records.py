@@ -53,6 +53,8 @@ class CrawlPolicy(Record):
     user_agent: str = "gongkai/0.1 (+https://github.com/gongkai-audit/gongkai; government disclosure audit)"
     delay_seconds: float = Field(default=1.0, ge=0.0)
     timeout_seconds: float = Field(default=20.0, gt=0.0)
+    #: Whole-response deadline: a server trickling bytes under the per-read timeout still stops here.
+    total_timeout_seconds: float = Field(default=60.0, gt=0.0)
     max_retries: int = Field(default=3, ge=0)
     backoff_seconds: float = Field(default=2.0, ge=0.0)
     max_retry_after_seconds: float = Field(default=120.0, ge=0.0)
