@@ -124,6 +124,19 @@ class FetchedPage(Record):
     warc_file: str | None = None
 
 
+class SiteColumn(Record):
+    """A column (栏目) as the crawler saw it: the basis of empty/stale column findings."""
+
+    #: The column's first list page as linked (absolute, no fragment).
+    url: str
+    name: str | None = None
+    kind: Literal["news", "notice", "policy", "other"] | None = None
+    item_count: int = Field(default=0, ge=0)
+    #: Newest date shown in the list; None when no item shows a date.
+    latest_item_date: date | None = None
+    checked_at: datetime | None = None
+
+
 class FieldSource(Record):
     """Provenance of one extracted value: which stage, which label, the text as printed."""
 

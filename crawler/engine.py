@@ -1,0 +1,639 @@
+"""Crawling one site: the frontier worked off in batches, list pages first, then documents.
+
+Plain functions and one class, no Prefect: tests call them directly, and the Prefect flow in
+``flows/crawl.py`` calls :meth:`SiteCrawler.step` inside its batched tasks.
+
+Per frontier entry the writes happen in an order that a ``kill -9`` cannot break: the response
+is archived (WARC) → the page is stored → the document is extracted and stored → what the page
+links to is queued → the entry is marked done. A resumed run redoes only the unfinished tail,
+and a page already stored during the run is read back from the store instead of fetched again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+from collections import defaultdict
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any
+from urllib.parse import urlsplit
+
+import extractors
+from crawler.addresses import AddressPolicy, Resolver
+from crawler.archive import WarcArchive
+from crawler.columns import column_kind, column_name
+from crawler.fetch import Fetcher, FetchResult
+from crawler.frontier import PAGE_KINDS, Entry, Frontier, NewEntry, Run
+from crawler.html import Page, is_asset, is_attachment, parse_page
+from crawler.items import ListItem
+from crawler.jsonapi import find_api_urls, parse_api
+from crawler.listing import ListAnalysis, analyse_list
+from crawler.pagination import next_page
+from crawler.politeness import HostGates
+from crawler.scope import Scope, host_key, normalise_url
+from models.records import CrawlPolicy, DocumentRecord, FetchedPage, SiteColumn, SiteConfig
+from models.store import Store, utcnow
+
+#: Link texts that point at a policy's interpretation (相关解读 boxes, 政策解读, 图解, 问答).
+INTERPRETATION_TEXT = re.compile(r"(解读|图解|问答|答记者问|一图读懂|政策说明)")
+_MAX_ERROR_LINES = 200
+
+
+@dataclass
+class CrawlLimits:
+    """How far a crawl may go (bounds that no site can talk the crawler out of)."""
+
+    #: Navigation hops from a start URL (columns reached through index pages).
+    max_depth: int = 6
+    #: Pages of one column: an endless calendar stops here at the latest.
+    max_list_pages: int = 500
+    #: Frontier entries taken per step.
+    batch_size: int = 40
+    #: Hosts fetched at the same time (each host still one request at a time).
+    max_parallel_hosts: int = 8
+
+
+@dataclass
+class CrawlStats:
+    requests: int = 0
+    pages_fetched: int = 0
+    not_modified: int = 0
+    reused: int = 0
+    bytes_received: int = 0
+    new_documents: int = 0
+    changed_documents: int = 0
+    unchanged_documents: int = 0
+    attachments: int = 0
+    errors: int = 0
+    skipped: int = 0
+    out_of_scope: int = 0
+    columns: int = 0
+    error_lines: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> CrawlStats:
+        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        return cls(**known)
+
+    def summary(self) -> str:
+        return (
+            f"{self.pages_fetched} pages fetched, {self.not_modified} not modified (304), "
+            f"{self.new_documents} new and {self.changed_documents} changed documents, "
+            f"{self.attachments} attachments, {self.columns} columns, {self.errors} errors"
+        )
+
+
+def policy_for(config: SiteConfig, base: CrawlPolicy | None = None) -> CrawlPolicy:
+    """The crawl policy for a site: the base policy with the site's own delay."""
+    base = base or CrawlPolicy()
+    return base.model_copy(update={"delay_seconds": config.delay_seconds})
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _fingerprint(items: list[ListItem]) -> str:
+    return hashlib.sha1("\n".join(sorted(i.url for i in items)).encode()).hexdigest()[:16]
+
+
+class SiteCrawler:
+    """One site's crawl against a store and an archive; resumable across processes."""
+
+    def __init__(
+        self,
+        config: SiteConfig,
+        store: Store,
+        archive: WarcArchive,
+        *,
+        policy: CrawlPolicy | None = None,
+        limits: CrawlLimits | None = None,
+        gates: HostGates | None = None,
+        resolver: Resolver | None = None,
+        progress: Callable[[CrawlStats, int], None] | None = None,
+    ) -> None:
+        self.config = config
+        self.store = store
+        self.archive = archive
+        self.policy = policy_for(config, policy)
+        self.limits = limits or CrawlLimits()
+        self.scope = Scope.from_allowed(config.allowed_hosts)
+        resolver = resolver or Resolver()
+        self.fetcher = Fetcher(
+            self.policy,
+            self.scope,
+            AddressPolicy.for_hosts(self.scope.host_names(), resolver),
+            archive=archive,
+            gates=gates,
+            resolver=resolver,
+            on_robots=self._save_robots,
+        )
+        self.progress = progress
+        self.site_id = store.upsert_site(config)
+        self.frontier = Frontier(store, self.site_id)
+        self.stats = CrawlStats()
+        self.run: Run | None = None
+        self._lock = threading.Lock()
+        self._prefixes = self._nav_prefixes()
+
+    # --- run lifecycle ---------------------------------------------------------------------------
+
+    def start(self) -> Run:
+        """Resume the unfinished run or begin a new one, and queue the start URLs."""
+        self.run = self.frontier.begin_run()
+        self.stats = CrawlStats.from_dict(self.frontier.run_stats(self.run))
+        seeds = []
+        for url in self.config.start_urls:
+            normalised = normalise_url(url)
+            if normalised:
+                seeds.append(NewEntry(normalised, "seed", 0, None, {}, refresh=True))
+        for column in self.config.columns:
+            normalised = normalise_url(column.url)
+            if normalised:
+                hint = {"column_url": normalised, "column": column.name, "page": 1}
+                seeds.append(NewEntry(normalised, "list", 0, None, hint, refresh=True))
+        hints = self.config.hints
+        if hints and hints.json_list_api and seeds:
+            api = normalise_url(hints.json_list_api, seeds[0].url)
+            if api:
+                column_url = seeds[0].url
+                hint = {"column_url": column_url, "column": None, "page": 1}
+                seeds.append(NewEntry(api, "api", 0, column_url, hint, refresh=True))
+        if not self.run.resumed:
+            self.frontier.add(seeds, self.run)
+        else:
+            # A resumed run keeps its own decisions; only seeds never queued are added.
+            self.frontier.add([s for s in seeds if self.frontier.get(s.url) is None], self.run)
+        return self.run
+
+    def step(self, max_entries: int | None = None, max_requests: int | None = None) -> bool:
+        """Work off up to ``max_entries`` frontier entries. True when nothing is left to do."""
+        assert self.run is not None, "call start() first"
+        budget = max_entries if max_entries is not None else self.limits.batch_size
+        done_entries = 0
+        while done_entries < budget:
+            if max_requests is not None and self.stats.requests >= max_requests:
+                return False
+            batch = self.frontier.pending(min(self.limits.batch_size, budget - done_entries))
+            if not batch:
+                return True
+            by_host: dict[str, list[Entry]] = defaultdict(list)
+            for entry in batch:
+                by_host[host_key(entry.url)].append(entry)
+
+            def work(entries: list[Entry]) -> int:
+                count = 0
+                for entry in entries:
+                    if max_requests is not None and self.stats.requests >= max_requests:
+                        break
+                    self._process(entry)
+                    count += 1
+                return count
+
+            if len(by_host) == 1:
+                done_entries += work(next(iter(by_host.values())))
+            else:
+                workers = min(len(by_host), self.limits.max_parallel_hosts)
+                with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="crawl") as pool:
+                    done_entries += sum(pool.map(work, by_host.values()))
+            self.frontier.save_run(self.run, self.stats.to_dict())
+        return self.frontier.count_pending() == 0
+
+    def finish(self) -> CrawlStats:
+        """Record the columns; close the run if the frontier is empty (else it stays resumable)."""
+        assert self.run is not None
+        columns = self.columns()
+        self.store.save_columns(self.config.name, columns)
+        self.stats.columns = len(columns)
+        complete = self.frontier.count_pending() == 0
+        self.frontier.save_run(self.run, self.stats.to_dict(), "finished" if complete else "running")
+        return self.stats
+
+    def crawl(self, max_pages: int | None = None) -> CrawlStats:
+        """Start (or resume), work until done or ``max_pages`` requests, finish."""
+        self.start()
+        while not self.step(self.limits.batch_size, max_requests=max_pages):
+            if max_pages is not None and self.stats.requests >= max_pages:
+                break
+        return self.finish()
+
+    def close(self) -> None:
+        self.fetcher.close()
+
+    # --- one entry ---------------------------------------------------------------------------
+
+    def _process(self, entry: Entry) -> None:
+        try:
+            result, body = self._get(entry)
+            if result is not None and result.error is not None:
+                self._fail(entry, result.error, permanent="robots.txt" in result.error)
+                return
+            if entry.kind in PAGE_KINDS:
+                self._process_page(entry, result, body)
+            elif entry.kind == "detail":
+                self._process_detail(entry, result, body)
+            else:
+                self.frontier.mark(entry, "done")
+                with self._lock:
+                    self.stats.attachments += 1
+        except Exception as exc:  # one broken page must never stop the crawl
+            self._fail(entry, f"{type(exc).__name__}: {exc}")
+        finally:
+            if self.progress is not None:
+                self.progress(self.stats, 0)
+
+    def _fail(self, entry: Entry, error: str, permanent: bool = False) -> None:
+        line = f"{entry.url}: {error}"
+        with self._lock:
+            if permanent:
+                self.stats.skipped += 1
+            else:
+                self.stats.errors += 1
+            self.stats.error_lines.append(line)
+            del self.stats.error_lines[:-_MAX_ERROR_LINES]
+        self.frontier.mark(entry, "skipped" if permanent else "failed", error=error[:1000])
+
+    def _get(self, entry: Entry) -> tuple[FetchResult | None, bytes | None]:
+        """The entry's body: stored earlier in this run (never fetched twice), or fetched now."""
+        assert self.run is not None
+        stored = self.store.get_page(entry.url)
+        if stored is not None and stored.fetched_at >= self.run.started_at:
+            with self._lock:
+                self.stats.reused += 1
+            return None, self.store.page_body(entry.url)
+        etag = stored.headers.get("etag") if stored else None
+        modified = stored.headers.get("last-modified") if stored else None
+        accept = "application/json,text/javascript,*/*;q=0.5" if entry.kind == "api" else None
+        kwargs = {"accept": accept} if accept else {}
+        result = self.fetcher.fetch(entry.url, etag=etag, last_modified=modified, **kwargs)
+        with self._lock:
+            self.stats.requests += max(result.requests_sent, 0)
+            self.stats.bytes_received += result.bytes_received
+        if result.error is not None:
+            return result, None
+        kind = {"seed": "list", "nav": "list", "list": "list", "api": "api"}.get(entry.kind, entry.kind)
+        page = FetchedPage(
+            url=entry.url,
+            final_url=result.final_url,
+            status=result.status or 0,
+            headers=result.headers,
+            size=len(result.body or b""),
+            fetched_at=result.fetched_at,
+            site=self.config.name,
+            kind=kind,  # type: ignore[arg-type]
+            warc_record_id=result.archived.record_id if result.archived else None,
+            warc_file=result.archived.warc_file if result.archived else None,
+        )
+        if result.not_modified:
+            with self._lock:
+                self.stats.not_modified += 1
+            self.store.save_page(page, None)
+            return result, self.store.page_body(entry.url)
+        self.store.save_page(page, result.body)
+        with self._lock:
+            self.stats.pages_fetched += 1
+        return result, result.body
+
+    def _save_robots(self, result: FetchResult) -> None:
+        if result.status != 200 or result.body is None:
+            return
+        page = FetchedPage(
+            url=result.url,
+            final_url=result.final_url,
+            status=200,
+            headers=result.headers,
+            size=len(result.body),
+            fetched_at=result.fetched_at,
+            site=self.config.name,
+            kind="robots",
+            warc_record_id=result.archived.record_id if result.archived else None,
+            warc_file=result.archived.warc_file if result.archived else None,
+        )
+        self.store.save_page(page, result.body)
+
+    # --- list, index and API pages ---------------------------------------------------------------
+
+    def _process_page(self, entry: Entry, result: FetchResult | None, body: bytes | None) -> None:
+        assert self.run is not None
+        if body is None:
+            self._fail(entry, "no body stored for this page")
+            return
+        content_type = result.content_type if result else self._stored_content_type(entry.url)
+        base_url = result.final_url if result else entry.url
+        if entry.kind == "api":
+            api = parse_api(body, base_url, base=entry.hint.get("base") or entry.discovered_from)
+            self._column_page(entry, api.items, api.next_url, kind="api", page=None, analysis=None)
+            return
+        page = parse_page(body, base_url, content_type)
+        analysis = self._analyse(page)
+        api_urls = find_api_urls(page)
+        in_column = bool(entry.hint.get("column_url"))
+        is_column = in_column or (
+            not analysis.hub
+            and not analysis.detail
+            and (bool(analysis.items) or analysis.empty_marker or bool(api_urls))
+        )
+        if is_column:
+            self._column_page(entry, analysis.items, self._next_url(page, entry), "list", page, analysis)
+            for api_url in api_urls if entry.hint.get("page", 1) == 1 else []:
+                column_url = entry.hint.get("column_url") or entry.url
+                hint = {
+                    "column_url": column_url,
+                    "column": entry.hint.get("column") or column_name(page),
+                    "page": 1,
+                    "base": page.base,
+                }
+                self.frontier.add([NewEntry(api_url, "api", entry.depth, entry.url, hint, True)], self.run)
+        else:
+            self._queue_items(entry, analysis.other_items, column=None, column_url=None)
+            self.frontier.mark(entry, "done", hint={**entry.hint, "role": self._role(analysis)})
+        if not analysis.detail:
+            self._queue_nav(entry, page, analysis)
+
+    def _role(self, analysis: ListAnalysis) -> str:
+        return "hub" if analysis.hub else "detail" if analysis.detail else "nav"
+
+    def _analyse(self, page: Page) -> ListAnalysis:
+        hints = self.config.hints
+        analysis = analyse_list(page)
+        if hints and (hints.list_item_selector or hints.detail_url_pattern):
+            from crawler.listing import hinted_items
+
+            analysis.items = hinted_items(page, hints.list_item_selector, hints.detail_url_pattern)
+            analysis.hub = analysis.detail = False
+        return analysis
+
+    def _next_url(self, page: Page, entry: Entry) -> str | None:
+        hints = self.config.hints
+        if hints and hints.pagination_pattern:
+            number = int(entry.hint.get("page", 1)) + 1
+            first = entry.hint.get("column_url") or entry.url
+            return normalise_url(hints.pagination_pattern.format(n=number, n0=number - 1), first)
+        return next_page(page)
+
+    def _column_page(
+        self,
+        entry: Entry,
+        items: list[ListItem],
+        next_url: str | None,
+        kind: str,
+        page: Page | None,
+        analysis: ListAnalysis | None,
+    ) -> None:
+        assert self.run is not None
+        hint = dict(entry.hint)
+        number = int(hint.get("page", 1))
+        if not hint.get("column_url"):
+            hint["column_url"] = entry.url
+        if not hint.get("column") and page is not None:
+            hint["column"] = column_name(page)
+        column, column_url = hint.get("column"), hint["column_url"]
+        statuses = self._queue_items(entry, items, column=column, column_url=column_url)
+        if analysis is not None and analysis.other_items:
+            self._queue_items(entry, analysis.other_items, column=None, column_url=None)
+        fingerprint = _fingerprint(items)
+        trail = list(hint.get("trail", []))
+        hint.update(
+            page=number,
+            items=[[i.url, i.title, _iso(i.date)] for i in items],
+            fingerprint=fingerprint,
+            empty=bool(analysis and analysis.empty_marker and not items),
+        )
+        reason = self._stop_paging(number, items, statuses, fingerprint, trail)
+        if next_url and reason is None:
+            next_hint = {
+                "column_url": column_url,
+                "column": column,
+                "page": number + 1,
+                "trail": [*trail, fingerprint][-20:],
+            }
+            if kind == "api":
+                next_hint["base"] = hint.get("base")
+            self.frontier.add([NewEntry(next_url, kind, entry.depth, entry.url, next_hint, True)], self.run)  # type: ignore[arg-type]
+        hint["stopped"] = reason
+        self.frontier.mark(
+            entry, "done", hint=hint, kind="list" if kind == "list" and entry.kind == "seed" else None
+        )
+
+    def _stop_paging(
+        self, number: int, items: list[ListItem], statuses: dict[str, str], fingerprint: str, trail: list[str]
+    ) -> str | None:
+        if number >= self.limits.max_list_pages:
+            return f"reached {self.limits.max_list_pages} pages"
+        if not items:
+            return "no items on this page"
+        if fingerprint in trail:
+            return "same items as an earlier page (endless pagination)"
+        last = statuses.get(items[-1].url)
+        if last == "known":
+            # Lists run newest first: once the oldest item here is one we have unchanged, the
+            # pages after it hold nothing new (pinned items at the top do not trigger this).
+            return "reached items already stored unchanged"
+        return None
+
+    def _queue_items(
+        self, entry: Entry, items: list[ListItem], column: str | None, column_url: str | None
+    ) -> dict[str, str]:
+        assert self.run is not None
+        new: list[NewEntry] = []
+        for item in items:
+            if not self.scope.allows(item.url):
+                with self._lock:
+                    self.stats.out_of_scope += 1
+                continue
+            if is_asset(item.url):
+                continue
+            kind = "attachment" if is_attachment(item.url) else "detail"
+            hint: dict[str, Any] = {"title": item.title, "date": _iso(item.date)}
+            if column_url:
+                hint.update(column=column, column_url=column_url)
+            new.append(NewEntry(item.url, kind, entry.depth + 1, entry.url, hint))  # type: ignore[arg-type]
+        return dict(self.frontier.add(new, self.run))
+
+    def _queue_nav(self, entry: Entry, page: Page, analysis: ListAnalysis) -> None:
+        assert self.run is not None
+        if entry.depth + 1 > self.limits.max_depth:
+            return
+        skip = {i.url for i in analysis.items} | {i.url for i in analysis.other_items} | {entry.url}
+        series_dir = urlsplit(entry.url).path.rsplit("/", 1)[0]
+        new: list[NewEntry] = []
+        for anchor in page.anchors():
+            url = anchor.url
+            if url in skip or is_asset(url) or is_attachment(url):
+                continue
+            if not self.scope.allows(url):
+                with self._lock:
+                    self.stats.out_of_scope += 1
+                continue
+            parts = urlsplit(url)
+            if not any(parts.path.startswith(prefix) for prefix in self._prefixes):
+                continue
+            if _is_pagination(url, parts.path, series_dir):
+                continue
+            skip.add(url)
+            new.append(NewEntry(url, "nav", entry.depth + 1, entry.url, {}, refresh=True))
+        self.frontier.add(new, self.run)
+
+    def _nav_prefixes(self) -> list[str]:
+        """Index pages are followed only below the folders of the start URLs and columns."""
+        prefixes = set()
+        for url in [*self.config.start_urls, *(c.url for c in self.config.columns)]:
+            path = urlsplit(url).path or "/"
+            prefixes.add(path.rsplit("/", 1)[0] + "/")
+        return sorted(prefixes)
+
+    def _stored_content_type(self, url: str) -> str | None:
+        stored = self.store.get_page(url)
+        return stored.headers.get("content-type") if stored else None
+
+    # --- documents ----------------------------------------------------------------------------
+
+    def _process_detail(self, entry: Entry, result: FetchResult | None, body: bytes | None) -> None:
+        if body is None:
+            self._fail(entry, "no body stored for this page")
+            return
+        stored = self.store.get_page(entry.url)
+        content_type = (
+            result.content_type if result else (stored.headers.get("content-type") if stored else None)
+        )
+        if result is not None and result.not_modified and self.store.document_id(entry.url, self.config.name):
+            self.frontier.mark(entry, "done")
+            with self._lock:
+                self.stats.unchanged_documents += 1
+            return
+        record = extractors.extract(body, entry.url, content_type)
+        record = record.model_copy(
+            update={
+                "site": self.config.name,
+                "column": entry.hint.get("column"),
+                "fetched_at": stored.fetched_at if stored else utcnow(),
+                "page_sha256": stored.sha256 if stored else None,
+            }
+        )
+        [saved] = self.store.save_documents([record], self.config.name)
+        with self._lock:
+            if saved.status == "new":
+                self.stats.new_documents += 1
+            elif saved.status == "changed":
+                self.stats.changed_documents += 1
+            else:
+                self.stats.unchanged_documents += 1
+        self._queue_document_links(
+            entry, record, body, content_type, result.final_url if result else entry.url
+        )
+        self.frontier.mark(entry, "done")
+
+    def _queue_document_links(
+        self, entry: Entry, record: DocumentRecord, body: bytes, content_type: str | None, base_url: str
+    ) -> None:
+        """Interpretations, the policy an interpretation answers, and attachments."""
+        assert self.run is not None
+        found: dict[str, tuple[str, str]] = {}
+        for link in record.links:
+            url = normalise_url(link.url, base_url)
+            if url and link.kind in ("interpretation", "policy", "attachment"):
+                found[url] = (link.kind, link.text)
+        for attachment in record.attachments:
+            url = normalise_url(attachment.url, base_url)
+            if url:
+                found[url] = ("attachment", attachment.text)
+        page = parse_page(body, base_url, content_type)
+        for anchor in page.anchors():
+            if anchor.url in found or anchor.url == entry.url:
+                continue
+            if is_attachment(anchor.url):
+                found[anchor.url] = ("attachment", anchor.label)
+            elif INTERPRETATION_TEXT.search(anchor.label) and not is_asset(anchor.url):
+                found[anchor.url] = ("interpretation", anchor.label)
+        new: list[NewEntry] = []
+        for url, (kind, text) in found.items():
+            if not self.scope.allows(url):
+                with self._lock:
+                    self.stats.out_of_scope += 1
+                continue
+            frontier_kind = "attachment" if kind == "attachment" or is_attachment(url) else "detail"
+            hint = {"link_text": text, "via": kind}
+            new.append(NewEntry(url, frontier_kind, entry.depth + 1, entry.url, hint))  # type: ignore[arg-type]
+        self.frontier.add(new, self.run)
+
+    # --- columns -------------------------------------------------------------------------------
+
+    def columns(self) -> list[SiteColumn]:
+        """Every column seen, with its item count over all its pages and newest item date."""
+        items: dict[str, dict[str, str | None]] = defaultdict(dict)
+        names: dict[str, str | None] = {}
+        seen_pages: set[str] = set()
+        for entry in self.frontier.iter_entries(("seed", "nav", "list", "api")):
+            column_url = entry.hint.get("column_url")
+            if not column_url or "items" not in entry.hint:
+                continue
+            seen_pages.add(column_url)
+            if column_url == entry.url or column_url not in names:
+                names[column_url] = entry.hint.get("column") or names.get(column_url)
+            for url, _title, when in entry.hint["items"]:
+                items[column_url][url] = when
+        now = utcnow()
+        out = []
+        for column_url in sorted(seen_pages):
+            dates = [d for d in items[column_url].values() if d]
+            name = names.get(column_url)
+            out.append(
+                SiteColumn(
+                    url=column_url,
+                    name=name,
+                    kind=column_kind(name, column_url, self.config),  # type: ignore[arg-type]
+                    item_count=len(items[column_url]),
+                    latest_item_date=date.fromisoformat(max(dates)) if dates else None,
+                    checked_at=now,
+                )
+            )
+        return out
+
+
+_PAGINATED = re.compile(r"(?:^|/)(index|list|default)[_-]\d+\.s?html?$", re.IGNORECASE)
+
+
+def _is_pagination(url: str, path: str, series_dir: str) -> bool:
+    """Other pages of the list being read (its numbered links): paging, not navigation."""
+    if path.rsplit("/", 1)[0] != series_dir:
+        return False
+    if _PAGINATED.search(path):
+        return True
+    query = urlsplit(url).query.lower()
+    return bool(re.search(r"(^|&)(page|pageno|pagenum|pageindex|p|currentpage)=\d+", query))
+
+
+def crawl_site(
+    config: SiteConfig,
+    store: Store,
+    archive: WarcArchive,
+    *,
+    policy: CrawlPolicy | None = None,
+    limits: CrawlLimits | None = None,
+    max_pages: int | None = None,
+    progress: Callable[[CrawlStats, int], None] | None = None,
+    resolver: Resolver | None = None,
+    gates: HostGates | None = None,
+) -> CrawlStats:
+    """Crawl one site to the end (or ``max_pages`` requests) without Prefect."""
+    crawler = SiteCrawler(
+        config,
+        store,
+        archive,
+        policy=policy,
+        limits=limits,
+        progress=progress,
+        resolver=resolver,
+        gates=gates,
+    )
+    try:
+        return crawler.crawl(max_pages=max_pages if max_pages is not None else config.max_pages)
+    finally:
+        crawler.close()
