@@ -62,7 +62,7 @@ def column_kind(name: str | None, url: str, config: SiteConfig | None) -> str:
         for column in config.columns:
             if column.url.rstrip("/") == url.rstrip("/") and column.kind:
                 return column.kind
-    if name:
+    if name and not any(word in name for word in ("解读", "回应")):
         for kind, words in _KINDS:
             if any(word in name for word in words):
                 return kind

@@ -134,6 +134,7 @@ class SiteCrawler:
             gates=gates,
             resolver=resolver,
             on_robots=self._save_robots,
+            stored_robots=self._stored_robots,
         )
         self.progress = progress
         self.site_id = store.upsert_site(config)
@@ -301,13 +302,23 @@ class SiteCrawler:
             self.stats.pages_fetched += 1
         return result, result.body
 
+    def _stored_robots(self, url: str) -> tuple[str | None, str | None, bytes | None]:
+        stored = self.store.get_page(url)
+        if stored is None or stored.status != 200:
+            return None, None, None
+        body = self.store.page_body(url)
+        return stored.headers.get("etag"), stored.headers.get("last-modified"), body
+
     def _save_robots(self, result: FetchResult) -> None:
-        if result.status != 200 or result.body is None:
+        with self._lock:
+            self.stats.requests += result.requests_sent
+            self.stats.bytes_received += result.bytes_received
+        if result.status not in (200, 304) or (result.status == 200 and result.body is None):
             return
         page = FetchedPage(
             url=result.url,
             final_url=result.final_url,
-            status=200,
+            status=result.status,
             headers=result.headers,
             size=len(result.body),
             fetched_at=result.fetched_at,
@@ -316,7 +327,7 @@ class SiteCrawler:
             warc_record_id=result.archived.record_id if result.archived else None,
             warc_file=result.archived.warc_file if result.archived else None,
         )
-        self.store.save_page(page, result.body)
+        self.store.save_page(page, result.body if result.status == 200 else None)
 
     # --- list, index and API pages ---------------------------------------------------------------
 

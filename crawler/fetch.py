@@ -165,6 +165,7 @@ class Fetcher:
         resolver: Resolver | None = None,
         sleep: Callable[[float], None] = time.sleep,
         on_robots: Callable[[FetchResult], None] | None = None,
+        stored_robots: Callable[[str], tuple[str | None, str | None, bytes | None]] | None = None,
     ) -> None:
         self.policy = policy
         self.scope = scope
@@ -174,6 +175,8 @@ class Fetcher:
         self.resolver = resolver or Resolver()
         self.sleep = sleep
         self.on_robots = on_robots
+        #: robots.txt as stored by an earlier run (etag, last-modified, body): asked conditionally.
+        self.stored_robots = stored_robots
         self._pools: dict[tuple[str, str, int, str], urllib3.HTTPConnectionPool] = {}
         self._pools_lock = threading.Lock()
         self._robots: dict[str, _Robots] = {}
@@ -467,15 +470,22 @@ class Fetcher:
     def _load_robots(self, origin: str) -> _Robots:
         robots_url = normalise_url(origin + "/robots.txt") or origin + "/robots.txt"
         result = FetchResult(url=robots_url, final_url=robots_url)
+        etag, modified, stored_body = (
+            self.stored_robots(robots_url) if self.stored_robots else (None, None, None)
+        )
+        conditional = {}
+        if stored_body is not None:
+            conditional = {k: v for k, v in (("If-None-Match", etag), ("If-Modified-Since", modified)) if v}
         try:
-            self._fetch_following(robots_url, result, {}, "text/plain,*/*;q=0.5", check_robots=False)
+            self._fetch_following(robots_url, result, conditional, "text/plain,*/*;q=0.5", check_robots=False)
         except FetchError as exc:
             result.error = str(exc)
         if self.on_robots is not None:
             self.on_robots(result)
         status = result.status
-        if result.error is None and status == 200 and result.body is not None:
-            text = result.body[:ROBOTS_MAX_BYTES].decode("utf-8", "replace")
+        body = stored_body if result.not_modified else result.body
+        if result.error is None and status in (200, 304) and body is not None:
+            text = body[:ROBOTS_MAX_BYTES].decode("utf-8", "replace")
             parser = urllib.robotparser.RobotFileParser(robots_url)
             parser.parse(text.splitlines())
             delay = parser.crawl_delay(self.policy.user_agent)
