@@ -320,7 +320,7 @@ class SiteCrawler:
             final_url=result.final_url,
             status=result.status,
             headers=result.headers,
-            size=len(result.body),
+            size=len(result.body or b""),
             fetched_at=result.fetched_at,
             site=self.config.name,
             kind="robots",
