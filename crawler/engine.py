@@ -26,7 +26,7 @@ import extractors
 from crawler.addresses import AddressPolicy, Resolver
 from crawler.archive import WarcArchive
 from crawler.columns import column_kind, column_name
-from crawler.fetch import Fetcher, FetchResult
+from crawler.fetch import Fetcher, FetchResult, StoredRobots
 from crawler.frontier import PAGE_KINDS, Entry, Frontier, NewEntry, Run
 from crawler.html import Page, is_asset, is_attachment, parse_page
 from crawler.items import ListItem
@@ -302,12 +302,14 @@ class SiteCrawler:
             self.stats.pages_fetched += 1
         return result, result.body
 
-    def _stored_robots(self, url: str) -> tuple[str | None, str | None, bytes | None]:
+    def _stored_robots(self, url: str) -> StoredRobots:
         stored = self.store.get_page(url)
-        if stored is None or stored.status != 200:
-            return None, None, None
-        body = self.store.page_body(url)
-        return stored.headers.get("etag"), stored.headers.get("last-modified"), body
+        if stored is None or stored.status not in (200, 304):
+            return StoredRobots()
+        fresh = self.run is not None and stored.fetched_at >= self.run.started_at
+        return StoredRobots(
+            stored.headers.get("etag"), stored.headers.get("last-modified"), self.store.page_body(url), fresh
+        )
 
     def _save_robots(self, result: FetchResult) -> None:
         with self._lock:

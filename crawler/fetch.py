@@ -165,7 +165,7 @@ class Fetcher:
         resolver: Resolver | None = None,
         sleep: Callable[[float], None] = time.sleep,
         on_robots: Callable[[FetchResult], None] | None = None,
-        stored_robots: Callable[[str], tuple[str | None, str | None, bytes | None]] | None = None,
+        stored_robots: Callable[[str], StoredRobots] | None = None,
     ) -> None:
         self.policy = policy
         self.scope = scope
@@ -175,7 +175,8 @@ class Fetcher:
         self.resolver = resolver or Resolver()
         self.sleep = sleep
         self.on_robots = on_robots
-        #: robots.txt as stored by an earlier run (etag, last-modified, body): asked conditionally.
+        #: robots.txt as stored earlier: reused as is when fresh (fetched in this run), else asked
+        #: for conditionally.
         self.stored_robots = stored_robots
         self._pools: dict[tuple[str, str, int, str], urllib3.HTTPConnectionPool] = {}
         self._pools_lock = threading.Lock()
@@ -470,9 +471,10 @@ class Fetcher:
     def _load_robots(self, origin: str) -> _Robots:
         robots_url = normalise_url(origin + "/robots.txt") or origin + "/robots.txt"
         result = FetchResult(url=robots_url, final_url=robots_url)
-        etag, modified, stored_body = (
-            self.stored_robots(robots_url) if self.stored_robots else (None, None, None)
-        )
+        stored = self.stored_robots(robots_url) if self.stored_robots else StoredRobots()
+        etag, modified, stored_body = stored.etag, stored.last_modified, stored.body
+        if stored.fresh and stored_body is not None:
+            return self._parse_robots(robots_url, stored_body)
         conditional = {}
         if stored_body is not None:
             conditional = {k: v for k, v in (("If-None-Match", etag), ("If-Modified-Since", modified)) if v}
@@ -485,16 +487,28 @@ class Fetcher:
         status = result.status
         body = stored_body if result.not_modified else result.body
         if result.error is None and status in (200, 304) and body is not None:
-            text = body[:ROBOTS_MAX_BYTES].decode("utf-8", "replace")
-            parser = urllib.robotparser.RobotFileParser(robots_url)
-            parser.parse(text.splitlines())
-            delay = parser.crawl_delay(self.policy.user_agent)
-            return _Robots(parser, "rules", float(delay) if delay is not None else None)
+            return self._parse_robots(robots_url, body)
         if status is not None and 400 <= status < 500:
             # RFC 9309 2.3.1.3: robots.txt "unavailable" (4xx) means no restrictions.
             return _Robots(None, "allow-all")
         # RFC 9309 2.3.1.4: unreachable (5xx, network) means assume complete disallow.
         return _Robots(None, "disallow-all")
+
+    def _parse_robots(self, robots_url: str, body: bytes) -> _Robots:
+        text = body[:ROBOTS_MAX_BYTES].decode("utf-8", "replace")
+        parser = urllib.robotparser.RobotFileParser(robots_url)
+        parser.parse(text.splitlines())
+        delay = parser.crawl_delay(self.policy.user_agent)
+        return _Robots(parser, "rules", float(delay) if delay is not None else None)
+
+
+@dataclass(frozen=True)
+class StoredRobots:
+    etag: str | None = None
+    last_modified: str | None = None
+    body: bytes | None = None
+    #: Fetched during the current crawl run: use it without asking the server again.
+    fresh: bool = False
 
 
 def _robots_key(url: str) -> str:
