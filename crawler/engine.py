@@ -251,7 +251,7 @@ class SiteCrawler:
                 self.progress(self.stats, 0)
 
     def _fail(self, entry: Entry, error: str, permanent: bool = False) -> None:
-        line = f"{entry.url}: {error}"
+        line = f"{'skipped' if permanent else 'error'}: {entry.url}: {error}"
         with self._lock:
             if permanent:
                 self.stats.skipped += 1
