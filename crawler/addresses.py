@@ -49,12 +49,12 @@ def why_not_public(address: IPAddress) -> str | None:
     address = unmapped(address)
     checks = (
         ("loopback", address.is_loopback),
-        ("private", address.is_private),
+        ("unspecified", address.is_unspecified),
         ("link-local", address.is_link_local),
         ("multicast", address.is_multicast),
-        ("reserved", address.is_reserved),
-        ("unspecified", address.is_unspecified),
         ("site-local", isinstance(address, ipaddress.IPv6Address) and address.is_site_local),
+        ("private", address.is_private),
+        ("reserved", address.is_reserved),
         ("not globally routable", not address.is_global),
     )
     for reason, hit in checks:

@@ -139,8 +139,10 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
     if not value:
         return None
     text = value.strip()
-    if text.isdigit():
-        return float(text)
+    try:
+        return max(0.0, float(text))  # delta-seconds (some servers send fractions)
+    except ValueError:
+        pass
     try:
         when = email.utils.parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError):

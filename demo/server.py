@@ -61,6 +61,8 @@ class SeenRequest:
     path: str
     headers: dict[str, str]
     status: int
+    #: time.monotonic() when the request arrived (politeness tests measure gaps with it).
+    at: float = 0.0
 
 
 @dataclass
@@ -185,7 +187,13 @@ def make_handler(running: RunningSite) -> type[BaseHTTPRequestHandler]:
         def _log(self, status: int) -> None:
             with running.lock:
                 running.requests_seen.append(
-                    SeenRequest(self.command, self.path, {k: v for k, v in self.headers.items()}, status)
+                    SeenRequest(
+                        self.command,
+                        self.path,
+                        {k: v for k, v in self.headers.items()},
+                        status,
+                        self._arrived,
+                    )
                 )
 
         def _count(self, n: int) -> None:
@@ -205,6 +213,7 @@ def make_handler(running: RunningSite) -> type[BaseHTTPRequestHandler]:
             self._count(len(data))
 
         def _serve(self, send_body: bool) -> None:
+            self._arrived = time.monotonic()
             fault = running.fault_for(self.path)
             if fault is not None and self._serve_fault(fault, send_body):
                 return
