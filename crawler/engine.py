@@ -41,6 +41,11 @@ from models.store import Store, utcnow
 #: Link texts that point at a policy's interpretation (相关解读 boxes, 政策解读, 图解, 问答).
 INTERPRETATION_TEXT = re.compile(r"(解读|图解|问答|答记者问|一图读懂|政策说明)")
 _MAX_ERROR_LINES = 200
+STOP_KNOWN = "reached items already stored unchanged"
+PAGING_WORDS = re.compile(
+    r"^(上一页|下一页|上页|下页|尾页|末页|前页|后页|首页|上一月|下一月|上月|下月|\d+|[<>«»‹›＜＞]+|next|prev)$",
+    re.IGNORECASE,
+)
 
 
 @dataclass
@@ -353,8 +358,10 @@ class SiteCrawler:
             and not analysis.detail
             and (bool(analysis.items) or analysis.empty_marker or bool(api_urls))
         )
+        next_url = None
         if is_column:
-            self._column_page(entry, analysis.items, self._next_url(page, entry), "list", page, analysis)
+            next_url = self._next_url(page, entry)
+            self._column_page(entry, analysis.items, next_url, "list", page, analysis)
             for api_url in api_urls if entry.hint.get("page", 1) == 1 else []:
                 column_url = entry.hint.get("column_url") or entry.url
                 hint = {
@@ -368,7 +375,7 @@ class SiteCrawler:
             self._queue_items(entry, analysis.other_items, column=None, column_url=None)
             self.frontier.mark(entry, "done", hint={**entry.hint, "role": self._role(analysis)})
         if not analysis.detail:
-            self._queue_nav(entry, page, analysis)
+            self._queue_nav(entry, page, analysis, next_url)
 
     def _role(self, analysis: ListAnalysis) -> str:
         return "hub" if analysis.hub else "detail" if analysis.detail else "nav"
@@ -448,7 +455,7 @@ class SiteCrawler:
         if last == "known":
             # Lists run newest first: once the oldest item here is one we have unchanged, the
             # pages after it hold nothing new (pinned items at the top do not trigger this).
-            return "reached items already stored unchanged"
+            return STOP_KNOWN
         return None
 
     def _queue_items(
@@ -470,17 +477,22 @@ class SiteCrawler:
             new.append(NewEntry(item.url, kind, entry.depth + 1, entry.url, hint))  # type: ignore[arg-type]
         return dict(self.frontier.add(new, self.run))
 
-    def _queue_nav(self, entry: Entry, page: Page, analysis: ListAnalysis) -> None:
+    def _queue_nav(self, entry: Entry, page: Page, analysis: ListAnalysis, next_url: str | None) -> None:
         assert self.run is not None
         if entry.depth + 1 > self.limits.max_depth:
             return
         skip = {i.url for i in analysis.items} | {i.url for i in analysis.other_items} | {entry.url}
+        if next_url:
+            skip.add(next_url)
         series_dir = urlsplit(entry.url).path.rsplit("/", 1)[0]
         new: list[NewEntry] = []
         for anchor in page.anchors():
             url = anchor.url
             if url in skip or is_asset(url) or is_attachment(url):
                 continue
+            same_dir = urlsplit(url).path.rsplit("/", 1)[0] == series_dir
+            if same_dir and PAGING_WORDS.match(anchor.text or anchor.title):
+                continue  # the column's own paging links, not other columns
             if not self.scope.allows(url):
                 with self._lock:
                     self.stats.out_of_scope += 1
@@ -579,35 +591,56 @@ class SiteCrawler:
     # --- columns -------------------------------------------------------------------------------
 
     def columns(self) -> list[SiteColumn]:
-        """Every column seen, with its item count over all its pages and newest item date."""
-        items: dict[str, dict[str, str | None]] = defaultdict(dict)
-        names: dict[str, str | None] = {}
-        seen_pages: set[str] = set()
-        for entry in self.frontier.iter_entries(("seed", "nav", "list", "api")):
+        """Every column seen, with its item count over all its pages and newest item date.
+
+        A column paged to its end in this run is recounted from what this run saw (items gone
+        from the site drop out). A column whose paging stopped early at known items keeps the
+        items known from earlier runs too: they sit on the pages this run did not need to read.
+        """
+        assert self.run is not None
+        started = self.run.started_at
+        by_column: dict[str, list[Entry]] = defaultdict(list)
+        for entry in self.frontier.iter_entries(PAGE_KINDS):
             column_url = entry.hint.get("column_url")
-            if not column_url or "items" not in entry.hint:
-                continue
-            seen_pages.add(column_url)
-            if column_url == entry.url or column_url not in names:
-                names[column_url] = entry.hint.get("column") or names.get(column_url)
-            for url, _title, when in entry.hint["items"]:
-                items[column_url][url] = when
+            if column_url and "items" in entry.hint:
+                by_column[column_url].append(entry)
         now = utcnow()
         out = []
-        for column_url in sorted(seen_pages):
-            dates = [d for d in items[column_url].values() if d]
-            name = names.get(column_url)
+        for column_url in sorted(by_column):
+            entries = by_column[column_url]
+            first = next((e for e in entries if e.url == column_url), entries[0])
+            previous: dict[str, str | None] = dict(first.hint.get("known_items") or {})
+            this_run = [e for e in entries if e.updated_at >= started]
+            visited: dict[str, str | None] = {}
+            for entry in this_run or entries:
+                for url, _title, when in entry.hint["items"]:
+                    visited[url] = when
+            stopped_early = any(e.hint.get("stopped") == STOP_KNOWN for e in this_run)
+            if stopped_early:
+                known = {**(previous or self._union(entries)), **visited}
+            else:
+                known = visited if this_run else (previous or visited)
+            if known != previous:
+                self.frontier.mark(first, first.state, hint={**first.hint, "known_items": known})
+            name = first.hint.get("column") or next(
+                (e.hint.get("column") for e in entries if e.hint.get("column")), None
+            )
+            dates = [d for d in known.values() if d]
             out.append(
                 SiteColumn(
                     url=column_url,
                     name=name,
                     kind=column_kind(name, column_url, self.config),  # type: ignore[arg-type]
-                    item_count=len(items[column_url]),
+                    item_count=len(known),
                     latest_item_date=date.fromisoformat(max(dates)) if dates else None,
                     checked_at=now,
                 )
             )
         return out
+
+    @staticmethod
+    def _union(entries: list[Entry]) -> dict[str, str | None]:
+        return {url: when for entry in entries for url, _title, when in entry.hint["items"]}
 
 
 _PAGINATED = re.compile(r"(?:^|/)(index|list|default)[_-]\d+\.s?html?$", re.IGNORECASE)
