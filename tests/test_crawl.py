@@ -67,8 +67,9 @@ def make_town(tmp_path: Path, db_url: str, **build: int) -> Iterator[Town]:
 
 
 @pytest.fixture
-def town(tmp_path: Path, sqlite_url: str) -> Iterator[Town]:
-    with make_town(tmp_path, sqlite_url) as opened:
+def town(tmp_path: Path, db_url: str) -> Iterator[Town]:
+    """The town site crawled into SQLite and into PostgreSQL."""
+    with make_town(tmp_path, db_url) as opened:
         yield opened
 
 
