@@ -33,6 +33,7 @@ ARCHIVE_ENV = "GONGKAI_ARCHIVE"
 DEFAULT_FOLDER = "archive"
 #: Start a new file past this size, so no single file grows without bound.
 MAX_FILE_BYTES = 512 * 1024 * 1024
+INDEX_COMMIT_EVERY = 50
 #: Hop-by-hop framing that no longer describes the archived payload.
 _FRAMING_HEADERS = {"transfer-encoding", "connection", "keep-alive"}
 
@@ -84,6 +85,8 @@ class WarcArchive:
         self._file: io.BufferedWriter | None = None
         self._file_name: str | None = None
         self._sequence = 0
+        self._pending = 0
+        self._committed = time.monotonic()
         self._index = sqlite3.connect(self.folder / "index.sqlite", timeout=60, check_same_thread=False)
         self._index.execute("PRAGMA journal_mode=WAL")
         self._index.execute(
@@ -160,8 +163,16 @@ class WarcArchive:
                 warc_headers_dict={"WARC-Concurrent-To": record_id},
             )
             self._append(writer, handle, file_name, request, "request", None)
-            self._index.commit()
+            self._pending += 1
+            # The index is a cache of the files (rebuilt by reindex, bypassed by scanning), so it
+            # is committed in groups: a commit per record costs more than the record itself.
+            if self._pending >= INDEX_COMMIT_EVERY or time.monotonic() - self._committed > 2.0:
+                self._commit_index()
             return ArchivedRecord(record_id, file_name, revisit)
+
+    def _commit_index(self) -> None:
+        self._index.commit()
+        self._pending, self._committed = 0, time.monotonic()
 
     def _append(
         self,
@@ -207,6 +218,7 @@ class WarcArchive:
             if self._file is not None:
                 self._file.close()
                 self._file = None
+            self._commit_index()
             self._index.close()
 
     def __enter__(self) -> WarcArchive:

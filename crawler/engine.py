@@ -18,7 +18,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -93,6 +93,18 @@ class CrawlStats:
             f"{self.new_documents} new and {self.changed_documents} changed documents, "
             f"{self.attachments} attachments, {self.columns} columns, {self.errors} errors"
         )
+
+
+@dataclass(frozen=True)
+class Got:
+    """An entry's page as this run has it: fetched now, or stored earlier in the run."""
+
+    result: FetchResult | None
+    body: bytes | None
+    fetched_at: datetime
+    sha256: str | None
+    content_type: str | None
+    final_url: str
 
 
 def policy_for(config: SiteConfig, base: CrawlPolicy | None = None) -> CrawlPolicy:
@@ -237,14 +249,15 @@ class SiteCrawler:
 
     def _process(self, entry: Entry) -> None:
         try:
-            result, body = self._get(entry)
+            got = self._get(entry)
+            result = got.result
             if result is not None and result.error is not None:
                 self._fail(entry, result.error, permanent="robots.txt" in result.error)
                 return
             if entry.kind in PAGE_KINDS:
-                self._process_page(entry, result, body)
+                self._process_page(entry, got)
             elif entry.kind == "detail":
-                self._process_detail(entry, result, body)
+                self._process_detail(entry, got)
             else:
                 self.frontier.mark(entry, "done")
                 with self._lock:
@@ -266,14 +279,16 @@ class SiteCrawler:
             del self.stats.error_lines[:-_MAX_ERROR_LINES]
         self.frontier.mark(entry, "skipped" if permanent else "failed", error=error[:1000])
 
-    def _get(self, entry: Entry) -> tuple[FetchResult | None, bytes | None]:
+    def _get(self, entry: Entry) -> Got:
         """The entry's body: stored earlier in this run (never fetched twice), or fetched now."""
         assert self.run is not None
         stored = self.store.get_page(entry.url)
         if stored is not None and stored.fetched_at >= self.run.started_at:
             with self._lock:
                 self.stats.reused += 1
-            return None, self.store.page_body(entry.url)
+            body = self.store.get_blob(stored.sha256) if stored.sha256 else None
+            content_type = stored.headers.get("content-type")
+            return Got(None, body, stored.fetched_at, stored.sha256, content_type, entry.url)
         etag = stored.headers.get("etag") if stored else None
         modified = stored.headers.get("last-modified") if stored else None
         accept = "application/json,text/javascript,*/*;q=0.5" if entry.kind == "api" else None
@@ -283,7 +298,7 @@ class SiteCrawler:
             self.stats.requests += max(result.requests_sent, 0)
             self.stats.bytes_received += result.bytes_received
         if result.error is not None:
-            return result, None
+            return Got(result, None, result.fetched_at, None, None, entry.url)
         kind = {"seed": "list", "nav": "list", "list": "list", "api": "api"}.get(entry.kind, entry.kind)
         page = FetchedPage(
             url=entry.url,
@@ -297,15 +312,21 @@ class SiteCrawler:
             warc_record_id=result.archived.record_id if result.archived else None,
             warc_file=result.archived.warc_file if result.archived else None,
         )
-        if result.not_modified:
+        if result.not_modified and stored is not None and stored.sha256:
             with self._lock:
                 self.stats.not_modified += 1
             self.store.save_page(page, None)
-            return result, self.store.page_body(entry.url)
-        self.store.save_page(page, result.body)
+            content_type = stored.headers.get("content-type")
+            body = self.store.get_blob(stored.sha256)
+            return Got(result, body, result.fetched_at, stored.sha256, content_type, result.final_url)
+        if result.not_modified:  # a 304 for a page we never stored: the server is confused
+            return Got(result, None, result.fetched_at, None, None, entry.url)
+        saved = self.store.save_page(page, result.body)
         with self._lock:
             self.stats.pages_fetched += 1
-        return result, result.body
+        return Got(
+            result, result.body, result.fetched_at, saved.sha256, result.content_type, result.final_url
+        )
 
     def _stored_robots(self, url: str) -> StoredRobots:
         stored = self.store.get_page(url)
@@ -338,13 +359,13 @@ class SiteCrawler:
 
     # --- list, index and API pages ---------------------------------------------------------------
 
-    def _process_page(self, entry: Entry, result: FetchResult | None, body: bytes | None) -> None:
+    def _process_page(self, entry: Entry, got: Got) -> None:
         assert self.run is not None
+        body = got.body
         if body is None:
             self._fail(entry, "no body stored for this page")
             return
-        content_type = result.content_type if result else self._stored_content_type(entry.url)
-        base_url = result.final_url if result else entry.url
+        content_type, base_url = got.content_type, got.final_url
         if entry.kind == "api":
             api = parse_api(body, base_url, base=entry.hint.get("base") or entry.discovered_from)
             self._column_page(entry, api.items, api.next_url, kind="api", page=None, analysis=None)
@@ -514,20 +535,13 @@ class SiteCrawler:
             prefixes.add(path.rsplit("/", 1)[0] + "/")
         return sorted(prefixes)
 
-    def _stored_content_type(self, url: str) -> str | None:
-        stored = self.store.get_page(url)
-        return stored.headers.get("content-type") if stored else None
-
     # --- documents ----------------------------------------------------------------------------
 
-    def _process_detail(self, entry: Entry, result: FetchResult | None, body: bytes | None) -> None:
+    def _process_detail(self, entry: Entry, got: Got) -> None:
+        body, result, content_type = got.body, got.result, got.content_type
         if body is None:
             self._fail(entry, "no body stored for this page")
             return
-        stored = self.store.get_page(entry.url)
-        content_type = (
-            result.content_type if result else (stored.headers.get("content-type") if stored else None)
-        )
         if result is not None and result.not_modified and self.store.document_id(entry.url, self.config.name):
             self.frontier.mark(entry, "done")
             with self._lock:
@@ -538,8 +552,8 @@ class SiteCrawler:
             update={
                 "site": self.config.name,
                 "column": entry.hint.get("column"),
-                "fetched_at": stored.fetched_at if stored else utcnow(),
-                "page_sha256": stored.sha256 if stored else None,
+                "fetched_at": got.fetched_at,
+                "page_sha256": got.sha256,
             }
         )
         [saved] = self.store.save_documents([record], self.config.name)
@@ -550,9 +564,7 @@ class SiteCrawler:
                 self.stats.changed_documents += 1
             else:
                 self.stats.unchanged_documents += 1
-        self._queue_document_links(
-            entry, record, body, content_type, result.final_url if result else entry.url
-        )
+        self._queue_document_links(entry, record, body, content_type, got.final_url)
         self.frontier.mark(entry, "done")
 
     def _queue_document_links(
