@@ -14,9 +14,11 @@ Run: ``.venv/bin/python bench/bench_crawl.py`` (about a minute; ``--hosts``/``--
 from __future__ import annotations
 
 import argparse
+import faulthandler
 import json
 import multiprocessing
 import os
+import signal
 import sys
 import tempfile
 import time
@@ -71,6 +73,7 @@ def crawl_all(
 
 
 def main() -> None:
+    faulthandler.register(signal.SIGUSR1, all_threads=True)  # `kill -USR1 PID` shows where it waits
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--hosts", type=int, default=20)
     parser.add_argument("--delay", type=float, default=0.2)

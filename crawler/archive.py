@@ -33,7 +33,6 @@ ARCHIVE_ENV = "GONGKAI_ARCHIVE"
 DEFAULT_FOLDER = "archive"
 #: Start a new file past this size, so no single file grows without bound.
 MAX_FILE_BYTES = 512 * 1024 * 1024
-INDEX_COMMIT_EVERY = 50
 #: Hop-by-hop framing that no longer describes the archived payload.
 _FRAMING_HEADERS = {"transfer-encoding", "connection", "keep-alive"}
 
@@ -73,6 +72,50 @@ class ArchiveError(Exception):
     pass
 
 
+class _SharedIndex:
+    """The folder's index connection, shared by every archive of this process on that folder.
+
+    Separate connections from threads of one process would fight over SQLite's write lock
+    through its sleeping busy handler; one connection behind one Python lock does not.
+    """
+
+    _registry: dict[Path, _SharedIndex] = {}
+    _registry_lock = threading.Lock()
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.lock = threading.RLock()
+        self.users = 0
+        self.conn = sqlite3.connect(folder / "index.sqlite", timeout=60, check_same_thread=False)
+        self.conn.execute("PRAGMA journal_mode=WAL")
+        self.conn.execute(
+            "CREATE TABLE IF NOT EXISTS records (record_id TEXT PRIMARY KEY, warc_file TEXT NOT NULL,"
+            " offset INTEGER NOT NULL, length INTEGER NOT NULL, type TEXT NOT NULL, uri TEXT,"
+            " payload_digest TEXT, date TEXT, refers_to TEXT)"
+        )
+        self.conn.execute("CREATE INDEX IF NOT EXISTS records_digest ON records (payload_digest, type)")
+        self.conn.commit()
+
+    @classmethod
+    def open(cls, folder: Path) -> _SharedIndex:
+        key = folder.resolve()
+        with cls._registry_lock:
+            shared = cls._registry.get(key)
+            if shared is None:
+                shared = cls._registry[key] = cls(folder)
+            shared.users += 1
+            return shared
+
+    def release(self) -> None:
+        with self._registry_lock:
+            self.users -= 1
+            if self.users > 0:
+                return
+            self._registry.pop(self.folder.resolve(), None)
+        with self.lock:
+            self.conn.close()
+
+
 class WarcArchive:
     """Append-only WARC files in one folder; safe to share between threads of one process."""
 
@@ -81,21 +124,14 @@ class WarcArchive:
         self.folder.mkdir(parents=True, exist_ok=True)
         self.site = site
         self.dedupe = dedupe
-        self._lock = threading.Lock()
         self._file: io.BufferedWriter | None = None
         self._file_name: str | None = None
         self._sequence = 0
-        self._pending = 0
-        self._committed = time.monotonic()
-        self._index = sqlite3.connect(self.folder / "index.sqlite", timeout=60, check_same_thread=False)
-        self._index.execute("PRAGMA journal_mode=WAL")
-        self._index.execute(
-            "CREATE TABLE IF NOT EXISTS records (record_id TEXT PRIMARY KEY, warc_file TEXT NOT NULL,"
-            " offset INTEGER NOT NULL, length INTEGER NOT NULL, type TEXT NOT NULL, uri TEXT,"
-            " payload_digest TEXT, date TEXT, refers_to TEXT)"
-        )
-        self._index.execute("CREATE INDEX IF NOT EXISTS records_digest ON records (payload_digest, type)")
-        self._index.commit()
+        self._closed = False
+        self._shared = _SharedIndex.open(self.folder)
+        # One lock per folder and process: every archive on the folder shares the index connection.
+        self._lock = self._shared.lock
+        self._index = self._shared.conn
 
     # --- writing --------------------------------------------------------------------------------
 
@@ -163,16 +199,9 @@ class WarcArchive:
                 warc_headers_dict={"WARC-Concurrent-To": record_id},
             )
             self._append(writer, handle, file_name, request, "request", None)
-            self._pending += 1
-            # The index is a cache of the files (rebuilt by reindex, bypassed by scanning), so it
-            # is committed in groups: a commit per record costs more than the record itself.
-            if self._pending >= INDEX_COMMIT_EVERY or time.monotonic() - self._committed > 2.0:
-                self._commit_index()
+            # Committed at once: an open index transaction would block other processes' archives.
+            self._index.commit()
             return ArchivedRecord(record_id, file_name, revisit)
-
-    def _commit_index(self) -> None:
-        self._index.commit()
-        self._pending, self._committed = 0, time.monotonic()
 
     def _append(
         self,
@@ -215,11 +244,13 @@ class WarcArchive:
 
     def close(self) -> None:
         with self._lock:
+            if self._closed:
+                return
+            self._closed = True
             if self._file is not None:
                 self._file.close()
                 self._file = None
-            self._commit_index()
-            self._index.close()
+        self._shared.release()
 
     def __enter__(self) -> WarcArchive:
         return self

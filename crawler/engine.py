@@ -26,6 +26,7 @@ import extractors
 from crawler.addresses import AddressPolicy, Resolver
 from crawler.archive import WarcArchive
 from crawler.columns import column_kind, column_name
+from crawler.dblock import SerializedStore
 from crawler.fetch import Fetcher, FetchResult, StoredRobots
 from crawler.frontier import PAGE_KINDS, Entry, Frontier, NewEntry, Run
 from crawler.html import Page, is_asset, is_attachment, parse_page
@@ -137,7 +138,8 @@ class SiteCrawler:
         progress: Callable[[CrawlStats, int], None] | None = None,
     ) -> None:
         self.config = config
-        self.store = store
+        #: Every store call holds the SQLite file's lock (see crawler.dblock); a no-op on PostgreSQL.
+        self.store: Store = SerializedStore(store)  # type: ignore[assignment]
         self.archive = archive
         self.policy = policy_for(config, policy)
         self.limits = limits or CrawlLimits()
@@ -154,7 +156,7 @@ class SiteCrawler:
             stored_robots=self._stored_robots,
         )
         self.progress = progress
-        self.site_id = store.upsert_site(config)
+        self.site_id = self.store.upsert_site(config)
         self.frontier = Frontier(store, self.site_id)
         self.stats = CrawlStats()
         self.run: Run | None = None

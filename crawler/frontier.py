@@ -14,6 +14,7 @@ that separates "handled in this run" from "handled in an earlier run":
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
@@ -21,6 +22,7 @@ from typing import Any, Literal
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
+from crawler.dblock import lock_for
 from models.store import Store, as_utc, utcnow
 from models.tables import frontier, runs
 
@@ -91,12 +93,23 @@ class Frontier:
         self.engine = store.engine
         self.site_id = site_id
         self._insert = postgresql.insert if store.dialect == "postgresql" else sqlite.insert
+        self._lock = lock_for(store)
+
+    @contextmanager
+    def _begin(self) -> Iterator[Any]:
+        with self._lock, self.engine.begin() as conn:
+            yield conn
+
+    @contextmanager
+    def _connect(self) -> Iterator[Any]:
+        with self._lock, self.engine.connect() as conn:
+            yield conn
 
     # --- runs -------------------------------------------------------------------------------------
 
     def begin_run(self) -> Run:
         """Resume the site's unfinished crawl run, or start a new one."""
-        with self.engine.begin() as conn:
+        with self._begin() as conn:
             row = conn.execute(
                 sa.select(runs.c.id, runs.c.started_at)
                 .where(runs.c.kind == "crawl", runs.c.site_id == self.site_id, runs.c.status == "running")
@@ -120,7 +133,7 @@ class Frontier:
             return Run(run_id, now, resumed=False)
 
     def run_stats(self, run: Run) -> dict[str, Any]:
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             stats = conn.execute(sa.select(runs.c.stats).where(runs.c.id == run.id)).scalar_one()
         return dict(stats or {})
 
@@ -128,7 +141,7 @@ class Frontier:
         values: dict[str, Any] = {"stats": stats, "status": status}
         if status != "running":
             values["finished_at"] = utcnow()
-        with self.engine.begin() as conn:
+        with self._begin() as conn:
             conn.execute(sa.update(runs).where(runs.c.id == run.id).values(**values))
 
     # --- entries ----------------------------------------------------------------------------------
@@ -148,7 +161,7 @@ class Frontier:
         )
 
     def get(self, url: str) -> Entry | None:
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             row = conn.execute(
                 sa.select(frontier).where(frontier.c.site_id == self.site_id, frontier.c.url == url)
             ).first()
@@ -168,7 +181,7 @@ class Frontier:
         for entry in entries:
             unique.setdefault(entry.url, entry)
         now = utcnow()
-        with self.engine.begin() as conn:
+        with self._begin() as conn:
             existing = {}
             urls = list(unique)
             for start in range(0, len(urls), 500):
@@ -229,7 +242,7 @@ class Frontier:
 
     def pending(self, limit: int) -> list[Entry]:
         """The next pending entries, list pages first (in discovery order)."""
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             for kinds in PRIORITY:
                 rows = conn.execute(
                     sa.select(frontier)
@@ -246,7 +259,7 @@ class Frontier:
         return []
 
     def count_pending(self) -> int:
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             return conn.execute(
                 sa.select(sa.func.count())
                 .select_from(frontier)
@@ -272,11 +285,11 @@ class Frontier:
             values["hint"] = hint
         if kind is not None:
             values["kind"] = kind
-        with self.engine.begin() as conn:
+        with self._begin() as conn:
             conn.execute(sa.update(frontier).where(frontier.c.id == entry.id).values(**values))
 
     def iter_entries(self, kinds: Iterable[str]) -> Iterator[Entry]:
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             rows = conn.execute(
                 sa.select(frontier)
                 .where(frontier.c.site_id == self.site_id, frontier.c.kind.in_(list(kinds)))
@@ -286,7 +299,7 @@ class Frontier:
             yield self._entry(row)
 
     def states(self) -> dict[str, int]:
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             rows = conn.execute(
                 sa.select(frontier.c.state, sa.func.count())
                 .where(frontier.c.site_id == self.site_id)
