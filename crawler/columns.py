@@ -19,19 +19,21 @@ _KINDS = (
 
 
 def _breadcrumb(page: Page) -> str | None:
+    """The last step of the smallest element that looks like a breadcrumb."""
+    best: str | None = None
     for element in page.root.iter():
-        if not isinstance(element.tag, str):
+        if not isinstance(element.tag, str) or element.tag in ("html", "body"):
             continue
         marker = f"{element.get('class') or ''} {element.get('id') or ''}"
         text = clean(element.text_content())
-        if not text or len(text) > 200:
+        if not text or len(text) > 200 or (best is not None and len(text) >= len(best)):
             continue
         if _CRUMB_CLASS.search(marker) or _CRUMB_LEAD.match(text):
-            text = _CRUMB_LEAD.sub("", text)
-            parts = [p for p in _CRUMB_SPLIT.split(text) if p.strip()]
-            if parts:
-                return parts[-1].strip()
-    return None
+            best = text
+    if best is None:
+        return None
+    parts = [p for p in _CRUMB_SPLIT.split(_CRUMB_LEAD.sub("", best)) if p.strip()]
+    return parts[-1].strip() if parts else None
 
 
 def column_name(page: Page) -> str | None:

@@ -76,6 +76,12 @@ class Page:
         return clean(node.text_content())
 
 
+def spaced_text(element: lxml.html.HtmlElement) -> str:
+    """An element's text with a space between its parts (``text_content()`` glues table cells:
+    "QH-2024-001" + "2024年5月6日" must not read as one run of digits)."""
+    return " ".join(part for part in element.itertext() if part and part.strip())
+
+
 def clean(text: str) -> str:
     return _SPACE.sub(" ", text.replace("\u3000", " ").replace("\xa0", " ")).strip()
 

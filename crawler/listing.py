@@ -19,7 +19,7 @@ from datetime import date
 import lxml.html
 
 from crawler.dates import find_date
-from crawler.html import Anchor, Page, clean, is_asset
+from crawler.html import Anchor, Page, clean, is_asset, spaced_text
 from crawler.items import ListItem
 from crawler.jsonapi import inline_json_items
 
@@ -72,7 +72,7 @@ def _container(
     anchor: Anchor, candidates: set[lxml.html.HtmlElement]
 ) -> tuple[lxml.html.HtmlElement, date] | None:
     """The smallest ancestor that holds a date and no other title link."""
-    own_text = anchor.element.text_content()
+    own_text = spaced_text(anchor.element)
     node = anchor.element.getparent()
     for _level in range(MAX_CLIMB):
         if node is None or node.tag in ("body", "html"):
@@ -80,7 +80,7 @@ def _container(
         others = sum(1 for a in node.iter("a") if a in candidates and a is not anchor.element)
         if others:
             return None
-        text = node.text_content().replace(own_text, " ", 1)
+        text = spaced_text(node).replace(own_text, " ", 1)
         found = find_date(text)
         if found is not None:
             return node, found
@@ -193,10 +193,11 @@ def hinted_items(page: Page, selector: str | None, url_pattern: str | None) -> l
         seen.add(anchor.url)
         node = anchor.element.getparent()
         when = None
+        own_text = spaced_text(anchor.element)
         for _level in range(MAX_CLIMB):
-            if node is None:
-                break
-            when = find_date(node.text_content().replace(anchor.element.text_content(), " ", 1))
+            if node is None or sum(1 for _ in node.iter("a")) > 1:
+                break  # a bigger block holds other items' dates, not this one's
+            when = find_date(spaced_text(node).replace(own_text, " ", 1))
             if when is not None:
                 break
             node = node.getparent()
