@@ -144,3 +144,17 @@ def crawl_sites(
         for config in configs
     }
     return {name: future.result() for name, future in futures.items()}
+
+
+def run_crawl_sites(
+    configs: list[dict[str, Any]],
+    db_url: str | None = None,
+    archive_dir: str | None = None,
+    max_pages: int | None = None,
+    policy: dict[str, Any] | None = None,
+    max_parallel_sites: int = 8,
+) -> dict[str, dict[str, Any]]:
+    """``crawl_sites`` with its concurrency limit taken from the caller's configuration."""
+    runner = ThreadPoolTaskRunner(max_workers=max(1, max_parallel_sites))  # type: ignore[var-annotated]
+    flow_with_limit = crawl_sites.with_options(task_runner=runner)
+    return flow_with_limit(configs, db_url, archive_dir, max_pages, policy)  # type: ignore[no-any-return]

@@ -3,6 +3,7 @@ robots and scope kept, every page archived, and a nightly re-run that costs almo
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -197,3 +198,49 @@ def test_endless_calendar_pagination_is_bounded(tmp_path: Path, sqlite_url: str)
         assert len([p for p in lists if p.startswith("/xxgk/rl2/")]) == 2  # page 2 repeats page 1: stop
         assert stats.errors == 0
         assert len(town.store.list_documents("town")) >= len(town.truth.documents)
+
+
+def test_site_hints_find_what_generic_rules_cannot(tmp_path: Path, sqlite_url: str) -> None:
+    """A list without dates (so no generic items), paged by a pattern, plus a JSON API hint."""
+    from demo.site import Response
+    from models.records import SiteHints
+
+    def listing(n: int) -> bytes:
+        links = "".join(
+            f'<a class="doc" href="/wj/d{n}{k}.html">示例文件第{n}页第{k}篇</a><br>' for k in range(3)
+        )
+        return f"<html><body><div id='docs'>{links}</div></body></html>".encode()
+
+    routes = {
+        "/wj/": Response(listing(0)),
+        "/wj/list_2.html": Response(listing(2)),
+        "/wj/list_3.html": Response(b"<html><body><div id='docs'></div></body></html>"),
+        "/data/list.json": Response(
+            json.dumps({"rows": [{"title": "接口里的示例文件", "link": "/wj/api1.html"}]}).encode(),
+            "application/json",
+        ),
+    }
+    for n in (0, 2):
+        for k in range(3):
+            routes[f"/wj/d{n}{k}.html"] = Response(f"<html><title>示例文件{n}{k}</title></html>".encode())
+    routes["/wj/api1.html"] = Response("<html><title>接口文件</title></html>".encode())
+    running = serve(StaticSite("hinted", routes))
+    try:
+        config = SiteConfig(
+            name="hinted",
+            start_urls=[running.base_url + "/wj/"],
+            allowed_hosts=[running.host],
+            delay_seconds=0,
+            hints=SiteHints(
+                detail_url_pattern=r"/wj/d\d+\.html$",
+                pagination_pattern="list_{n}.html",
+                json_list_api="/data/list.json",
+            ),
+        )
+        with open_store(sqlite_url) as store, WarcArchive(tmp_path / "a", "hinted") as archive:
+            stats = crawl_site(config, store, archive, policy=POLICY, gates=HostGates())
+            urls = {row["url"].removeprefix(running.base_url) for row in store.list_documents("hinted")}
+        assert urls == {f"/wj/d{n}{k}.html" for n in (0, 2) for k in range(3)} | {"/wj/api1.html"}
+        assert stats.errors == 0
+    finally:
+        running.stop()

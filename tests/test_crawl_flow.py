@@ -75,7 +75,7 @@ def test_cli_runs_the_flow_and_docs_lists_the_result(
 def test_crawl_sites_flow_crawls_sites_concurrently(
     prefect_harness: None, tmp_path: Path, sqlite_url: str
 ) -> None:
-    from flows.crawl import crawl_sites
+    from flows.crawl import run_crawl_sites
 
     servers, configs, expected = [], [], {}
     for name in ("town-a", "town-b"):
@@ -86,7 +86,7 @@ def test_crawl_sites_flow_crawls_sites_concurrently(
         configs.append(config.model_dump(mode="json"))
         expected[name] = {running.base_url + p for p in truth.documents}
     try:
-        results = crawl_sites(configs, db_url=sqlite_url, archive_dir=str(tmp_path / "warc"))
+        results = run_crawl_sites(configs, sqlite_url, str(tmp_path / "warc"), max_parallel_sites=2)
         assert set(results) == set(expected)
         with open_store(sqlite_url) as store:
             for name, urls in expected.items():
