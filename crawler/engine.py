@@ -285,6 +285,8 @@ class SiteCrawler:
         """The entry's body: stored earlier in this run (never fetched twice), or fetched now."""
         assert self.run is not None
         stored = self.store.get_page(entry.url)
+        if stored is not None and stored.status not in (200, 304):
+            stored = None  # an error page kept as evidence: nothing to reuse or revalidate
         if stored is not None and stored.fetched_at >= self.run.started_at:
             with self._lock:
                 self.stats.reused += 1
@@ -299,21 +301,13 @@ class SiteCrawler:
         with self._lock:
             self.stats.requests += max(result.requests_sent, 0)
             self.stats.bytes_received += result.bytes_received
-        if result.error is not None:
-            return Got(result, None, result.fetched_at, None, None, entry.url)
         kind = {"seed": "list", "nav": "list", "list": "list", "api": "api"}.get(entry.kind, entry.kind)
-        page = FetchedPage(
-            url=entry.url,
-            final_url=result.final_url,
-            status=result.status or 0,
-            headers=result.headers,
-            size=len(result.body or b""),
-            fetched_at=result.fetched_at,
-            site=self.config.name,
-            kind=kind,  # type: ignore[arg-type]
-            warc_record_id=result.archived.record_id if result.archived else None,
-            warc_file=result.archived.warc_file if result.archived else None,
-        )
+        if result.error is not None:
+            if result.status is not None and result.status >= 400 and result.body is not None:
+                # A 404/410/403 is evidence too (a document taken down): keep it, archived.
+                self.store.save_page(self._page_record(entry.url, result, kind), result.body)
+            return Got(result, None, result.fetched_at, None, None, entry.url)
+        page = self._page_record(entry.url, result, kind)
         if result.not_modified and stored is not None and stored.sha256:
             with self._lock:
                 self.stats.not_modified += 1
@@ -328,6 +322,20 @@ class SiteCrawler:
             self.stats.pages_fetched += 1
         return Got(
             result, result.body, result.fetched_at, saved.sha256, result.content_type, result.final_url
+        )
+
+    def _page_record(self, url: str, result: FetchResult, kind: str) -> FetchedPage:
+        return FetchedPage(
+            url=url,
+            final_url=result.final_url,
+            status=result.status or 0,
+            headers=result.headers,
+            size=len(result.body or b""),
+            fetched_at=result.fetched_at,
+            site=self.config.name,
+            kind=kind,  # type: ignore[arg-type]
+            warc_record_id=result.archived.record_id if result.archived else None,
+            warc_file=result.archived.warc_file if result.archived else None,
         )
 
     def _stored_robots(self, url: str) -> StoredRobots:

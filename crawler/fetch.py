@@ -206,7 +206,8 @@ class Fetcher:
             self._fetch_following(url, result, conditional, accept, check_robots=self.policy.obey_robots_txt)
         except FetchError as exc:
             result.error = str(exc)
-            result.body = None
+            if result.status is None or result.status < 400:
+                result.body = None  # an error page (404 …) keeps its body: it is evidence
         return result
 
     def robots_allows(self, url: str) -> bool:

@@ -31,7 +31,7 @@ def test_faults_survived_and_every_good_document_stored(tmp_path: Path, sqlite_u
     site = serve(static)
     try:
         details = sorted(p for p, d in truth.documents.items() if d.column in ("政策文件", "通知公告"))
-        healing, slow, gbk, hanging, truncated, looping, huge, bomb = details[:8]
+        healing, slow, gbk, hanging, truncated, looping, huge, bomb, gone = details[:9]
         site.inject(healing, Fault("status", status=500, times=1))  # heals on the retry
         site.inject("/xxgk/tzgg/", Fault("retry_after", seconds=0.1, times=1))
         site.inject(slow, Fault("slow", seconds=0.3))
@@ -45,6 +45,7 @@ def test_faults_survived_and_every_good_document_stored(tmp_path: Path, sqlite_u
             looping: Fault("redirect_loop"),
             huge: Fault("huge", size=50 * 1024 * 1024),
             bomb: Fault("gzip_bomb", size=100 * 1024 * 1024),
+            gone: Fault("status", status=404),
         }
         for path, fault in broken.items():
             site.inject(path + ("*" if fault.kind == "redirect_loop" else ""), fault)
@@ -60,6 +61,8 @@ def test_faults_survived_and_every_good_document_stored(tmp_path: Path, sqlite_u
             for path in broken:
                 [line] = [e for e in errors if f"{site.base_url}{path}:" in e]
                 assert "\n" not in line and len(line) < 400
+            taken_down = store.get_page(site.base_url + gone)  # a 404 is kept as evidence, archived
+            assert taken_down is not None and taken_down.status == 404 and taken_down.warc_record_id
             assert not [p for p in site.paths_seen() if p.startswith(truth.disallowed_prefix)]
             assert offsite.requests_seen == []
 
