@@ -15,6 +15,7 @@ from models.records import (
     Finding,
     InterpretedPolicy,
     Link,
+    SiteColumn,
     SiteConfig,
     SiteHints,
 )
@@ -35,6 +36,7 @@ __all__ = [
     "GongkaiError",
     "InterpretedPolicy",
     "Link",
+    "SiteColumn",
     "SiteConfig",
     "SiteHints",
     "StoreError",

@@ -53,6 +53,8 @@ class CrawlPolicy(Record):
     user_agent: str = "gongkai/0.1 (+https://github.com/gongkai-audit/gongkai; government disclosure audit)"
     delay_seconds: float = Field(default=1.0, ge=0.0)
     timeout_seconds: float = Field(default=20.0, gt=0.0)
+    #: Whole-response deadline: a server trickling bytes under the per-read timeout still stops here.
+    total_timeout_seconds: float = Field(default=60.0, gt=0.0)
     max_retries: int = Field(default=3, ge=0)
     backoff_seconds: float = Field(default=2.0, ge=0.0)
     max_retry_after_seconds: float = Field(default=120.0, ge=0.0)
@@ -120,6 +122,19 @@ class FetchedPage(Record):
     kind: Literal["list", "detail", "attachment", "robots", "api", "other"] = "other"
     warc_record_id: str | None = None
     warc_file: str | None = None
+
+
+class SiteColumn(Record):
+    """A column (栏目) as the crawler saw it: the basis of empty/stale column findings."""
+
+    #: The column's first list page as linked (absolute, no fragment).
+    url: str
+    name: str | None = None
+    kind: Literal["news", "notice", "policy", "other"] | None = None
+    item_count: int = Field(default=0, ge=0)
+    #: Newest date shown in the list; None when no item shows a date.
+    latest_item_date: date | None = None
+    checked_at: datetime | None = None
 
 
 class FieldSource(Record):

@@ -27,6 +27,7 @@ from models.records import (
     Evidence,
     FetchedPage,
     Finding,
+    SiteColumn,
     SiteConfig,
 )
 from models.tables import (
@@ -38,6 +39,7 @@ from models.tables import (
     metadata,
     page_versions,
     pages,
+    site_columns,
     sites,
 )
 
@@ -515,6 +517,53 @@ class Store:
             if version.valid_from <= when and (version.valid_to is None or when < version.valid_to):
                 return version.record
         return None
+
+    # --- columns (栏目) ------------------------------------------------------------------------
+
+    def save_columns(self, site: str, columns: Iterable[SiteColumn]) -> int:
+        """Upsert what the crawler saw of each column (one row per site + column URL)."""
+        now = utcnow()
+        count = 0
+        with self.engine.begin() as conn:
+            site_id = self._site_id_for(conn, site)
+            for column in columns:
+                values = {
+                    "name": column.name,
+                    "kind": column.kind,
+                    "item_count": column.item_count,
+                    "latest_item_date": column.latest_item_date,
+                    "checked_at": as_utc(column.checked_at) or now,
+                }
+                conn.execute(
+                    self._insert(site_columns)
+                    .values(site_id=site_id, url=column.url, **values)
+                    .on_conflict_do_update(index_elements=["site_id", "url"], set_=values)
+                )
+                count += 1
+        return count
+
+    def list_columns(self, site: str | None = None) -> list[SiteColumn]:
+        """Stored columns, by site and URL."""
+        query = (
+            sa.select(site_columns, sites.c.name.label("site_name"))
+            .join(sites, sites.c.id == site_columns.c.site_id)
+            .order_by(sites.c.name, site_columns.c.url)
+        )
+        if site is not None:
+            query = query.where(sites.c.name == site)
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        return [
+            SiteColumn(
+                url=row.url,
+                name=row.name,
+                kind=row.kind,
+                item_count=row.item_count,
+                latest_item_date=row.latest_item_date,
+                checked_at=as_utc(row.checked_at),
+            )
+            for row in rows
+        ]
 
     # --- classifications --------------------------------------------------------------------
 

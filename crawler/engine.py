@@ -1,0 +1,707 @@
+"""Crawling one site: the frontier worked off in batches, list pages first, then documents.
+
+Plain functions and one class, no Prefect: tests call them directly, and the Prefect flow in
+``flows/crawl.py`` calls :meth:`SiteCrawler.step` inside its batched tasks.
+
+Per frontier entry the writes happen in an order that a ``kill -9`` cannot break: the response
+is archived (WARC) → the page is stored → the document is extracted and stored → what the page
+links to is queued → the entry is marked done. A resumed run redoes only the unfinished tail,
+and a page already stored during the run is read back from the store instead of fetched again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+from collections import defaultdict
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import extractors
+from crawler.addresses import AddressPolicy, Resolver
+from crawler.archive import WarcArchive
+from crawler.columns import column_kind, column_name
+from crawler.dblock import SerializedStore
+from crawler.fetch import Fetcher, FetchResult, StoredRobots
+from crawler.frontier import PAGE_KINDS, Entry, Frontier, NewEntry, Run
+from crawler.html import Page, is_asset, is_attachment, parse_page
+from crawler.items import ListItem
+from crawler.jsonapi import find_api_urls, parse_api
+from crawler.listing import ListAnalysis, analyse_list
+from crawler.pagination import next_page
+from crawler.politeness import HostGates
+from crawler.scope import Scope, host_key, normalise_url
+from models.records import CrawlPolicy, DocumentRecord, FetchedPage, SiteColumn, SiteConfig
+from models.store import Store, utcnow
+
+#: Link texts that point at a policy's interpretation (相关解读 boxes, 政策解读, 图解, 问答).
+INTERPRETATION_TEXT = re.compile(r"(解读|图解|问答|答记者问|一图读懂|政策说明)")
+_MAX_ERROR_LINES = 200
+STOP_KNOWN = "reached items already stored unchanged"
+PAGING_WORDS = re.compile(
+    r"^(上一页|下一页|上页|下页|尾页|末页|前页|后页|首页|上一月|下一月|上月|下月|\d+|[<>«»‹›＜＞]+|next|prev)$",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class CrawlLimits:
+    """How far a crawl may go (bounds that no site can talk the crawler out of)."""
+
+    #: Navigation hops from a start URL (columns reached through index pages).
+    max_depth: int = 6
+    #: Pages of one column: an endless calendar stops here at the latest.
+    max_list_pages: int = 500
+    #: Frontier entries taken per step.
+    batch_size: int = 40
+    #: Hosts fetched at the same time (each host still one request at a time).
+    max_parallel_hosts: int = 8
+
+
+@dataclass
+class CrawlStats:
+    requests: int = 0
+    pages_fetched: int = 0
+    not_modified: int = 0
+    reused: int = 0
+    bytes_received: int = 0
+    new_documents: int = 0
+    changed_documents: int = 0
+    unchanged_documents: int = 0
+    attachments: int = 0
+    errors: int = 0
+    skipped: int = 0
+    out_of_scope: int = 0
+    columns: int = 0
+    error_lines: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> CrawlStats:
+        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        return cls(**known)
+
+    def summary(self) -> str:
+        return (
+            f"{self.pages_fetched} pages fetched, {self.not_modified} not modified (304), "
+            f"{self.new_documents} new and {self.changed_documents} changed documents, "
+            f"{self.attachments} attachments, {self.columns} columns, {self.errors} errors"
+        )
+
+
+@dataclass(frozen=True)
+class Got:
+    """An entry's page as this run has it: fetched now, or stored earlier in the run."""
+
+    result: FetchResult | None
+    body: bytes | None
+    fetched_at: datetime
+    sha256: str | None
+    content_type: str | None
+    final_url: str
+
+
+def policy_for(config: SiteConfig, base: CrawlPolicy | None = None) -> CrawlPolicy:
+    """The crawl policy for a site: the base policy with the site's own delay."""
+    base = base or CrawlPolicy()
+    return base.model_copy(update={"delay_seconds": config.delay_seconds})
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _fingerprint(items: list[ListItem]) -> str:
+    return hashlib.sha1("\n".join(sorted(i.url for i in items)).encode()).hexdigest()[:16]
+
+
+class SiteCrawler:
+    """One site's crawl against a store and an archive; resumable across processes."""
+
+    def __init__(
+        self,
+        config: SiteConfig,
+        store: Store,
+        archive: WarcArchive,
+        *,
+        policy: CrawlPolicy | None = None,
+        limits: CrawlLimits | None = None,
+        gates: HostGates | None = None,
+        resolver: Resolver | None = None,
+        progress: Callable[[CrawlStats, int], None] | None = None,
+    ) -> None:
+        self.config = config
+        #: Every store call holds the SQLite file's lock (see crawler.dblock); a no-op on PostgreSQL.
+        self.store: Store = SerializedStore(store)  # type: ignore[assignment]
+        self.archive = archive
+        self.policy = policy_for(config, policy)
+        self.limits = limits or CrawlLimits()
+        self.scope = Scope.from_allowed(config.allowed_hosts)
+        resolver = resolver or Resolver()
+        self.fetcher = Fetcher(
+            self.policy,
+            self.scope,
+            AddressPolicy.for_hosts(self.scope.host_names(), resolver),
+            archive=archive,
+            gates=gates,
+            resolver=resolver,
+            on_robots=self._save_robots,
+            stored_robots=self._stored_robots,
+        )
+        self.progress = progress
+        self.site_id = self.store.upsert_site(config)
+        self.frontier = Frontier(store, self.site_id)
+        self.stats = CrawlStats()
+        self.run: Run | None = None
+        self._lock = threading.Lock()
+        self._prefixes = self._nav_prefixes()
+
+    # --- run lifecycle ---------------------------------------------------------------------------
+
+    def start(self) -> Run:
+        """Resume the unfinished run or begin a new one, and queue the start URLs."""
+        self.run = self.frontier.begin_run()
+        self.stats = CrawlStats.from_dict(self.frontier.run_stats(self.run))
+        seeds = []
+        for url in self.config.start_urls:
+            normalised = normalise_url(url)
+            if normalised:
+                seeds.append(NewEntry(normalised, "seed", 0, None, {}, refresh=True))
+        for column in self.config.columns:
+            normalised = normalise_url(column.url)
+            if normalised:
+                hint = {"column_url": normalised, "column": column.name, "page": 1}
+                seeds.append(NewEntry(normalised, "list", 0, None, hint, refresh=True))
+        hints = self.config.hints
+        if hints and hints.json_list_api and seeds:
+            api = normalise_url(hints.json_list_api, seeds[0].url)
+            if api:
+                column_url = seeds[0].url
+                hint = {"column_url": column_url, "column": None, "page": 1}
+                seeds.append(NewEntry(api, "api", 0, column_url, hint, refresh=True))
+        if not self.run.resumed:
+            self.frontier.add(seeds, self.run)
+        else:
+            # A resumed run keeps its own decisions; only seeds never queued are added.
+            self.frontier.add([s for s in seeds if self.frontier.get(s.url) is None], self.run)
+        return self.run
+
+    def step(self, max_entries: int | None = None, max_requests: int | None = None) -> bool:
+        """Work off up to ``max_entries`` frontier entries. True when nothing is left to do."""
+        assert self.run is not None, "call start() first"
+        budget = max_entries if max_entries is not None else self.limits.batch_size
+        done_entries = 0
+        while done_entries < budget:
+            if max_requests is not None and self.stats.requests >= max_requests:
+                return False
+            batch = self.frontier.pending(min(self.limits.batch_size, budget - done_entries))
+            if not batch:
+                return True
+            by_host: dict[str, list[Entry]] = defaultdict(list)
+            for entry in batch:
+                by_host[host_key(entry.url)].append(entry)
+
+            def work(entries: list[Entry]) -> int:
+                count = 0
+                for entry in entries:
+                    if max_requests is not None and self.stats.requests >= max_requests:
+                        break
+                    self._process(entry)
+                    count += 1
+                return count
+
+            if len(by_host) == 1:
+                done_entries += work(next(iter(by_host.values())))
+            else:
+                workers = min(len(by_host), self.limits.max_parallel_hosts)
+                with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="crawl") as pool:
+                    done_entries += sum(pool.map(work, by_host.values()))
+            self.frontier.save_run(self.run, self.stats.to_dict())
+        return self.frontier.count_pending() == 0
+
+    def finish(self) -> CrawlStats:
+        """Record the columns; close the run if the frontier is empty (else it stays resumable)."""
+        assert self.run is not None
+        columns = self.columns()
+        self.store.save_columns(self.config.name, columns)
+        self.stats.columns = len(columns)
+        complete = self.frontier.count_pending() == 0
+        self.frontier.save_run(self.run, self.stats.to_dict(), "finished" if complete else "running")
+        return self.stats
+
+    def crawl(self, max_pages: int | None = None) -> CrawlStats:
+        """Start (or resume), work until done or ``max_pages`` requests, finish."""
+        self.start()
+        while not self.step(self.limits.batch_size, max_requests=max_pages):
+            if max_pages is not None and self.stats.requests >= max_pages:
+                break
+        return self.finish()
+
+    def close(self) -> None:
+        self.fetcher.close()
+
+    # --- one entry ---------------------------------------------------------------------------
+
+    def _process(self, entry: Entry) -> None:
+        try:
+            got = self._get(entry)
+            result = got.result
+            if result is not None and result.error is not None:
+                self._fail(entry, result.error, permanent="robots.txt" in result.error)
+                return
+            if entry.kind in PAGE_KINDS:
+                self._process_page(entry, got)
+            elif entry.kind == "detail":
+                self._process_detail(entry, got)
+            else:
+                self.frontier.mark(entry, "done")
+                with self._lock:
+                    self.stats.attachments += 1
+        except Exception as exc:  # one broken page must never stop the crawl
+            self._fail(entry, f"{type(exc).__name__}: {exc}")
+        finally:
+            if self.progress is not None:
+                self.progress(self.stats, 0)
+
+    def _fail(self, entry: Entry, error: str, permanent: bool = False) -> None:
+        line = f"{'skipped' if permanent else 'error'}: {entry.url}: {error}"
+        with self._lock:
+            if permanent:
+                self.stats.skipped += 1
+            else:
+                self.stats.errors += 1
+            self.stats.error_lines.append(line)
+            del self.stats.error_lines[:-_MAX_ERROR_LINES]
+        self.frontier.mark(entry, "skipped" if permanent else "failed", error=error[:1000])
+
+    def _get(self, entry: Entry) -> Got:
+        """The entry's body: stored earlier in this run (never fetched twice), or fetched now."""
+        assert self.run is not None
+        stored = self.store.get_page(entry.url)
+        if stored is not None and stored.status not in (200, 304):
+            stored = None  # an error page kept as evidence: nothing to reuse or revalidate
+        if stored is not None and stored.fetched_at >= self.run.started_at:
+            with self._lock:
+                self.stats.reused += 1
+            body = self.store.get_blob(stored.sha256) if stored.sha256 else None
+            content_type = stored.headers.get("content-type")
+            return Got(None, body, stored.fetched_at, stored.sha256, content_type, entry.url)
+        etag = stored.headers.get("etag") if stored else None
+        modified = stored.headers.get("last-modified") if stored else None
+        accept = "application/json,text/javascript,*/*;q=0.5" if entry.kind == "api" else None
+        kwargs = {"accept": accept} if accept else {}
+        result = self.fetcher.fetch(entry.url, etag=etag, last_modified=modified, **kwargs)
+        with self._lock:
+            self.stats.requests += max(result.requests_sent, 0)
+            self.stats.bytes_received += result.bytes_received
+        kind = {"seed": "list", "nav": "list", "list": "list", "api": "api"}.get(entry.kind, entry.kind)
+        if result.error is not None:
+            if result.status is not None and result.status >= 400 and result.body is not None:
+                # A 404/410/403 is evidence too (a document taken down): keep it, archived.
+                self.store.save_page(self._page_record(entry.url, result, kind), result.body)
+            return Got(result, None, result.fetched_at, None, None, entry.url)
+        page = self._page_record(entry.url, result, kind)
+        if result.not_modified and stored is not None and stored.sha256:
+            with self._lock:
+                self.stats.not_modified += 1
+            self.store.save_page(page, None)
+            content_type = stored.headers.get("content-type")
+            body = self.store.get_blob(stored.sha256)
+            return Got(result, body, result.fetched_at, stored.sha256, content_type, result.final_url)
+        if result.not_modified:  # a 304 for a page we never stored: the server is confused
+            return Got(result, None, result.fetched_at, None, None, entry.url)
+        saved = self.store.save_page(page, result.body)
+        with self._lock:
+            self.stats.pages_fetched += 1
+        return Got(
+            result, result.body, result.fetched_at, saved.sha256, result.content_type, result.final_url
+        )
+
+    def _page_record(self, url: str, result: FetchResult, kind: str) -> FetchedPage:
+        return FetchedPage(
+            url=url,
+            final_url=result.final_url,
+            status=result.status or 0,
+            headers=result.headers,
+            size=len(result.body or b""),
+            fetched_at=result.fetched_at,
+            site=self.config.name,
+            kind=kind,  # type: ignore[arg-type]
+            warc_record_id=result.archived.record_id if result.archived else None,
+            warc_file=result.archived.warc_file if result.archived else None,
+        )
+
+    def _stored_robots(self, url: str) -> StoredRobots:
+        stored = self.store.get_page(url)
+        if stored is None or stored.status not in (200, 304):
+            return StoredRobots()
+        fresh = self.run is not None and stored.fetched_at >= self.run.started_at
+        return StoredRobots(
+            stored.headers.get("etag"), stored.headers.get("last-modified"), self.store.page_body(url), fresh
+        )
+
+    def _save_robots(self, result: FetchResult) -> None:
+        with self._lock:
+            self.stats.requests += result.requests_sent
+            self.stats.bytes_received += result.bytes_received
+        if result.status not in (200, 304) or (result.status == 200 and result.body is None):
+            return
+        page = FetchedPage(
+            url=result.url,
+            final_url=result.final_url,
+            status=result.status,
+            headers=result.headers,
+            size=len(result.body or b""),
+            fetched_at=result.fetched_at,
+            site=self.config.name,
+            kind="robots",
+            warc_record_id=result.archived.record_id if result.archived else None,
+            warc_file=result.archived.warc_file if result.archived else None,
+        )
+        self.store.save_page(page, result.body if result.status == 200 else None)
+
+    # --- list, index and API pages ---------------------------------------------------------------
+
+    def _process_page(self, entry: Entry, got: Got) -> None:
+        assert self.run is not None
+        body = got.body
+        if body is None:
+            self._fail(entry, "no body stored for this page")
+            return
+        content_type, base_url = got.content_type, got.final_url
+        if entry.kind == "api":
+            api = parse_api(body, base_url, base=entry.hint.get("base") or entry.discovered_from)
+            self._column_page(entry, api.items, api.next_url, kind="api", page=None, analysis=None)
+            return
+        page = parse_page(body, base_url, content_type)
+        analysis = self._analyse(page)
+        api_urls = find_api_urls(page)
+        in_column = bool(entry.hint.get("column_url"))
+        is_column = in_column or (
+            not analysis.hub
+            and not analysis.detail
+            and (bool(analysis.items) or analysis.empty_marker or bool(api_urls))
+        )
+        next_url = None
+        if is_column:
+            next_url = self._next_url(page, entry)
+            self._column_page(entry, analysis.items, next_url, "list", page, analysis)
+            for api_url in api_urls if entry.hint.get("page", 1) == 1 else []:
+                column_url = entry.hint.get("column_url") or entry.url
+                hint = {
+                    "column_url": column_url,
+                    "column": entry.hint.get("column") or column_name(page),
+                    "page": 1,
+                    "base": page.base,
+                }
+                self.frontier.add([NewEntry(api_url, "api", entry.depth, entry.url, hint, True)], self.run)
+        else:
+            self._queue_items(entry, analysis.other_items, column=None, column_url=None)
+            self.frontier.mark(entry, "done", hint={**entry.hint, "role": self._role(analysis)})
+        if not analysis.detail:
+            self._queue_nav(entry, page, analysis, next_url)
+
+    def _role(self, analysis: ListAnalysis) -> str:
+        return "hub" if analysis.hub else "detail" if analysis.detail else "nav"
+
+    def _analyse(self, page: Page) -> ListAnalysis:
+        hints = self.config.hints
+        analysis = analyse_list(page)
+        if hints and (hints.list_item_selector or hints.detail_url_pattern):
+            from crawler.listing import hinted_items
+
+            analysis.items = hinted_items(page, hints.list_item_selector, hints.detail_url_pattern)
+            analysis.hub = analysis.detail = False
+        return analysis
+
+    def _next_url(self, page: Page, entry: Entry) -> str | None:
+        hints = self.config.hints
+        if hints and hints.pagination_pattern:
+            number = int(entry.hint.get("page", 1)) + 1
+            first = entry.hint.get("column_url") or entry.url
+            return normalise_url(hints.pagination_pattern.format(n=number, n0=number - 1), first)
+        return next_page(page)
+
+    def _column_page(
+        self,
+        entry: Entry,
+        items: list[ListItem],
+        next_url: str | None,
+        kind: str,
+        page: Page | None,
+        analysis: ListAnalysis | None,
+    ) -> None:
+        assert self.run is not None
+        hint = dict(entry.hint)
+        number = int(hint.get("page", 1))
+        if not hint.get("column_url"):
+            hint["column_url"] = entry.url
+        if not hint.get("column") and page is not None:
+            hint["column"] = column_name(page)
+        column, column_url = hint.get("column"), hint["column_url"]
+        statuses = self._queue_items(entry, items, column=column, column_url=column_url)
+        if analysis is not None and analysis.other_items:
+            self._queue_items(entry, analysis.other_items, column=None, column_url=None)
+        fingerprint = _fingerprint(items)
+        trail = list(hint.get("trail", []))
+        hint.update(
+            page=number,
+            items=[[i.url, i.title, _iso(i.date)] for i in items],
+            fingerprint=fingerprint,
+            empty=bool(analysis and analysis.empty_marker and not items),
+        )
+        reason = self._stop_paging(number, items, statuses, fingerprint, trail)
+        if next_url and reason is None:
+            next_hint = {
+                "column_url": column_url,
+                "column": column,
+                "page": number + 1,
+                "trail": [*trail, fingerprint][-20:],
+            }
+            if kind == "api":
+                next_hint["base"] = hint.get("base")
+            self.frontier.add([NewEntry(next_url, kind, entry.depth, entry.url, next_hint, True)], self.run)  # type: ignore[arg-type]
+        hint["stopped"] = reason
+        self.frontier.mark(
+            entry, "done", hint=hint, kind="list" if kind == "list" and entry.kind == "seed" else None
+        )
+
+    def _stop_paging(
+        self, number: int, items: list[ListItem], statuses: dict[str, str], fingerprint: str, trail: list[str]
+    ) -> str | None:
+        if number >= self.limits.max_list_pages:
+            return f"reached {self.limits.max_list_pages} pages"
+        if not items:
+            return "no items on this page"
+        if fingerprint in trail:
+            return "same items as an earlier page (endless pagination)"
+        last = statuses.get(items[-1].url)
+        if last == "known":
+            # Lists run newest first: once the oldest item here is one we have unchanged, the
+            # pages after it hold nothing new (pinned items at the top do not trigger this).
+            return STOP_KNOWN
+        return None
+
+    def _queue_items(
+        self, entry: Entry, items: list[ListItem], column: str | None, column_url: str | None
+    ) -> dict[str, str]:
+        assert self.run is not None
+        new: list[NewEntry] = []
+        for item in items:
+            if not self.scope.allows(item.url):
+                with self._lock:
+                    self.stats.out_of_scope += 1
+                continue
+            if is_asset(item.url):
+                continue
+            kind = "attachment" if is_attachment(item.url) else "detail"
+            hint: dict[str, Any] = {"title": item.title, "date": _iso(item.date)}
+            if column_url:
+                hint.update(column=column, column_url=column_url)
+            new.append(NewEntry(item.url, kind, entry.depth + 1, entry.url, hint))  # type: ignore[arg-type]
+        return dict(self.frontier.add(new, self.run))
+
+    def _queue_nav(self, entry: Entry, page: Page, analysis: ListAnalysis, next_url: str | None) -> None:
+        assert self.run is not None
+        if entry.depth + 1 > self.limits.max_depth:
+            return
+        skip = {i.url for i in analysis.items} | {i.url for i in analysis.other_items} | {entry.url}
+        if next_url:
+            skip.add(next_url)
+        series_dir = urlsplit(entry.url).path.rsplit("/", 1)[0]
+        new: list[NewEntry] = []
+        for anchor in page.anchors():
+            url = anchor.url
+            if url in skip or is_asset(url) or is_attachment(url):
+                continue
+            same_dir = urlsplit(url).path.rsplit("/", 1)[0] == series_dir
+            if same_dir and PAGING_WORDS.match(anchor.text or anchor.title):
+                continue  # the column's own paging links, not other columns
+            if not self.scope.allows(url):
+                with self._lock:
+                    self.stats.out_of_scope += 1
+                continue
+            parts = urlsplit(url)
+            if not any(parts.path.startswith(prefix) for prefix in self._prefixes):
+                continue
+            if _is_pagination(url, parts.path, series_dir):
+                continue
+            skip.add(url)
+            new.append(NewEntry(url, "nav", entry.depth + 1, entry.url, {}, refresh=True))
+        self.frontier.add(new, self.run)
+
+    def _nav_prefixes(self) -> list[str]:
+        """Index pages are followed only below the folders of the start URLs and columns."""
+        prefixes = set()
+        for url in [*self.config.start_urls, *(c.url for c in self.config.columns)]:
+            path = urlsplit(url).path or "/"
+            prefixes.add(path.rsplit("/", 1)[0] + "/")
+        return sorted(prefixes)
+
+    # --- documents ----------------------------------------------------------------------------
+
+    def _process_detail(self, entry: Entry, got: Got) -> None:
+        body, result, content_type = got.body, got.result, got.content_type
+        if body is None:
+            self._fail(entry, "no body stored for this page")
+            return
+        if result is not None and result.not_modified and self.store.document_id(entry.url, self.config.name):
+            self.frontier.mark(entry, "done")
+            with self._lock:
+                self.stats.unchanged_documents += 1
+            return
+        record = extractors.extract(body, entry.url, content_type)
+        record = record.model_copy(
+            update={
+                "site": self.config.name,
+                "column": entry.hint.get("column"),
+                "fetched_at": got.fetched_at,
+                "page_sha256": got.sha256,
+            }
+        )
+        [saved] = self.store.save_documents([record], self.config.name)
+        with self._lock:
+            if saved.status == "new":
+                self.stats.new_documents += 1
+            elif saved.status == "changed":
+                self.stats.changed_documents += 1
+            else:
+                self.stats.unchanged_documents += 1
+        self._queue_document_links(entry, record, body, content_type, got.final_url)
+        self.frontier.mark(entry, "done")
+
+    def _queue_document_links(
+        self, entry: Entry, record: DocumentRecord, body: bytes, content_type: str | None, base_url: str
+    ) -> None:
+        """Interpretations, the policy an interpretation answers, and attachments."""
+        assert self.run is not None
+        found: dict[str, tuple[str, str]] = {}
+        for link in record.links:
+            url = normalise_url(link.url, base_url)
+            if url and link.kind in ("interpretation", "policy", "attachment"):
+                found[url] = (link.kind, link.text)
+        for attachment in record.attachments:
+            url = normalise_url(attachment.url, base_url)
+            if url:
+                found[url] = ("attachment", attachment.text)
+        page = parse_page(body, base_url, content_type)
+        for anchor in page.anchors():
+            if anchor.url in found or anchor.url == entry.url:
+                continue
+            if is_attachment(anchor.url):
+                found[anchor.url] = ("attachment", anchor.label)
+            elif INTERPRETATION_TEXT.search(anchor.label) and not is_asset(anchor.url):
+                found[anchor.url] = ("interpretation", anchor.label)
+        new: list[NewEntry] = []
+        for url, (kind, text) in found.items():
+            if not self.scope.allows(url):
+                with self._lock:
+                    self.stats.out_of_scope += 1
+                continue
+            frontier_kind = "attachment" if kind == "attachment" or is_attachment(url) else "detail"
+            hint = {"link_text": text, "via": kind}
+            new.append(NewEntry(url, frontier_kind, entry.depth + 1, entry.url, hint))  # type: ignore[arg-type]
+        self.frontier.add(new, self.run)
+
+    # --- columns -------------------------------------------------------------------------------
+
+    def columns(self) -> list[SiteColumn]:
+        """Every column seen, with its item count over all its pages and newest item date.
+
+        A column paged to its end in this run is recounted from what this run saw (items gone
+        from the site drop out). A column whose paging stopped early at known items keeps the
+        items known from earlier runs too: they sit on the pages this run did not need to read.
+        """
+        assert self.run is not None
+        started = self.run.started_at
+        by_column: dict[str, list[Entry]] = defaultdict(list)
+        for entry in self.frontier.iter_entries(PAGE_KINDS):
+            column_url = entry.hint.get("column_url")
+            if column_url and "items" in entry.hint:
+                by_column[column_url].append(entry)
+        now = utcnow()
+        out = []
+        for column_url in sorted(by_column):
+            entries = by_column[column_url]
+            first = next((e for e in entries if e.url == column_url), entries[0])
+            previous: dict[str, str | None] = dict(first.hint.get("known_items") or {})
+            this_run = [e for e in entries if e.updated_at >= started]
+            visited: dict[str, str | None] = {}
+            for entry in this_run or entries:
+                for url, _title, when in entry.hint["items"]:
+                    visited[url] = when
+            stopped_early = any(e.hint.get("stopped") == STOP_KNOWN for e in this_run)
+            if stopped_early:
+                known = {**(previous or self._union(entries)), **visited}
+            else:
+                known = visited if this_run else (previous or visited)
+            if known != previous:
+                self.frontier.mark(first, first.state, hint={**first.hint, "known_items": known})
+            name = first.hint.get("column") or next(
+                (e.hint.get("column") for e in entries if e.hint.get("column")), None
+            )
+            dates = [d for d in known.values() if d]
+            out.append(
+                SiteColumn(
+                    url=column_url,
+                    name=name,
+                    kind=column_kind(name, column_url, self.config),  # type: ignore[arg-type]
+                    item_count=len(known),
+                    latest_item_date=date.fromisoformat(max(dates)) if dates else None,
+                    checked_at=now,
+                )
+            )
+        return out
+
+    @staticmethod
+    def _union(entries: list[Entry]) -> dict[str, str | None]:
+        return {url: when for entry in entries for url, _title, when in entry.hint["items"]}
+
+
+_PAGINATED = re.compile(r"(?:^|/)(index|list|default)[_-]\d+\.s?html?$", re.IGNORECASE)
+
+
+def _is_pagination(url: str, path: str, series_dir: str) -> bool:
+    """Other pages of the list being read (its numbered links): paging, not navigation."""
+    if path.rsplit("/", 1)[0] != series_dir:
+        return False
+    if _PAGINATED.search(path):
+        return True
+    query = urlsplit(url).query.lower()
+    return bool(re.search(r"(^|&)(page|pageno|pagenum|pageindex|p|currentpage)=\d+", query))
+
+
+def crawl_site(
+    config: SiteConfig,
+    store: Store,
+    archive: WarcArchive,
+    *,
+    policy: CrawlPolicy | None = None,
+    limits: CrawlLimits | None = None,
+    max_pages: int | None = None,
+    progress: Callable[[CrawlStats, int], None] | None = None,
+    resolver: Resolver | None = None,
+    gates: HostGates | None = None,
+) -> CrawlStats:
+    """Crawl one site to the end (or ``max_pages`` requests) without Prefect."""
+    crawler = SiteCrawler(
+        config,
+        store,
+        archive,
+        policy=policy,
+        limits=limits,
+        progress=progress,
+        resolver=resolver,
+        gates=gates,
+    )
+    try:
+        return crawler.crawl(max_pages=max_pages if max_pages is not None else config.max_pages)
+    finally:
+        crawler.close()

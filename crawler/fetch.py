@@ -1,0 +1,541 @@
+"""The polite fetcher: scope, robots.txt, pinned addresses, delays, retries, caps, archive.
+
+Every hop of every request goes through the same checks, in this order, before a connection is
+opened: http(s) only → host in ``allowed_hosts`` → robots.txt allows it → the host name resolves
+only to allowed addresses (see :mod:`crawler.addresses`). The connection is then opened to the
+address we checked, never resolved again, so a DNS answer that changes between check and
+connect (rebinding) cannot reach anything else. Redirects are followed here, one checked hop
+at a time.
+
+Bodies are streamed and stopped at ``max_response_bytes``; gzip/deflate are undone by
+:mod:`crawler.bodies` under ``max_decompressed_bytes``. Every response received (errors,
+redirects and 304s included) is archived with its request before anything else happens.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import re
+import socket
+import threading
+import time
+import urllib.robotparser
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import urllib3
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.exceptions import HTTPError as Urllib3Error
+
+from crawler.addresses import AddressPolicy, AddressRefused, Resolver, resolve_checked
+from crawler.archive import ArchivedRecord, Exchange, WarcArchive
+from crawler.bodies import BadEncoding, BodyTooLarge, decode_content
+from crawler.politeness import SHARED_GATES, HostGates
+from crawler.scope import Scope, host_key, host_port, normalise_url
+from models.records import CrawlPolicy
+
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+ROBOTS_MAX_BYTES = 512 * 1024
+_READ_CHUNK = 64 * 1024
+
+
+class FetchError(Exception):
+    """Why a URL could not be fetched; ``permanent`` errors are not worth retrying this run."""
+
+    def __init__(self, message: str, *, permanent: bool = False, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.permanent = permanent
+        self.retry_after = retry_after
+
+
+@dataclass
+class FetchResult:
+    url: str
+    final_url: str
+    status: int | None = None
+    reason: str = ""
+    headers: dict[str, str] = field(default_factory=dict)
+    #: The decoded body (Content-Encoding undone); None for a 304 or an error.
+    body: bytes | None = None
+    fetched_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    error: str | None = None
+    archived: ArchivedRecord | None = None
+    redirects: list[str] = field(default_factory=list)
+    attempts: int = 0
+    #: Bytes received on the wire for this URL (status line, headers and bodies of every hop/try).
+    bytes_received: int = 0
+    #: Requests actually sent (hops × tries).
+    requests_sent: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and self.status == 200
+
+    @property
+    def not_modified(self) -> bool:
+        return self.error is None and self.status == 304
+
+    @property
+    def content_type(self) -> str | None:
+        return self.headers.get("content-type")
+
+
+class _PinnedHTTPConnection(HTTPConnection):
+    """Connects to the address we checked, whatever the host name resolves to now."""
+
+    def __init__(self, *args: Any, pinned_ip: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.pinned_ip = pinned_ip
+
+    def _new_conn(self) -> socket.socket:
+        try:
+            return socket.create_connection(
+                (self.pinned_ip, self.port),
+                self.timeout if isinstance(self.timeout, int | float) else None,
+                source_address=self.source_address,
+            )
+        except TimeoutError as exc:
+            raise urllib3.exceptions.ConnectTimeoutError(
+                self, f"connect to {self.host} ({self.pinned_ip}) timed out"
+            ) from exc
+        except OSError as exc:
+            raise urllib3.exceptions.NewConnectionError(
+                self, f"cannot connect to {self.host} ({self.pinned_ip}): {exc}"
+            ) from exc
+
+
+class _PinnedHTTPSConnection(HTTPSConnection):
+    """TLS to the checked address; SNI and certificate checks still use the host name."""
+
+    def __init__(self, *args: Any, pinned_ip: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.pinned_ip = pinned_ip
+
+    _new_conn = _PinnedHTTPConnection._new_conn  # type: ignore[assignment]
+
+
+class _PinnedHTTPPool(urllib3.HTTPConnectionPool):
+    ConnectionCls = _PinnedHTTPConnection  # type: ignore[assignment]
+
+
+class _PinnedHTTPSPool(urllib3.HTTPSConnectionPool):
+    ConnectionCls = _PinnedHTTPSConnection  # type: ignore[assignment]
+
+
+@dataclass
+class _Robots:
+    parser: urllib.robotparser.RobotFileParser | None
+    #: "allow-all" (no robots.txt), "disallow-all" (unreachable: RFC 9309 says assume the worst).
+    mode: str
+    crawl_delay: float | None = None
+
+
+def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header (delta-seconds or an HTTP date)."""
+    if not value:
+        return None
+    text = value.strip()
+    try:
+        return max(0.0, float(text))  # delta-seconds (some servers send fractions)
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    now_dt = datetime.fromtimestamp(now, UTC) if now is not None else datetime.now(UTC)
+    return max(0.0, (when - now_dt).total_seconds())
+
+
+class Fetcher:
+    """Fetch URLs of one site politely. Thread-safe; share one per site (or per process)."""
+
+    def __init__(
+        self,
+        policy: CrawlPolicy,
+        scope: Scope,
+        addresses: AddressPolicy,
+        *,
+        archive: WarcArchive | None = None,
+        gates: HostGates | None = None,
+        resolver: Resolver | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        on_robots: Callable[[FetchResult], None] | None = None,
+        stored_robots: Callable[[str], StoredRobots] | None = None,
+    ) -> None:
+        self.policy = policy
+        self.scope = scope
+        self.addresses = addresses
+        self.archive = archive
+        self.gates = gates or SHARED_GATES
+        self.resolver = resolver or Resolver()
+        self.sleep = sleep
+        self.on_robots = on_robots
+        #: robots.txt as stored earlier: reused as is when fresh (fetched in this run), else asked
+        #: for conditionally.
+        self.stored_robots = stored_robots
+        self._pools: dict[tuple[str, str, int, str], urllib3.HTTPConnectionPool] = {}
+        self._pools_lock = threading.Lock()
+        self._robots: dict[str, _Robots] = {}
+        self._robots_lock = threading.Lock()
+
+    # --- public -------------------------------------------------------------------------------
+
+    def fetch(
+        self,
+        url: str,
+        *,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        accept: str = "text/html,application/xhtml+xml,application/json;q=0.9,*/*;q=0.8",
+    ) -> FetchResult:
+        """GET ``url`` with every check; never raises for network or server trouble."""
+        result = FetchResult(url=url, final_url=url)
+        conditional: dict[str, str] = {}
+        if etag:
+            conditional["If-None-Match"] = etag
+        if last_modified:
+            conditional["If-Modified-Since"] = last_modified
+        try:
+            self._fetch_following(url, result, conditional, accept, check_robots=self.policy.obey_robots_txt)
+        except FetchError as exc:
+            result.error = str(exc)
+            if result.status is None or result.status < 400:
+                result.body = None  # an error page (404 …) keeps its body: it is evidence
+        return result
+
+    def robots_allows(self, url: str) -> bool:
+        """What robots.txt says about ``url`` for our User-Agent (fetched once per host)."""
+        if not self.policy.obey_robots_txt:
+            return True
+        robots = self._robots_for(url)
+        if robots.mode == "allow-all":
+            return True
+        if robots.mode == "disallow-all" or robots.parser is None:
+            return False
+        return robots.parser.can_fetch(self.policy.user_agent, url)
+
+    def host_delay(self, url: str, base_delay: float) -> float:
+        """The configured delay, or robots.txt's Crawl-delay when that asks for more (capped)."""
+        robots = self._robots.get(_robots_key(url)) if self.policy.obey_robots_txt else None
+        crawl_delay = robots.crawl_delay if robots else None
+        if crawl_delay:
+            return max(base_delay, min(crawl_delay, self.policy.max_retry_after_seconds))
+        return base_delay
+
+    def close(self) -> None:
+        with self._pools_lock:
+            for pool in self._pools.values():
+                pool.close()
+            self._pools.clear()
+
+    # --- redirects and retries ------------------------------------------------------------------
+
+    def _fetch_following(
+        self, url: str, result: FetchResult, conditional: dict[str, str], accept: str, check_robots: bool
+    ) -> None:
+        current = url
+        seen = {url}
+        for _hop in range(self.policy.max_redirects + 1):
+            self._check_url(current, check_robots)
+            status, reason, headers, body = self._with_retries(current, result, conditional, accept)
+            result.final_url, result.status, result.reason, result.headers = current, status, reason, headers
+            if status not in REDIRECT_STATUSES:
+                if status == 304:
+                    result.body = None
+                elif status == 200:
+                    result.body = body
+                else:
+                    result.body = body
+                    kind = "gone" if status in (404, 410) else "refused"
+                    raise FetchError(f"HTTP {status} {reason}".strip() + f" ({kind})", permanent=True)
+                return
+            location = headers.get("location")
+            target = normalise_url(location, current) if location else None
+            if target is None:
+                raise FetchError(f"HTTP {status} redirect without a usable Location", permanent=True)
+            if target in seen:
+                raise FetchError(f"redirect loop at {target}", permanent=True)
+            seen.add(target)
+            result.redirects.append(target)
+            # Conditional headers describe the first URL's stored copy, not the new target's.
+            conditional = {}
+            current = target
+        raise FetchError(f"more than {self.policy.max_redirects} redirects", permanent=True)
+
+    def _check_url(self, url: str, check_robots: bool) -> None:
+        if host_port(url) is None:
+            raise FetchError(f"not an http(s) URL: {url}", permanent=True)
+        if not self.scope.allows(url):
+            raise FetchError(f"out of scope (host not in allowed_hosts): {url}", permanent=True)
+        _scheme, host, port = host_port(url)  # type: ignore[misc]
+        try:
+            # Checked before robots.txt is fetched: that too would open a connection.
+            resolve_checked(host, port, self.addresses, self.resolver)
+        except AddressRefused as exc:
+            raise FetchError(f"address refused for {host}: {exc}", permanent=True) from None
+        if check_robots and not self.robots_allows(url):
+            raise FetchError(f"robots.txt disallows {url}", permanent=True)
+
+    def _with_retries(
+        self, url: str, result: FetchResult, conditional: dict[str, str], accept: str
+    ) -> tuple[int, str, dict[str, str], bytes]:
+        policy = self.policy
+        attempt = 0
+        while True:
+            attempt += 1
+            result.attempts += 1
+            try:
+                status, reason, headers, body = self._request_once(url, result, conditional, accept)
+                if status not in RETRY_STATUSES:
+                    return status, reason, headers, body
+                retry_after = parse_retry_after(headers.get("retry-after"))
+                error = FetchError(f"HTTP {status} {reason}".strip(), retry_after=retry_after)
+            except FetchError as exc:
+                if exc.permanent:
+                    raise
+                error = exc
+            if attempt > policy.max_retries:
+                raise FetchError(f"{error} (gave up after {attempt} tries)")
+            wait = policy.backoff_seconds * (2 ** (attempt - 1))
+            if error.retry_after is not None:
+                if error.retry_after > policy.max_retry_after_seconds:
+                    raise FetchError(
+                        f"{error}: server asks to retry after {error.retry_after:.0f}s, over the"
+                        f" {policy.max_retry_after_seconds:.0f}s cap; left for the next run"
+                    )
+                wait = max(wait, error.retry_after)
+                # The whole host asked for a pause, not just this URL.
+                self.gates.gate(host_key(url)).hold_off(wait)
+            self.sleep(min(wait, policy.max_retry_after_seconds))
+
+    # --- one request ----------------------------------------------------------------------------
+
+    def _request_once(
+        self, url: str, result: FetchResult, conditional: dict[str, str], accept: str
+    ) -> tuple[int, str, dict[str, str], bytes]:
+        found = host_port(url)
+        assert found is not None
+        scheme, host, port = found
+        try:
+            pinned = resolve_checked(host, port, self.addresses, self.resolver)
+        except AddressRefused as exc:
+            raise FetchError(f"address refused for {host}: {exc}", permanent=True) from None
+        parts = urlsplit(url)
+        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        default_port = 443 if scheme == "https" else 80
+        headers = {
+            "Host": host if port == default_port else f"{host}:{port}",
+            "User-Agent": self.policy.user_agent,
+            "Accept": accept,
+            "Accept-Encoding": "gzip, deflate",
+            "Accept-Language": "zh-CN,zh;q=0.9",
+            **conditional,
+        }
+        pool = self._pool(scheme, host, port, str(pinned))
+        policy = self.policy
+        timeout = urllib3.Timeout(connect=policy.timeout_seconds, read=policy.timeout_seconds)
+        delay = self.host_delay(url, policy.delay_seconds)
+        with self.gates.gate(host_key(url)).turn(delay, self.sleep):
+            started = time.monotonic()
+            result.requests_sent += 1
+            try:
+                response = pool.urlopen(
+                    "GET",
+                    target,
+                    headers=headers,
+                    redirect=False,
+                    retries=False,
+                    assert_same_host=False,
+                    preload_content=False,
+                    decode_content=False,
+                    timeout=timeout,
+                    release_conn=False,
+                )
+            except Urllib3Error as exc:
+                raise FetchError(f"cannot fetch {url}: {_short(exc)}") from None
+            try:
+                status, reason = response.status, response.reason or ""
+                header_pairs = list(response.headers.items())
+                result.bytes_received += len(f"HTTP/1.1 {status} {reason}\r\n") + sum(
+                    len(k) + len(v) + 4 for k, v in header_pairs
+                )
+                raw, truncated, read_error = self._read_body(response, started)
+                result.bytes_received += len(raw)
+            except BaseException:
+                response.close()
+                raise
+            if truncated or read_error:
+                response.close()  # unread bytes remain on this connection: never reuse it
+            else:
+                response.release_conn()
+        response_headers = {k.lower(): v for k, v in header_pairs}
+        if self.archive is not None:
+            result.archived = self.archive.write(
+                Exchange(
+                    url=url,
+                    method="GET",
+                    request_target=target,
+                    request_headers=headers,
+                    status=status,
+                    reason=reason,
+                    response_headers=header_pairs,
+                    payload=raw,
+                    ip=str(pinned),
+                    truncated=truncated,
+                )
+            )
+        if read_error is not None:
+            raise read_error
+        if status in REDIRECT_STATUSES or status == 304 or status in RETRY_STATUSES:
+            return status, reason, response_headers, b""
+        try:
+            encoding = response_headers.get("content-encoding")
+            body = decode_content(raw, encoding, policy.max_decompressed_bytes)
+        except BodyTooLarge as exc:
+            raise FetchError(str(exc), permanent=True) from None
+        except BadEncoding as exc:
+            raise FetchError(str(exc)) from None
+        return status, reason, response_headers, body
+
+    def _read_body(self, response: Any, started: float) -> tuple[bytes, str | None, FetchError | None]:
+        """Stream the raw body; stop at the size cap or the total deadline."""
+        policy = self.policy
+        declared = response.headers.get("content-length")
+        if declared and declared.strip().isdigit() and int(declared) > policy.max_response_bytes:
+            return (
+                b"",
+                "length",
+                FetchError(
+                    f"response of {int(declared)} bytes is over the {policy.max_response_bytes}-byte cap:"
+                    " not read",
+                    permanent=True,
+                ),
+            )
+        chunks: list[bytes] = []
+        size = 0
+        deadline = started + policy.total_timeout_seconds
+        try:
+            while True:
+                chunk = response.read1(_READ_CHUNK, decode_content=False)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                size += len(chunk)
+                if size > policy.max_response_bytes:
+                    return (
+                        b"".join(chunks)[: policy.max_response_bytes],
+                        "length",
+                        FetchError(
+                            f"response over the {policy.max_response_bytes}-byte cap: stopped reading",
+                            permanent=True,
+                        ),
+                    )
+                if time.monotonic() > deadline:
+                    return (
+                        b"".join(chunks),
+                        "time",
+                        FetchError(f"response took over {policy.total_timeout_seconds:.0f}s: stopped"),
+                    )
+        except Urllib3Error as exc:
+            return b"".join(chunks), "disconnect", FetchError(f"broken response: {_short(exc)}")
+        except (OSError, ValueError) as exc:
+            return b"".join(chunks), "disconnect", FetchError(f"broken response: {exc}")
+        return b"".join(chunks), None, None
+
+    def _pool(self, scheme: str, host: str, port: int, ip: str) -> urllib3.HTTPConnectionPool:
+        key = (scheme, host, port, ip)
+        with self._pools_lock:
+            pool = self._pools.get(key)
+            if pool is None:
+                cls = _PinnedHTTPSPool if scheme == "https" else _PinnedHTTPPool
+                pool = cls(host, port, maxsize=2, block=False, pinned_ip=ip)
+                self._pools[key] = pool
+            return pool
+
+    # --- robots.txt -------------------------------------------------------------------------------
+
+    def _robots_for(self, url: str) -> _Robots:
+        key = _robots_key(url)
+        with self._robots_lock:
+            cached = self._robots.get(key)
+        if cached is not None:
+            return cached
+        robots = self._load_robots(key)
+        with self._robots_lock:
+            return self._robots.setdefault(key, robots)
+
+    def _load_robots(self, origin: str) -> _Robots:
+        robots_url = normalise_url(origin + "/robots.txt") or origin + "/robots.txt"
+        result = FetchResult(url=robots_url, final_url=robots_url)
+        stored = self.stored_robots(robots_url) if self.stored_robots else StoredRobots()
+        etag, modified, stored_body = stored.etag, stored.last_modified, stored.body
+        if stored.fresh and stored_body is not None:
+            return self._parse_robots(robots_url, stored_body)
+        conditional = {}
+        if stored_body is not None:
+            conditional = {k: v for k, v in (("If-None-Match", etag), ("If-Modified-Since", modified)) if v}
+        try:
+            self._fetch_following(robots_url, result, conditional, "text/plain,*/*;q=0.5", check_robots=False)
+        except FetchError as exc:
+            result.error = str(exc)
+        if self.on_robots is not None:
+            self.on_robots(result)
+        status = result.status
+        body = stored_body if result.not_modified else result.body
+        if result.error is None and status in (200, 304) and body is not None:
+            return self._parse_robots(robots_url, body)
+        if status is not None and 400 <= status < 500:
+            # RFC 9309 2.3.1.3: robots.txt "unavailable" (4xx) means no restrictions.
+            return _Robots(None, "allow-all")
+        # RFC 9309 2.3.1.4: unreachable (5xx, network) means assume complete disallow.
+        return _Robots(None, "disallow-all")
+
+    def _parse_robots(self, robots_url: str, body: bytes) -> _Robots:
+        text = body[:ROBOTS_MAX_BYTES].decode("utf-8", "replace")
+        parser = urllib.robotparser.RobotFileParser(robots_url)
+        parser.parse(text.splitlines())
+        delay = parser.crawl_delay(self.policy.user_agent)
+        return _Robots(parser, "rules", float(delay) if delay is not None else None)
+
+
+@dataclass(frozen=True)
+class StoredRobots:
+    etag: str | None = None
+    last_modified: str | None = None
+    body: bytes | None = None
+    #: Fetched during the current crawl run: use it without asking the server again.
+    fresh: bool = False
+
+
+def _robots_key(url: str) -> str:
+    found = host_port(url)
+    if found is None:
+        return ""
+    scheme, host, port = found
+    return f"{scheme}://{host}:{port}"
+
+
+def _short(exc: BaseException) -> str:
+    """One readable line for urllib3's nested exception messages."""
+    if isinstance(exc, urllib3.exceptions.ReadTimeoutError):
+        return "read timed out"
+    if isinstance(exc, urllib3.exceptions.ConnectTimeoutError):
+        return "connect timed out"
+    text = str(exc)
+    incomplete = re.search(r"IncompleteRead\((\d+) bytes read, (\d+) more expected\)", text)
+    if incomplete:
+        got, more = int(incomplete.group(1)), int(incomplete.group(2))
+        return f"connection closed after {got} of {got + more} bytes (truncated body)"
+    if isinstance(exc, urllib3.exceptions.NewConnectionError):
+        return text.split(": ", 1)[-1][:200]
+    for marker in ("Caused by ", "due to "):
+        if marker in text:
+            text = text.split(marker, 1)[1]
+    return text.strip().strip("()").splitlines()[0][:200] if text else type(exc).__name__

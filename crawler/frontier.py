@@ -1,0 +1,308 @@
+"""The crawl frontier in the database, so a killed crawl resumes where it stopped.
+
+Each URL of a site has one row (``frontier`` table): its kind, state (pending | done | failed |
+skipped), and a ``hint`` — what the page that linked it said (a list item's title and date and
+column; a list page's own items). A crawl *run* (``runs`` row, kind ``crawl``) gives the epoch
+that separates "handled in this run" from "handled in an earlier run":
+
+- a run that was killed (status still ``running``) is resumed: pending rows are worked off, and
+  pages already stored during the run are reused, never fetched again;
+- a new run re-checks list pages (conditional GET) but re-queues a document page only when its
+  list entry changed (new title or date) — the incremental nightly crawl.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+
+from crawler.dblock import lock_for
+from models.store import Store, as_utc, utcnow
+from models.tables import frontier, runs
+
+Kind = Literal["seed", "nav", "list", "api", "detail", "attachment"]
+PAGE_KINDS: tuple[str, ...] = ("seed", "nav", "list", "api")
+#: Work order: every list page before any document, documents before attachments.
+PRIORITY: tuple[tuple[str, ...], ...] = (PAGE_KINDS, ("detail",), ("attachment",))
+AddStatus = Literal["new", "changed", "known", "current", "requeued"]
+
+
+@dataclass(frozen=True)
+class Run:
+    id: int
+    started_at: datetime
+    resumed: bool
+
+
+@dataclass
+class Entry:
+    id: int
+    url: str
+    kind: str
+    depth: int
+    state: str
+    attempts: int
+    discovered_from: str | None
+    hint: dict[str, Any]
+    last_error: str | None
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class NewEntry:
+    url: str
+    kind: Kind
+    depth: int = 0
+    discovered_from: str | None = None
+    hint: dict[str, Any] = field(default_factory=dict)
+    #: Page kinds: fetch again in this run even if an earlier run already did (conditional GET).
+    refresh: bool = False
+
+
+def _same_listing(old: dict[str, Any], new: dict[str, Any]) -> bool:
+    """A list entry is unchanged when its title and date are as before.
+
+    Only list items carry ``title``/``date``; a link met elsewhere (a 相关解读 box) says nothing
+    about whether the document changed.
+    """
+    if "title" not in new:
+        return True
+    return (old.get("title"), old.get("date")) == (new.get("title"), new.get("date"))
+
+
+def _merge_hint(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    """Keep what we knew; a column learnt from a proper column list beats none."""
+    merged = {**new, **{k: v for k, v in old.items() if v is not None}}
+    if new.get("column_url") and not old.get("column_url"):
+        merged["column_url"], merged["column"] = new["column_url"], new.get("column")
+    for key in ("title", "date"):  # the newest listing is what "changed" compares against
+        if key in new:
+            merged[key] = new[key]
+    return merged
+
+
+class Frontier:
+    def __init__(self, store: Store, site_id: int) -> None:
+        self.store = store
+        self.engine = store.engine
+        self.site_id = site_id
+        self._insert = postgresql.insert if store.dialect == "postgresql" else sqlite.insert
+        self._lock = lock_for(store)
+
+    @contextmanager
+    def _begin(self) -> Iterator[Any]:
+        with self._lock, self.engine.begin() as conn:
+            yield conn
+
+    @contextmanager
+    def _connect(self) -> Iterator[Any]:
+        with self._lock, self.engine.connect() as conn:
+            yield conn
+
+    # --- runs -------------------------------------------------------------------------------------
+
+    def begin_run(self) -> Run:
+        """Resume the site's unfinished crawl run, or start a new one."""
+        with self._begin() as conn:
+            row = conn.execute(
+                sa.select(runs.c.id, runs.c.started_at)
+                .where(runs.c.kind == "crawl", runs.c.site_id == self.site_id, runs.c.status == "running")
+                .order_by(runs.c.id.desc())
+                .limit(1)
+            ).first()
+            if row is not None:
+                return Run(row.id, as_utc(row.started_at), resumed=True)  # type: ignore[arg-type]
+            now = utcnow()
+            # Failures of earlier runs get another chance in this one.
+            conn.execute(
+                sa.update(frontier)
+                .where(frontier.c.site_id == self.site_id, frontier.c.state == "failed")
+                .values(state="pending", attempts=0, updated_at=now)
+            )
+            run_id = conn.execute(
+                sa.insert(runs)
+                .values(kind="crawl", site_id=self.site_id, started_at=now, status="running", stats={})
+                .returning(runs.c.id)
+            ).scalar_one()
+            return Run(run_id, now, resumed=False)
+
+    def run_stats(self, run: Run) -> dict[str, Any]:
+        with self._connect() as conn:
+            stats = conn.execute(sa.select(runs.c.stats).where(runs.c.id == run.id)).scalar_one()
+        return dict(stats or {})
+
+    def save_run(self, run: Run, stats: dict[str, Any], status: str = "running") -> None:
+        values: dict[str, Any] = {"stats": stats, "status": status}
+        if status != "running":
+            values["finished_at"] = utcnow()
+        with self._begin() as conn:
+            conn.execute(sa.update(runs).where(runs.c.id == run.id).values(**values))
+
+    # --- entries ----------------------------------------------------------------------------------
+
+    def _entry(self, row: Any) -> Entry:
+        return Entry(
+            id=row.id,
+            url=row.url,
+            kind=row.kind,
+            depth=row.depth,
+            state=row.state,
+            attempts=row.attempts,
+            discovered_from=row.discovered_from,
+            hint=dict(row.hint or {}),
+            last_error=row.last_error,
+            updated_at=as_utc(row.updated_at),  # type: ignore[arg-type]
+        )
+
+    def get(self, url: str) -> Entry | None:
+        with self._connect() as conn:
+            row = conn.execute(
+                sa.select(frontier).where(frontier.c.site_id == self.site_id, frontier.c.url == url)
+            ).first()
+        return self._entry(row) if row else None
+
+    def add(self, entries: Sequence[NewEntry], run: Run) -> dict[str, AddStatus]:
+        """Queue discovered URLs; returns what each one is for this run.
+
+        ``new`` never seen; ``changed`` seen in an earlier run but its listing changed (queued
+        again); ``known`` seen in an earlier run, unchanged (not queued); ``current`` already
+        queued or handled in this run; ``requeued`` a page kind queued again for this run.
+        """
+        out: dict[str, AddStatus] = {}
+        if not entries:
+            return out
+        unique: dict[str, NewEntry] = {}
+        for entry in entries:
+            unique.setdefault(entry.url, entry)
+        now = utcnow()
+        with self._begin() as conn:
+            existing = {}
+            urls = list(unique)
+            for start in range(0, len(urls), 500):
+                chunk = urls[start : start + 500]
+                for row in conn.execute(
+                    sa.select(frontier).where(frontier.c.site_id == self.site_id, frontier.c.url.in_(chunk))
+                ):
+                    existing[row.url] = self._entry(row)
+            for url, new in unique.items():
+                old = existing.get(url)
+                if old is None:
+                    conn.execute(
+                        self._insert(frontier)
+                        .values(
+                            site_id=self.site_id,
+                            url=url,
+                            kind=new.kind,
+                            depth=new.depth,
+                            state="pending",
+                            attempts=0,
+                            discovered_from=new.discovered_from,
+                            hint=new.hint,
+                            last_error=None,
+                            updated_at=now,
+                        )
+                        .on_conflict_do_nothing(index_elements=["site_id", "url"])
+                    )
+                    out[url] = "new"
+                    continue
+                this_run = old.state == "pending" or old.updated_at >= run.started_at
+                if this_run:
+                    merged = _merge_hint(old.hint, new.hint) if old.kind not in PAGE_KINDS else old.hint
+                    if merged != old.hint:
+                        conn.execute(sa.update(frontier).where(frontier.c.id == old.id).values(hint=merged))
+                    out[url] = "current"
+                    continue
+                if old.kind in PAGE_KINDS or new.kind in PAGE_KINDS:
+                    if new.refresh:
+                        hint = {**old.hint, **new.hint}
+                        self._requeue(conn, old.id, hint, now, new.depth)
+                        out[url] = "requeued"
+                    else:
+                        out[url] = "known"
+                    continue
+                if old.state in ("skipped",) or _same_listing(old.hint, new.hint):
+                    out[url] = "known"
+                    continue
+                self._requeue(conn, old.id, _merge_hint(old.hint, new.hint), now, min(old.depth, new.depth))
+                out[url] = "changed"
+        return out
+
+    def _requeue(self, conn: Any, entry_id: int, hint: dict[str, Any], now: datetime, depth: int) -> None:
+        conn.execute(
+            sa.update(frontier)
+            .where(frontier.c.id == entry_id)
+            .values(state="pending", attempts=0, hint=hint, last_error=None, updated_at=now, depth=depth)
+        )
+
+    def pending(self, limit: int) -> list[Entry]:
+        """The next pending entries, list pages first (in discovery order)."""
+        with self._connect() as conn:
+            for kinds in PRIORITY:
+                rows = conn.execute(
+                    sa.select(frontier)
+                    .where(
+                        frontier.c.site_id == self.site_id,
+                        frontier.c.state == "pending",
+                        frontier.c.kind.in_(kinds),
+                    )
+                    .order_by(frontier.c.depth, frontier.c.id)
+                    .limit(limit)
+                ).all()
+                if rows:
+                    return [self._entry(row) for row in rows]
+        return []
+
+    def count_pending(self) -> int:
+        with self._connect() as conn:
+            return conn.execute(
+                sa.select(sa.func.count())
+                .select_from(frontier)
+                .where(frontier.c.site_id == self.site_id, frontier.c.state == "pending")
+            ).scalar_one()
+
+    def mark(
+        self,
+        entry: Entry,
+        state: str,
+        *,
+        error: str | None = None,
+        hint: dict[str, Any] | None = None,
+        kind: str | None = None,
+    ) -> None:
+        values: dict[str, Any] = {
+            "state": state,
+            "last_error": error,
+            "updated_at": utcnow(),
+            "attempts": entry.attempts + (1 if state == "failed" else 0),
+        }
+        if hint is not None:
+            values["hint"] = hint
+        if kind is not None:
+            values["kind"] = kind
+        with self._begin() as conn:
+            conn.execute(sa.update(frontier).where(frontier.c.id == entry.id).values(**values))
+
+    def iter_entries(self, kinds: Iterable[str]) -> Iterator[Entry]:
+        with self._connect() as conn:
+            rows = conn.execute(
+                sa.select(frontier)
+                .where(frontier.c.site_id == self.site_id, frontier.c.kind.in_(list(kinds)))
+                .order_by(frontier.c.id)
+            ).all()
+        for row in rows:
+            yield self._entry(row)
+
+    def states(self) -> dict[str, int]:
+        with self._connect() as conn:
+            rows = conn.execute(
+                sa.select(frontier.c.state, sa.func.count())
+                .where(frontier.c.site_id == self.site_id)
+                .group_by(frontier.c.state)
+            ).all()
+        return {state: count for state, count in rows}

@@ -1,0 +1,279 @@
+"""Columns served by a JSON list API, found and read with no per-site hints.
+
+Many CMSs render the list in the browser: the list page carries a script that fetches
+``/api/...`` (``fetch("…")``, ``$.ajax({url: "…"})``, ``$.getJSON``, ``axios.get``) or an element
+with a ``data-api`` attribute, or the items are inlined as a JSON literal in a script. We find
+such URLs, then walk the JSON for the array of objects that looks most like a list of documents
+(each with a URL-ish, a title-ish and ideally a date-ish field), and page through it using the
+page/total fields the response carries.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from crawler.dates import parse_date_value
+from crawler.html import clean
+from crawler.items import ListItem
+from crawler.scope import normalise_url
+
+if TYPE_CHECKING:
+    from crawler.html import Page
+
+_URL_LITERAL = r"""["']([^"'\s]{2,300})["']"""
+API_PATTERNS = [
+    re.compile(r"\bfetch\(\s*" + _URL_LITERAL),
+    re.compile(r"\$\.(?:ajax|get|getJSON|post)\(\s*" + _URL_LITERAL),
+    re.compile(r"\baxios(?:\.get)?\(\s*" + _URL_LITERAL),
+    re.compile(r"\$\.ajax\(\s*\{[^}]*?\burl\s*:\s*" + _URL_LITERAL, re.DOTALL),
+    re.compile(r"\b(?:url|api|dataUrl|listUrl|apiUrl)\s*[:=]\s*" + _URL_LITERAL),
+    re.compile(r"\.open\(\s*[\"']GET[\"']\s*,\s*" + _URL_LITERAL, re.IGNORECASE),
+]
+API_ATTRIBUTES = ("data-api", "data-url", "data-list-url", "data-src-api")
+#: A literal only counts as an API if it looks like one (not a stylesheet or page link).
+_API_LOOKS = re.compile(r"(api|\.json|\.do|\.action|/list|query|search|page=|getList|data)", re.IGNORECASE)
+_NOT_API = re.compile(r"\.(css|js|png|jpe?g|gif|svg|ico|html?|shtml)(\?|$)", re.IGNORECASE)
+
+URL_KEYS = ("url", "link", "href", "path", "pcurl", "urls", "docurl", "linkurl", "detailurl", "puburl", "lj")
+TITLE_KEYS = ("title", "name", "subject", "doctitle", "showtitle", "wjmc", "bt", "标题", "名称")
+DATE_KEYS = (
+    "pubdate", "publishdate", "publishtime", "pubtime", "publishedtime", "publishedtimestr", "pubdatestr",
+    "releasedate", "releasetime", "date", "time", "createtime", "writetime", "fbsj",
+    "fbrq", "cwrq", "docreltime", "publish_date", "published", "created", "发布日期", "发布时间", "日期",
+)  # fmt: skip
+PAGE_KEYS = ("page", "pageno", "pagenum", "pageindex", "currentpage", "current", "curpage", "p")
+TOTAL_PAGE_KEYS = ("totalpage", "totalpages", "pagecount", "pages", "pagetotal", "totalpagenum")
+TOTAL_COUNT_KEYS = ("total", "totalcount", "count", "records", "totalrecords", "totalsize", "totalnum")
+PAGE_SIZE_KEYS = ("pagesize", "size", "rows", "perpage", "limit", "per_page", "page_size")
+_PAGE_LIKE = re.compile(r"(?:^|/)[^/]*\.(?:s?html?|jhtml|jsp|aspx?|php)(?:$|\?)|/content|/art/|/t\d{8}", re.I)
+
+
+@dataclass
+class ApiPage:
+    items: list[ListItem] = field(default_factory=list)
+    current_page: int | None = None
+    total_pages: int | None = None
+    next_url: str | None = None
+
+
+def find_api_urls(page: Page) -> list[str]:
+    """JSON list API URLs a list page's scripts or attributes point at (absolute, deduplicated)."""
+    found: list[str] = []
+    for element in page.root.iter():
+        for attribute in API_ATTRIBUTES:
+            value = element.get(attribute) if hasattr(element, "get") else None
+            if value:
+                found.append(value)
+    for script in page.script_texts:
+        for pattern in API_PATTERNS:
+            found.extend(match.group(1) for match in pattern.finditer(script))
+    out: list[str] = []
+    for raw in found:
+        if "{{" in raw or "${" in raw or "+" in raw:
+            continue  # built at run time from variables: not a literal we can follow
+        if _NOT_API.search(raw) or not _API_LOOKS.search(raw):
+            continue
+        url = normalise_url(raw, page.base)
+        if url and url not in out:
+            out.append(url)
+    return out
+
+
+def _norm_key(key: str) -> str:
+    return key.replace("_", "").replace("-", "").lower()
+
+
+def _url_from(value: Any) -> str | None:
+    if isinstance(value, str):
+        text = value.strip()
+        if text.startswith("{"):
+            try:
+                return _url_from(json.loads(text))
+            except ValueError:
+                return None
+        if text.startswith(("http://", "https://", "/", "./", "../")) or _PAGE_LIKE.search(text):
+            return text
+        return None
+    if isinstance(value, dict):  # {"pc": "/a.html", "mobile": "…"}
+        for inner in value.values():
+            url = _url_from(inner)
+            if url:
+                return url
+    return None
+
+
+def _field(obj: dict[str, Any], keys: tuple[str, ...]) -> Any:
+    normalised = {_norm_key(k): v for k, v in obj.items()}
+    for key in keys:
+        if key in normalised and normalised[key] not in (None, ""):
+            return normalised[key]
+    return None
+
+
+def _item(obj: dict[str, Any], base: str) -> ListItem | None:
+    raw_url = _url_from(_field(obj, URL_KEYS))
+    title = _field(obj, TITLE_KEYS)
+    if not raw_url or not isinstance(title, str):
+        return None
+    url = normalise_url(raw_url, base)
+    if url is None:
+        return None
+    title = clean(re.sub(r"<[^>]+>", "", title))
+    if not title:
+        return None
+    return ListItem(url, title, parse_date_value(_field(obj, DATE_KEYS)))
+
+
+def _arrays(node: Any, depth: int = 0) -> list[list[dict[str, Any]]]:
+    if depth > 8:
+        return []
+    out: list[list[dict[str, Any]]] = []
+    if isinstance(node, list):
+        objects = [x for x in node if isinstance(x, dict)]
+        if objects:
+            out.append(objects)
+        for x in node[:50]:
+            out.extend(_arrays(x, depth + 1))
+    elif isinstance(node, dict):
+        for value in node.values():
+            out.extend(_arrays(value, depth + 1))
+    return out
+
+
+def json_items(data: Any, base: str) -> list[ListItem]:
+    """The documents of the array that looks most like a document list (best scored)."""
+    best: list[ListItem] = []
+    best_score = 0.0
+    for objects in _arrays(data):
+        items = [item for obj in objects if (item := _item(obj, base)) is not None]
+        if not items:
+            continue
+        dated = sum(1 for item in items if item.date is not None)
+        # Mostly-valid arrays beat big noisy ones; dates are strong evidence of a document list.
+        score = len(items) * (len(items) / len(objects)) * (1.5 if dated >= len(items) / 2 else 1.0)
+        if score > best_score:
+            best, best_score = items, score
+    seen: set[str] = set()
+    unique = []
+    for item in best:
+        if item.url not in seen:
+            seen.add(item.url)
+            unique.append(item)
+    return unique
+
+
+def _int(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return None
+
+
+def _find_numbers(node: Any, keys: tuple[str, ...], depth: int = 0) -> int | None:
+    if depth > 4 or not isinstance(node, dict):
+        return None
+    value = _int(_field(node, keys))
+    if value is not None:
+        return value
+    for inner in node.values():
+        if isinstance(inner, dict):
+            found = _find_numbers(inner, keys, depth + 1)
+            if found is not None:
+                return found
+    return None
+
+
+def _page_param(url: str) -> tuple[str, int] | None:
+    for name, value in parse_qsl(urlsplit(url).query, keep_blank_values=True):
+        if _norm_key(name) in PAGE_KEYS and value.isdigit():
+            return name, int(value)
+    return None
+
+
+def with_param(url: str, name: str, value: int) -> str:
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != name]
+    query.append((name, str(value)))
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
+
+
+def _page_key_name(data: Any) -> str | None:
+    if not isinstance(data, dict):
+        return None
+    for key in data:
+        if _norm_key(key) in PAGE_KEYS and _int(data[key]) is not None:
+            return key
+    for value in data.values():
+        if isinstance(value, dict):
+            name = _page_key_name(value)
+            if name:
+                return name
+    return None
+
+
+def parse_api(body: bytes, url: str, base: str | None = None) -> ApiPage:
+    """Items of one API response and the URL of its next page (None when this is the last)."""
+    try:
+        data = json.loads(body.decode("utf-8-sig", "replace"))
+    except ValueError:
+        return ApiPage()
+    result = ApiPage(items=json_items(data, base or url))
+    in_url = _page_param(url)
+    current = _find_numbers(data, PAGE_KEYS) if isinstance(data, dict) else None
+    if current is None and in_url is not None:
+        current = in_url[1]
+    total_pages = _find_numbers(data, TOTAL_PAGE_KEYS) if isinstance(data, dict) else None
+    if total_pages is None and isinstance(data, dict):
+        total = _find_numbers(data, TOTAL_COUNT_KEYS)
+        size = _find_numbers(data, PAGE_SIZE_KEYS) or (len(result.items) if in_url or current else None)
+        if total is not None and size:
+            total_pages = -(-total // size)
+    result.current_page, result.total_pages = current, total_pages
+    if not result.items:
+        return result
+    if current is None:
+        current = 1
+    if total_pages is not None and current >= total_pages:
+        return result
+    if total_pages is None and in_url is None:
+        return result  # no sign that there is more than one page
+    if in_url is not None:
+        result.next_url = with_param(url, in_url[0], current + 1)
+    else:
+        name = _page_key_name(data) or "page"
+        result.next_url = with_param(url, name, current + 1)
+    return result
+
+
+def _json_literals(script: str) -> list[Any]:
+    """JSON arrays/objects written literally in a script (``var list = [{…}]``)."""
+    out: list[Any] = []
+    decoder = json.JSONDecoder()
+    for match in re.finditer(r"[=:(]\s*(\[\s*\{|\{\s*\")", script):
+        start = match.start(1)
+        try:
+            value, _end = decoder.raw_decode(script, start)
+        except ValueError:
+            continue
+        out.append(value)
+    return out
+
+
+def inline_json_items(page: Page) -> list[ListItem]:
+    """Document lists inlined as JSON in a page's scripts (Hanweb/Vue-style templates)."""
+    best: list[ListItem] = []
+    for script in page.script_texts:
+        if len(script) > 2_000_000:
+            continue
+        for value in _json_literals(script):
+            items = json_items(value, page.base)
+            if len(items) > len(best) and sum(1 for i in items if i.date) >= len(items) / 2:
+                best = items
+    return best

@@ -1,0 +1,205 @@
+"""Reading a column (栏目) list page with no per-site hints.
+
+A list item on a Chinese government CMS is a title link with a date nearby — in the same
+``<li>``, table row, ``<dd>`` or ``<div>``. We find every link that has a date in its own small
+container (a container holding one title link only), group items by the element that holds
+their containers, and call the biggest group the column's list. A page whose groups sit in
+several "更多"-topped blocks is a hub (the 信息公开 index), not a column.
+
+The same page may instead be a document (detail) page — it has a metadata block — or a list
+that says it is empty (暂无信息).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+import lxml.html
+
+from crawler.dates import find_date
+from crawler.html import Anchor, Page, clean, is_asset, spaced_text
+from crawler.items import ListItem
+from crawler.jsonapi import inline_json_items
+
+#: Climb at most this many levels from a link looking for its date.
+MAX_CLIMB = 4
+MIN_TITLE_CHARS = 4
+#: Words that mark a link as navigation, never a document title.
+NAV_WORDS = re.compile(
+    r"^(首页|上一页|下一页|上页|下页|尾页|末页|前页|后页|更多|more|>>|»|›|返回|打印|关闭|登录|注册|"
+    r"详细|详情|查看|\d+|[<>«»‹›＜＞]+)$",
+    re.IGNORECASE,
+)
+MORE_WORDS = re.compile(r"^(更多|more|更多>>|>>|更多\s*>+|查看更多)$", re.IGNORECASE)
+EMPTY_MARKERS = (
+    "暂无信息",
+    "暂无数据",
+    "暂无内容",
+    "暂无记录",
+    "没有数据",
+    "无相关信息",
+    "暂无相关",
+    "没有记录",
+)
+#: Labels of the 信息公开 metadata block; two or more mark a document page.
+DETAIL_LABELS = ("索引号", "发文字号", "成文日期", "发布机构", "发文机关", "公开属性", "公开方式", "主题分类")
+
+
+@dataclass
+class ListAnalysis:
+    #: The column's own items, in page order.
+    items: list[ListItem] = field(default_factory=list)
+    #: Items of other dated groups on the page (sidebars, hub blocks): documents, column unknown.
+    other_items: list[ListItem] = field(default_factory=list)
+    #: Several "更多"-topped blocks of items: an index of columns, not a column.
+    hub: bool = False
+    #: The page says the column has nothing (暂无信息…).
+    empty_marker: bool = False
+    #: The page is a document, not a list.
+    detail: bool = False
+
+
+def _candidate(anchor: Anchor) -> bool:
+    label = anchor.label
+    if len(label) < MIN_TITLE_CHARS or NAV_WORDS.match(label):
+        return False
+    return not is_asset(anchor.url)
+
+
+def _container(
+    anchor: Anchor, candidates: set[lxml.html.HtmlElement]
+) -> tuple[lxml.html.HtmlElement, date] | None:
+    """The smallest ancestor that holds a date and no other title link."""
+    own_text = spaced_text(anchor.element)
+    node = anchor.element.getparent()
+    for _level in range(MAX_CLIMB):
+        if node is None or node.tag in ("body", "html"):
+            return None
+        others = sum(1 for a in node.iter("a") if a in candidates and a is not anchor.element)
+        if others:
+            return None
+        text = spaced_text(node).replace(own_text, " ", 1)
+        found = find_date(text)
+        if found is not None:
+            return node, found
+        node = node.getparent()
+    return None
+
+
+def _block_has_more_link(group_parent: lxml.html.HtmlElement) -> bool:
+    """A "更多" link near the group (its parent block, or the heading just before it)."""
+    node = group_parent
+    for _level in range(3):
+        node = node.getparent()
+        if node is None:
+            return False
+        for a in node.iter("a"):
+            if MORE_WORDS.match(clean(a.text_content())):
+                return True
+    return False
+
+
+_LABEL_VALUE = re.compile("(" + "|".join(DETAIL_LABELS) + r")\s*[:：]\s*\S")
+
+
+def looks_like_detail(page: Page) -> bool:
+    """A 信息公开 metadata block (labels *with values*), or ArticleTitle meta: a document page.
+
+    A list table's header row (名称 | 索引号 | 发布机构 | 发布日期) names labels without values
+    and must not count.
+    """
+    if page.meta("ArticleTitle"):
+        return True
+    labels = {m.group(1) for m in _LABEL_VALUE.finditer(page.body_text())}
+    for cell in page.root.iter("td", "th", "dt", "span", "strong", "b", "label"):
+        text = clean(cell.text_content()).rstrip(":：")
+        if text in DETAIL_LABELS:
+            following = cell.getnext()
+            value = clean(following.text_content()).rstrip(":：") if following is not None else ""
+            if value and value not in DETAIL_LABELS:
+                labels.add(text)
+    return len(labels) >= 2
+
+
+def analyse_list(page: Page) -> ListAnalysis:
+    anchors = [a for a in page.anchors() if _candidate(a)]
+    candidate_elements = {a.element for a in anchors}
+    groups: dict[lxml.html.HtmlElement, list[ListItem]] = {}
+    order: list[lxml.html.HtmlElement] = []
+    seen: set[str] = set()
+    for anchor in anchors:
+        found = _container(anchor, candidate_elements)
+        if found is None:
+            continue
+        container, when = found
+        parent = container.getparent()
+        key = parent if parent is not None else container
+        if key not in groups:
+            groups[key] = []
+            order.append(key)
+        if anchor.url in seen:
+            continue
+        seen.add(anchor.url)
+        groups[key].append(ListItem(anchor.url, anchor.label, when))
+    analysis = ListAnalysis()
+    body = page.body_text()
+    analysis.empty_marker = any(marker in body for marker in EMPTY_MARKERS)
+    if not groups:
+        inline = inline_json_items(page)
+        if inline:
+            analysis.items = inline
+        analysis.detail = not inline and looks_like_detail(page)
+        return analysis
+    ranked = sorted(order, key=lambda k: len(groups[k]), reverse=True)
+    main = ranked[0]
+    blocks_with_more = [k for k in ranked if len(groups[k]) >= 2 and _block_has_more_link(k)]
+    if len(blocks_with_more) >= 2:
+        analysis.hub = True
+        analysis.other_items = [item for k in order for item in groups[k]]
+        return analysis
+    if len(groups[main]) < 3 and looks_like_detail(page):
+        analysis.detail = True
+        analysis.other_items = [item for k in order for item in groups[k]]
+        return analysis
+    analysis.items = groups[main]
+    analysis.other_items = [item for k in order if k is not main for item in groups[k]]
+    return analysis
+
+
+def hinted_items(page: Page, selector: str | None, url_pattern: str | None) -> list[ListItem]:
+    """List items chosen by a site's hints: an XPath/CSS selector for items and/or a URL regex."""
+    pattern = re.compile(url_pattern) if url_pattern else None
+    anchors: list[Anchor]
+    if selector:
+        if selector.startswith(("/", "./", "(")):
+            nodes = page.root.xpath(selector)
+        else:
+            from lxml.cssselect import CSSSelector  # optional: needs the cssselect package
+
+            nodes = CSSSelector(selector)(page.root)
+        wanted = {id(a) for node in nodes for a in ([node] if node.tag == "a" else node.iter("a"))}
+        anchors = [a for a in page.anchors() if id(a.element) in wanted]
+    else:
+        anchors = page.anchors()
+    out: list[ListItem] = []
+    seen: set[str] = set()
+    for anchor in anchors:
+        if pattern is not None and not pattern.search(anchor.url):
+            continue
+        if anchor.url in seen or not anchor.label:
+            continue
+        seen.add(anchor.url)
+        node = anchor.element.getparent()
+        when = None
+        own_text = spaced_text(anchor.element)
+        for _level in range(MAX_CLIMB):
+            if node is None or sum(1 for _ in node.iter("a")) > 1:
+                break  # a bigger block holds other items' dates, not this one's
+            when = find_date(spaced_text(node).replace(own_text, " ", 1))
+            if when is not None:
+                break
+            node = node.getparent()
+        out.append(ListItem(anchor.url, anchor.label, when))
+    return out

@@ -1,0 +1,180 @@
+"""Discovery rules on small invented pages: list items, pagination styles, JSON list APIs,
+column names, dates, and the optional per-site hints."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+
+from crawler.columns import column_kind, column_name
+from crawler.dates import find_date, parse_date_value
+from crawler.html import parse_page
+from crawler.jsonapi import find_api_urls, parse_api
+from crawler.listing import analyse_list, hinted_items
+from crawler.pagination import current_page_number, next_page
+
+BASE = "http://127.0.0.1:8801/xxgk/zcwj/index.html"
+
+
+def page(body: str, url: str = BASE, head: str = "") -> object:
+    return parse_page(f"<html><head>{head}</head><body>{body}</body></html>".encode(), url)
+
+
+def test_list_items_in_li_table_and_div_layouts() -> None:
+    li = page(
+        '<ul><li><a href="t1.html" title="关于开展春季植树活动的通知（全文）">关于开展春季植树活动的…</a>'
+        "<span>2024-03-05</span></li>"
+        '<li><a href="t2.html">关于调整公交线路的公告</a><span>2024/2/9</span></li></ul>'
+    )
+    items = analyse_list(li).items  # type: ignore[arg-type]
+    assert [(i.url.rsplit("/", 1)[-1], i.date) for i in items] == [
+        ("t1.html", date(2024, 3, 5)),
+        ("t2.html", date(2024, 2, 9)),
+    ]
+    assert items[0].title == "关于开展春季植树活动的通知（全文）"  # the title attribute beats "…"
+    table = page(
+        "<table><tr><th>名称</th><th>索引号</th><th>发布日期</th></tr>"
+        '<tr><td><a href="/a/1.html">某某镇防汛应急预案</a></td><td>QH-2024-001</td>'
+        "<td>2024年5月6日</td></tr>"
+        '<tr><td><a href="/a/2.html">某某镇森林防火预案</a></td><td>QH-2024-002</td>'
+        "<td>2024年4月1日</td></tr>"
+        "</table>"
+    )
+    analysis = analyse_list(table)  # type: ignore[arg-type]
+    assert len(analysis.items) == 2 and not analysis.detail
+    divs = page(
+        '<div class="list"><div class="row"><a href="x1.html">第一季度财政收支情况</a><i>2024.04.10</i></div>'
+        '<div class="row"><a href="x2.html">第二季度财政收支情况</a><i>2024.07.10</i></div></div>'
+        '<div class="side"><a href="/other.html">联系我们</a></div>'
+    )
+    assert [i.date for i in analyse_list(divs).items] == [date(2024, 4, 10), date(2024, 7, 10)]  # type: ignore[arg-type]
+
+
+def test_hub_empty_column_and_detail_page() -> None:
+    hub = page(
+        '<div><h3>政策文件<a href="/zcwj/">更多</a></h3><ul><li><a href="/zcwj/1.html">关于甲事项的通知</a>'
+        '<span>2024-01-02</span></li><li><a href="/zcwj/2.html">关于乙事项的通知</a>'
+        "<span>2024-01-01</span></li></ul></div>"
+        '<div><h3>通知公告<a href="/tzgg/">更多</a></h3><ul><li><a href="/tzgg/1.html">关于丙事项的公告</a>'
+        '<span>2024-01-03</span></li><li><a href="/tzgg/2.html">关于丁事项的公告</a>'
+        "<span>2024-01-04</span></li></ul></div>"
+    )
+    analysis = analyse_list(hub)  # type: ignore[arg-type]
+    assert analysis.hub and not analysis.items and len(analysis.other_items) == 4
+    empty = analyse_list(page("<h2>工作动态</h2><ul><li>暂无信息</li></ul>"))  # type: ignore[arg-type]
+    assert empty.empty_marker and not empty.items
+    detail = analyse_list(  # type: ignore[arg-type]
+        page(
+            "<table><tr><td>索引号：</td><td>QH-2024-00001</td><td>发布机构：</td><td>某某镇人民政府</td></tr></table>"
+            '<p>相关链接：<a href="/b.html">关于戊事项的通知</a> 2024-01-05</p>'
+        )
+    )
+    assert detail.detail and not detail.items
+
+
+@pytest.mark.parametrize(
+    ("body", "url", "expected"),
+    [
+        ('<a href="index_1.html">下一页</a>', BASE, "http://127.0.0.1:8801/xxgk/zcwj/index_1.html"),
+        (
+            "<script>var countPage = 5;var currentPage = 1;"
+            'createPageHTML(countPage, currentPage, "index", "html");</script>',
+            "http://127.0.0.1:8801/xxgk/zcwj/index_1.html",
+            "http://127.0.0.1:8801/xxgk/zcwj/index_2.html",
+        ),
+        ('<script>createPageHTML(3, 2, "index", "shtml");</script>', BASE, None),  # last page
+        ("<script>createPageHTML('page_div', 4, 0, 'index', 'html', 58);</script>", BASE,
+         "http://127.0.0.1:8801/xxgk/zcwj/index_1.html"),
+        ('<a href="?page=1">1</a> <span>2</span> <a href="?page=3">3</a>',
+         "http://127.0.0.1:8801/xxgk/tzgg/?page=2", "http://127.0.0.1:8801/xxgk/tzgg/?page=3"),
+        ('<a href="list.jsp?pageNo=2">2</a>', "http://127.0.0.1:8801/list.jsp?pageNo=1",
+         "http://127.0.0.1:8801/list.jsp?pageNo=2"),
+        ('<a href="index_1.html">2</a><a href="index_9.html">尾页</a>', BASE,
+         "http://127.0.0.1:8801/xxgk/zcwj/index_1.html"),
+        ('<a href="javascript:void(0)">下一页</a>', BASE, None),
+    ],
+)  # fmt: skip
+def test_next_page(body: str, url: str, expected: str | None) -> None:
+    assert next_page(page(body, url)) == expected  # type: ignore[arg-type]
+
+
+def test_page_numbers() -> None:
+    assert current_page_number(BASE) == 1
+    assert current_page_number("http://a/x/index_3.html") == 4
+    assert current_page_number("http://a/x/?page=7") == 7
+
+
+def test_json_api_found_in_scripts_and_attributes_and_paged() -> None:
+    found = page(
+        '<div id="list" data-api="/api/v1/docs?channel=12&page=1"></div>'
+        "<script>$.ajax({ type: 'get', url: '/cms/getList.do?pageNo=1', success: render });"
+        'axios.get("/static/app.css"); fetch("/xxgk/" + id + "/list.json");</script>'
+    )
+    assert find_api_urls(found) == [  # type: ignore[arg-type]
+        "http://127.0.0.1:8801/api/v1/docs?channel=12&page=1",
+        "http://127.0.0.1:8801/cms/getList.do?pageNo=1",
+    ]
+    body = {
+        "status": "ok",
+        "result": {
+            "pageNo": 1,
+            "totalPages": 3,
+            "records": [
+                {"docTitle": "关于甲事项的批复", "docUrl": "/a/1.html", "publishTime": 1704153600000},
+                {"docTitle": "关于乙事项的批复", "docUrl": "/a/2.html", "publishTime": "2024-01-01 08:00"},
+            ],
+            "channels": [{"name": "栏目", "id": 3}],
+        },
+    }
+    api = parse_api(
+        json.dumps(body, ensure_ascii=False).encode(), "http://127.0.0.1:8801/cms/getList.do?pageNo=1"
+    )
+    assert [i.url for i in api.items] == ["http://127.0.0.1:8801/a/1.html", "http://127.0.0.1:8801/a/2.html"]
+    assert [i.date for i in api.items] == [date(2024, 1, 2), date(2024, 1, 1)]
+    assert api.next_url == "http://127.0.0.1:8801/cms/getList.do?pageNo=2"
+    last = dict(body, result={**body["result"], "pageNo": 3})  # type: ignore[dict-item]
+    assert (
+        parse_api(json.dumps(last).encode(), "http://127.0.0.1:8801/cms/getList.do?pageNo=3").next_url is None
+    )
+    assert parse_api(b"not json", "http://a/").items == []
+
+
+def test_column_names_and_kinds() -> None:
+    assert (
+        column_name(page("<h2>x</h2>", head='<meta name="ColumnName" content="规范性文件">')) == "规范性文件"
+    )  # type: ignore[arg-type]
+    crumb = page('<div class="position">当前位置：首页 &gt; 信息公开 &gt; 通知公告</div><h2>列表</h2>')
+    assert column_name(crumb) == "通知公告"  # type: ignore[arg-type]
+    assert column_name(page("", head="<title>工作动态 - 某某镇人民政府</title>")) == "工作动态"  # type: ignore[arg-type]
+    names = ("工作动态", "通知公告", "政策文件", "政策解读", "机构职能")
+    assert [column_kind(n, "http://a/", None) for n in names] == [
+        "news",
+        "notice",
+        "policy",
+        "other",
+        "other",
+    ]
+
+
+def test_dates() -> None:
+    assert find_date("发布时间：2024年3月5日 10:00") == date(2024, 3, 5)
+    assert find_date("2024-13-45 and 2023-02-28") == date(2023, 2, 28)
+    assert find_date("文号 青禾政〔2024〕12号") is None
+    assert parse_date_value(1704153600) == date(2024, 1, 2)  # epoch seconds, Asia/Shanghai
+    assert parse_date_value("20240105") == date(2024, 1, 5)
+    assert parse_date_value(True) is None and parse_date_value(12) is None
+
+
+def test_hints_override_discovery() -> None:
+    body = (
+        '<div class="news"><a href="/n/1.html">首条新闻</a></div>'
+        '<div class="docs"><p><a href="/d/100.html">关于甲的通知</a> 2024-01-02</p>'
+        '<p><a href="/d/101.html">关于乙的通知</a></p></div>'
+    )
+    by_pattern = hinted_items(page(body), None, r"/d/\d+\.html$")  # type: ignore[arg-type]
+    assert [i.url.rsplit("/", 1)[-1] for i in by_pattern] == ["100.html", "101.html"]
+    assert by_pattern[0].date == date(2024, 1, 2) and by_pattern[1].date is None
+    by_xpath = hinted_items(page(body), "//div[@class='news']//a", None)  # type: ignore[arg-type]
+    assert [i.title for i in by_xpath] == ["首条新闻"]
