@@ -30,7 +30,8 @@ API_PATTERNS = [
     re.compile(r"\$\.(?:ajax|get|getJSON|post)\(\s*" + _URL_LITERAL),
     re.compile(r"\baxios(?:\.get)?\(\s*" + _URL_LITERAL),
     re.compile(r"\$\.ajax\(\s*\{[^}]*?\burl\s*:\s*" + _URL_LITERAL, re.DOTALL),
-    re.compile(r"\b(?:url|api|dataUrl|listUrl|apiUrl)\s*[:=]\s*" + _URL_LITERAL),
+    # Assignments to a name that says what it holds: url, api, LIST_API, dataUrl, listApiUrl …
+    re.compile(r"\b\w*(?:url|api)\s*[:=]\s*" + _URL_LITERAL, re.IGNORECASE),
     re.compile(r"\.open\(\s*[\"']GET[\"']\s*,\s*" + _URL_LITERAL, re.IGNORECASE),
 ]
 API_ATTRIBUTES = ("data-api", "data-url", "data-list-url", "data-src-api")

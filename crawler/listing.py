@@ -127,6 +127,7 @@ def analyse_list(page: Page) -> ListAnalysis:
     anchors = [a for a in page.anchors() if _candidate(a)]
     candidate_elements = {a.element for a in anchors}
     groups: dict[lxml.html.HtmlElement, list[ListItem]] = {}
+    containers: dict[lxml.html.HtmlElement, list[lxml.html.HtmlElement]] = {}
     order: list[lxml.html.HtmlElement] = []
     seen: set[str] = set()
     for anchor in anchors:
@@ -138,11 +139,13 @@ def analyse_list(page: Page) -> ListAnalysis:
         key = parent if parent is not None else container
         if key not in groups:
             groups[key] = []
+            containers[key] = []
             order.append(key)
         if anchor.url in seen:
             continue
         seen.add(anchor.url)
         groups[key].append(ListItem(anchor.url, anchor.label, when))
+        containers[key].append(container)
     analysis = ListAnalysis()
     body = page.body_text()
     analysis.empty_marker = any(marker in body for marker in EMPTY_MARKERS)
@@ -163,9 +166,46 @@ def analyse_list(page: Page) -> ListAnalysis:
         analysis.detail = True
         analysis.other_items = [item for k in order for item in groups[k]]
         return analysis
-    analysis.items = groups[main]
+    analysis.items = _with_undated_rows(
+        main, groups[main], containers[main], anchors, candidate_elements, seen
+    )
     analysis.other_items = [item for k in order if k is not main for item in groups[k]]
     return analysis
+
+
+def _with_undated_rows(
+    main: lxml.html.HtmlElement,
+    items: list[ListItem],
+    rows: list[lxml.html.HtmlElement],
+    anchors: list[Anchor],
+    candidates: set[lxml.html.HtmlElement],
+    seen: set[str],
+) -> list[ListItem]:
+    """The main list's items plus rows shaped like its dated rows that show no date.
+
+    A list item whose date is missing is still an item (its missing publication date is itself
+    a finding): it sits in a row of the same kind, directly in the same list, holding one link.
+    """
+    row_tags = {row.tag for row in rows}
+    position = {child: i for i, child in enumerate(main)}
+    placed = [(position.get(row, len(position)), item) for row, item in zip(rows, items, strict=True)]
+    for anchor in anchors:
+        if anchor.url in seen or not anchor.label:
+            continue
+        node = anchor.element
+        for _level in range(MAX_CLIMB):
+            parent = node.getparent()
+            if parent is None or parent is main:
+                break
+            node = parent
+        if node.getparent() is not main or node.tag not in row_tags:
+            continue
+        if any(a in candidates and a is not anchor.element for a in node.iter("a")):
+            continue
+        seen.add(anchor.url)
+        placed.append((position.get(node, len(position)), ListItem(anchor.url, anchor.label, None)))
+    placed.sort(key=lambda pair: pair[0])
+    return [item for _, item in placed]
 
 
 def hinted_items(page: Page, selector: str | None, url_pattern: str | None) -> list[ListItem]:

@@ -183,9 +183,10 @@ class SiteRenderer:
             ]
             payload = {"total": total, "pages": pages, "page": n, "pageSize": size, "items": items}
             body = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode()
-            self.routes[f"/api/xxgk/{column.key}/list?page={n}"] = Response(
-                body, "application/json; charset=utf-8"
-            )
+            response = Response(body, "application/json; charset=utf-8")
+            self.routes[f"/api/xxgk/{column.key}/list?page={n}"] = response
+            if n == 1:  # like real list APIs, no page parameter means the first page
+                self.routes[f"/api/xxgk/{column.key}/list"] = response
 
     def detail(self, column: DemoColumn, doc: DemoDocument, index: int) -> None:
         for file in doc.attachments:

@@ -52,6 +52,22 @@ def test_list_items_in_li_table_and_div_layouts() -> None:
     assert [i.date for i in analyse_list(divs).items] == [date(2024, 4, 10), date(2024, 7, 10)]  # type: ignore[arg-type]
 
 
+def test_an_undated_row_of_a_dated_list_is_still_an_item() -> None:
+    # A list row without its date is an item all the same: its missing 发布日期 is itself a finding.
+    table = page(
+        '<table><tr><td><a href="/a/1.html">某某镇防汛应急预案</a></td><td>2024-05-06</td></tr>'
+        '<tr><td><a href="/a/2.html">某某镇森林防火预案</a></td><td></td></tr>'
+        '<tr><td><a href="/a/3.html">某某镇人口普查公报</a></td><td>2024-04-01</td></tr></table>'
+        '<div class="links"><a href="/about.html">关于我们网站的说明</a></div>'
+    )
+    items = analyse_list(table).items  # type: ignore[arg-type]
+    assert [(i.url.rsplit("/", 1)[-1], i.date) for i in items] == [
+        ("1.html", date(2024, 5, 6)),
+        ("2.html", None),
+        ("3.html", date(2024, 4, 1)),
+    ]
+
+
 def test_hub_empty_column_and_detail_page() -> None:
     hub = page(
         '<div><h3>政策文件<a href="/zcwj/">更多</a></h3><ul><li><a href="/zcwj/1.html">关于甲事项的通知</a>'
@@ -139,6 +155,15 @@ def test_json_api_found_in_scripts_and_attributes_and_paged() -> None:
         parse_api(json.dumps(last).encode(), "http://127.0.0.1:8801/cms/getList.do?pageNo=3").next_url is None
     )
     assert parse_api(b"not json", "http://a/").items == []
+
+
+def test_json_api_held_in_a_named_variable() -> None:
+    # var LIST_API = "…"; fetch(LIST_API + "?page=" + n): the literal sits in the assignment.
+    found = page(
+        '<ul id="api-list"></ul><script>var LIST_API = "/api/xxgk/tzgg/list";'
+        'var cssUrl = "/css/site.css"; function load(n) { fetch(LIST_API + "?page=" + n); }</script>'
+    )
+    assert find_api_urls(found) == ["http://127.0.0.1:8801/api/xxgk/tzgg/list"]  # type: ignore[arg-type]
 
 
 def test_column_names_and_kinds() -> None:
