@@ -1,0 +1,214 @@
+"""The nightly steps for one site as plain functions: crawl → extract → classify → audit → report.
+
+Each takes plain values (ids, paths, URLs — never document text, which would not fit in Prefect
+parameters) and returns a small JSON-ready summary. ``flows/nightly.py`` wires them as Prefect
+tasks; tests and the command line can call them directly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from dataclasses import asdict
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+
+from crawler.archive import WarcArchive, resolve_folder
+from crawler.engine import crawl_site
+from models.records import DocumentRecord, SiteConfig
+from models.store import Store, as_utc
+from models.tables import document_versions, documents, pages, runs, sites
+
+#: Bump when the extractor's output changes: the next night re-extracts stored pages (no re-crawl).
+EXTRACTOR_VERSION_FILES = ("extractors",)
+
+
+def extractor_version() -> str:
+    """A fingerprint of the extractor's source: changes whenever its code changes."""
+    digest = hashlib.sha256()
+    root = Path(__file__).resolve().parent.parent
+    for folder in EXTRACTOR_VERSION_FILES:
+        for path in sorted((root / folder).glob("*.py")):
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def crawl_step(config: SiteConfig, store: Store, archive_dir: str | None) -> dict[str, Any]:
+    """Incremental crawl of one site; detail pages are extracted as they are stored."""
+    archive = WarcArchive(resolve_folder(archive_dir), config.name)
+    try:
+        stats = crawl_site(config, store, archive)
+    finally:
+        archive.close()
+    out = asdict(stats)
+    out.pop("error_lines", None)
+    out["errors_text"] = list(stats.error_lines[:20])
+    return out
+
+
+def extract_step(store: Store, site: str, *, force: bool = False) -> dict[str, Any]:
+    """Re-extract the site's documents from their stored page bytes when the extractor changed.
+
+    Raw bytes are kept, so a better extractor never needs a re-crawl: the documents whose
+    content changes under the new extractor get a new version, the rest stay as they are.
+    """
+    from extractors import extract
+
+    version = extractor_version()
+    previous = _last_run_stat(store, site, "extract", "extractor_version")
+    if previous is None and not force:
+        # First night: the crawl has just extracted every page with this very extractor.
+        _record_run(store, site, "extract", {"extractor_version": version, "reextracted": 0, "changed": 0})
+        return {"extractor_version": version, "reextracted": 0, "changed": 0}
+    if previous == version and not force:
+        return {"extractor_version": version, "reextracted": 0, "changed": 0}
+    site_id = store.site_id(site)
+    query = (
+        sa.select(
+            documents.c.url,
+            documents.c.column_name,
+            pages.c.sha256,
+            pages.c.fetched_at,
+            pages.c.headers,
+        )
+        .join(pages, pages.c.url == documents.c.url)
+        .where(documents.c.site_id == site_id, pages.c.sha256.is_not(None))
+        .order_by(documents.c.id)
+    )
+    with store.engine.connect() as conn:
+        rows = conn.execute(query).all()
+    changed = 0
+    batch: list[DocumentRecord] = []
+
+    def flush() -> None:
+        nonlocal changed
+        if batch:
+            results = store.save_documents(batch, site)
+            changed += sum(1 for result in results if result.status == "changed")
+            batch.clear()
+
+    for row in rows:
+        raw = store.get_blob(row.sha256)
+        if raw is None:
+            continue
+        record = extract(raw, row.url, (row.headers or {}).get("content-type"))
+        record.site, record.column = site, row.column_name
+        record.page_sha256, record.fetched_at = row.sha256, as_utc(row.fetched_at)
+        batch.append(record)
+        if len(batch) >= 200:
+            flush()
+    flush()
+    _record_run(store, site, "extract", {"extractor_version": version, "reextracted": len(rows), "changed": changed})
+    return {"extractor_version": version, "reextracted": len(rows), "changed": changed}
+
+
+def classify_step(store: Store, site: str) -> dict[str, Any]:
+    """Classify the site's new and changed documents (models are loaded once, batches of 500)."""
+    from classifiers.batch import classify_stored
+
+    return {"classified": classify_stored(store, site, only_missing=True)}
+
+
+def audit_step(store: Store, site: str, today: date, grace_days: int | None = None) -> dict[str, Any]:
+    """Link 解读 and run every rule for the site; returns findings opened/kept/closed per rule."""
+    from audits.engine import run_audit
+
+    errors: list[str] = []
+    result = run_audit(store, today=today, site=site, grace_days=grace_days, on_error=errors.append)
+    rules: dict[str, dict[str, int]] = {}
+    links = 0
+    for outcome in result.sites:
+        links += outcome.links
+        for rule, counts in outcome.rules.items():
+            rules[rule] = dict(counts)
+    return {"rules": rules, "links": links, "errors": errors}
+
+
+def report_step(store: Store, site: str, out_dir: Path, formats: tuple[str, ...] = ("html", "xlsx")) -> dict[str, Any]:
+    """Refresh the site's assessment report (all periods) in ``out_dir``."""
+    from reports.build import write_report
+    from reports.period import parse_period
+
+    written = write_report(store, [site], parse_period(None), out_dir, formats=formats)
+    return {"files": {fmt: str(path) for fmt, path in written.files.items()}, "errors": written.errors}
+
+
+def document_counts(store: Store, site: str) -> dict[str, int]:
+    with store.engine.connect() as conn:
+        site_id = conn.execute(sa.select(sites.c.id).where(sites.c.name == site)).scalar_one_or_none()
+        if site_id is None:
+            return {"documents": 0, "versions": 0}
+        docs = conn.execute(
+            sa.select(sa.func.count()).select_from(documents).where(documents.c.site_id == site_id)
+        ).scalar_one()
+        versions = conn.execute(
+            sa.select(sa.func.count())
+            .select_from(document_versions)
+            .join(documents, documents.c.id == document_versions.c.document_id)
+            .where(documents.c.site_id == site_id)
+        ).scalar_one()
+    return {"documents": docs, "versions": versions}
+
+
+def summarise(nights: dict[str, dict[str, Any]]) -> str:
+    """The night in a few Markdown lines: documents new/changed, findings opened/closed by rule."""
+    lines = ["| site | documents | new | changed | pages fetched | 304 | opened | closed | errors |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---|"]
+    opened: Counter[str] = Counter()
+    closed: Counter[str] = Counter()
+    for name, night in sorted(nights.items()):
+        if "failed" in night:
+            lines.append(f"| {name} | – | – | – | – | – | – | – | {night['failed']} |")
+            continue
+        crawl, audit = night.get("crawl", {}), night.get("audit", {})
+        site_opened = site_closed = 0
+        for rule, counts in audit.get("rules", {}).items():
+            opened[rule] += counts.get("opened", 0) + counts.get("reopened", 0)
+            closed[rule] += counts.get("closed", 0)
+            site_opened += counts.get("opened", 0) + counts.get("reopened", 0)
+            site_closed += counts.get("closed", 0)
+        errors = len(crawl.get("errors_text", [])) + len(audit.get("errors", []))
+        lines.append(
+            f"| {name} | {night.get('counts', {}).get('documents', 0)} | {crawl.get('new_documents', 0)} "
+            f"| {crawl.get('changed_documents', 0)} | {crawl.get('pages_fetched', 0)} "
+            f"| {crawl.get('not_modified', 0)} | {site_opened} | {site_closed} | {errors or ''} |"
+        )
+    lines += ["", "| rule | opened | closed |", "|---|---:|---:|"]
+    for rule in sorted(set(opened) | set(closed)):
+        lines.append(f"| {rule} | {opened[rule]} | {closed[rule]} |")
+    return "\n".join(lines)
+
+
+# --- the runs table as a small log of what each step last did -----------------------------------
+
+
+def _record_run(store: Store, site: str, kind: str, stats: dict[str, Any]) -> None:
+    now = datetime.now(UTC)
+    with store.engine.begin() as conn:
+        site_id = conn.execute(sa.select(sites.c.id).where(sites.c.name == site)).scalar_one_or_none()
+        conn.execute(
+            sa.insert(runs).values(
+                kind=kind, site_id=site_id, started_at=now, finished_at=now, status="ok", stats=stats
+            )
+        )
+
+
+def _last_run_stat(store: Store, site: str, kind: str, key: str) -> Any:
+    with store.engine.connect() as conn:
+        row = conn.execute(
+            sa.select(runs.c.stats)
+            .join(sites, sites.c.id == runs.c.site_id)
+            .where(sites.c.name == site, runs.c.kind == kind, runs.c.status == "ok")
+            .order_by(runs.c.id.desc())
+            .limit(1)
+        ).first()
+    if row is None:
+        return None
+    stats = row.stats if isinstance(row.stats, dict) else json.loads(row.stats)
+    return stats.get(key)
+
