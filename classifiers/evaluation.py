@@ -30,7 +30,8 @@ from models.records import Classification
 EPSILON = 0.005
 LABEL_SOURCES: dict[str, str] = {
     "topic": "gov.cn 国务院政策文件库 主题分类 (govcn_policy_library.tsv policy rows, 4 of 5 by URL hash) "
-    "+ 河北省政府办公厅 主题 (hebei, except its over-used 其他); 1 of 5 gov.cn rows held out",
+    "+ the gov.cn detail pages' 主题分类 (pages/govcn) + 河北省政府办公厅 主题 (hebei, except its over-used "
+    "其他); 1 of 5 gov.cn rows held out; prior knowledge from corpus/classifiers/topic_lexicon.yaml",
     "topic_level2": "the same rows' gov.cn 二级 主题分类",
     "domain": "weak labels: seed vocabulary corpus/classifiers/domain_seeds.yaml on ~34k deduplicated "
     "real titles (titles_with_dates, gov.cn, hebei); hebei 基础教育/高等教育/职业教育 columns; "
