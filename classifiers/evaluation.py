@@ -169,9 +169,23 @@ def evaluate(
     return EvalReport(metrics, dict(thresholds))
 
 
+def choose_doc_type_rule_weight(pipelines: dict[str, Any], dev: Sequence[DevTitle]) -> dict[str, float]:
+    """The weight of the doc_type rule vote that maximises doc_type accuracy on the tune half only."""
+    tune = [d for d in dev if dev_half(d.id) == "tune"]
+    gold = [d.doc_type for d in tune]
+    best, best_score = 0.0, -1.0
+    for weight in (0.0, 0.25, 0.5, 0.75, 1.0):
+        preds = classify_dev(pipelines, tune, {"doc_type_rule_weight": weight})
+        score = accuracy_score(gold, [p.doc_type for p in preds])
+        if score > best_score + 1e-9:
+            best, best_score = weight, score
+    return {"doc_type_rule_weight": best}
+
+
 def evaluate_trained(pipelines: dict[str, Any], corpus: Any) -> EvalReport:
     thresholds = dict(DEFAULT_THRESHOLDS)
     thresholds.update(choose_domain_settings(pipelines, corpus.dev))
+    thresholds.update(choose_doc_type_rule_weight(pipelines, corpus.dev))
     return evaluate(pipelines, corpus.topic_eval, corpus.dev, thresholds)
 
 
