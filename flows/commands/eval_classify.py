@@ -28,7 +28,7 @@ from flows.commands.common import console, print_table
 @click.option(
     "--topic-cv",
     is_flag=True,
-    help="Also cross-validate the topic recipe 5-fold on its gov.cn training rows (≈20 s more).",
+    help="Also cross-validate the topic recipe 5-fold on its gov.cn training rows (≈10 s more).",
 )
 def command(
     data: Path | None, models: Path | None, baseline: Path | None, as_json: bool, topic_cv: bool
