@@ -28,7 +28,7 @@ from models.errors import GongkaiError
 BUNDLE = "classifiers.joblib"
 CARD = "classifiers.card.json"
 #: Bump when features, labels or the bundle layout change: older bundles are then retrained.
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 MODEL_NAMES: tuple[str, ...] = ("topic", "topic_level2", "domain", "doc_type", "needs_interpretation")
 
 

@@ -15,6 +15,7 @@ from classifiers.data import (
     read_catalog,
     read_dev,
     read_govcn,
+    read_govcn_pages,
     read_hebei,
     read_titles,
 )
@@ -76,6 +77,14 @@ def build_corpus(files: DataFiles) -> TrainingCorpus:
             if leaks(item.title, keys):
                 leaked += 1
                 continue
+            topic_train.append(item)
+    # The gov.cn detail pages carry the same 主题分类; some are also library rows (kept once).
+    known = {title_key(t.title) for t in topic_train}
+    for item, _url in read_govcn_pages(files):
+        if leaks(item.title, keys):
+            leaked += 1
+        elif title_key(item.title) not in known:
+            known.add(title_key(item.title))
             topic_train.append(item)
     for item in hebei:
         if item.topic:

@@ -24,6 +24,7 @@ TITLES = Path("corpus/titles_with_dates.tsv")
 DEV = Path("corpus/annotated_titles_dev.jsonl")
 HEBEI = Path("corpus/hebei")
 CATALOG = Path("catalogs/catalog_facts.jsonl")
+GOVCN_PAGES = Path("pages/govcn")
 
 #: One govcn policy row in five (by URL hash) is held out for topic evaluation.
 TOPIC_EVAL_MODULUS = 5
@@ -210,6 +211,32 @@ def read_hebei(files: DataFiles) -> list[LabelledTitle]:
                         **labels,  # type: ignore[arg-type]
                     )
                 )
+    return out
+
+
+def read_govcn_pages(files: DataFiles) -> list[tuple[LabelledTitle, str]]:
+    """The gov.cn detail pages' expected metadata: title, publisher and 主题分类 (一级\\二级), with URL."""
+    root = files.path(GOVCN_PAGES)
+    out = []
+    for full in sorted(root.glob("*.json")):
+        files.record(full)
+        try:
+            row = json.loads(full.read_text(encoding="utf-8"))
+        except ValueError as error:
+            raise DataError(f"{full}: not JSON ({error})") from error
+        title = normalise(row.get("title"))
+        topic, _, topic2 = (row.get("topic") or "").strip().partition("\\")
+        if not title or topic not in TOPICS:
+            continue
+        item = LabelledTitle(
+            title=title,
+            publisher=normalise(row.get("publisher")) or None,
+            doc_no=normalise(row.get("doc_no")) or None,
+            source="govcn_page",
+            topic=topic,
+            topic2=f"{topic}\\{topic2}" if topic2 else None,
+        )
+        out.append((item, row.get("url") or title))
     return out
 
 

@@ -23,10 +23,15 @@ def capped_weights(labels: Sequence[str]) -> dict[str, float]:
     return {label: min(n / (k * count), MAX_CLASS_WEIGHT) for label, count in counts.items()}
 
 
-def calibrated_svm(labels: Sequence[str], c: float = 0.3) -> CalibratedClassifierCV:
-    """Linear SVM (fast on sparse text) with per-class sigmoid calibration: probabilities to abstain on."""
+def calibrated_svm(labels: Sequence[str], c: float = 0.3, balanced: bool = True) -> CalibratedClassifierCV:
+    """Linear SVM (fast on sparse text) with per-class sigmoid calibration: probabilities to abstain on.
+
+    ``balanced`` weighs classes by inverse frequency (capped): right for weak labels dominated by
+    其他/normative; the topic rows are real labels whose frequencies are the target's own.
+    """
+    weights = capped_weights(labels) if balanced else None
     return CalibratedClassifierCV(
-        LinearSVC(C=c, class_weight=capped_weights(labels), random_state=SEED, dual="auto", max_iter=2000),
+        LinearSVC(C=c, class_weight=weights, random_state=SEED, dual="auto", max_iter=2000),
         method="sigmoid",
         cv=3,
     )

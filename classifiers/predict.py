@@ -9,7 +9,7 @@ import numpy as np
 
 from classifiers.features import Row
 from classifiers.labels import OTHER_DOMAIN
-from classifiers.weak import doc_no_needs_interpretation, domain_vote
+from classifiers.weak import doc_no_needs_interpretation, doc_type_rule, domain_vote
 from models.records import Classification
 
 #: Defaults when a card has none: below these probabilities a task is flagged low-confidence
@@ -24,6 +24,9 @@ DEFAULT_THRESHOLDS: dict[str, float] = {
     # The seed-vocabulary vote (classifiers.weak.domain_vote) added to the model's domain
     # probabilities: the rules are precise on the words they know, the model covers the rest.
     "domain_rule_weight": 0.5,
+    # The same for doc_type: the title-grammar rule (classifiers.weak.doc_type_rule) is precise
+    # where it names a specific kind (公告/通告, 批复…); the model generalises where it does not.
+    "doc_type_rule_weight": 0.0,
 }
 
 
@@ -90,8 +93,14 @@ def predict_rows(
                 alt = label
                 break
 
-        d = int(np.argmax(type_p[i]))
-        doc_type, type_prob = type_c[d], float(type_p[i][d])
+        type_blend = type_p[i].copy()
+        if limits["doc_type_rule_weight"] > 0:
+            rule_type = doc_type_rule(row[0])
+            if rule_type in type_c:
+                type_blend[type_c.index(rule_type)] += limits["doc_type_rule_weight"]
+                type_blend /= type_blend.sum()
+        d = int(np.argmax(type_blend))
+        doc_type, type_prob = type_c[d], float(type_blend[d])
         if type_prob < limits["doc_type"]:
             low.append("doc_type")
 
@@ -114,7 +123,7 @@ def predict_rows(
                 scores={
                     "topic": _top(topic_p[i], topic_c),
                     "domain": _top(blended, domain_c),
-                    "doc_type": _top(type_p[i], type_c),
+                    "doc_type": _top(type_blend, type_c),
                     "needs_interpretation": round(p_needs, 4),
                 },
                 low_confidence=low,

@@ -37,7 +37,9 @@ def _card_matches_data(folder: Path, data: Path) -> bool:
 def model_dir(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     if _card_matches_data(DEFAULT_MODEL_DIR, shared_data):
         return DEFAULT_MODEL_DIR
-    return tmp_path_factory.mktemp("models")
+    # One fixed folder per session: the modules that import this fixture each get their own copy
+    # of it, and they must all find the one training run (ensure_models caches per folder).
+    return tmp_path_factory.getbasetemp() / "classifier-models"
 
 
 @pytest.fixture(scope="session")

@@ -99,6 +99,13 @@ def test_doc_no_series() -> None:
         ("某市教育局关于做好2024年义务教育阶段招生入学工作的通知", "义务教育"),
         ("某省人民政府关于加快发展高等教育的意见", "其他"),
         ("某市人民政府关于调整市政府领导工作分工的通知", "其他"),
+        # Scope notes: developing an industry, venture capital, housing-fund loans and toll roads
+        # are not the standard domains; procurement notices are 公共资源交易.
+        ("某省人民政府关于加快光伏发电产业发展的若干措施", "其他"),
+        ("某市关于推进大众创业万众创新深入发展的意见", "其他"),
+        ("某市住房公积金管理中心关于调整个人住房公积金贷款利率的通知", "其他"),
+        ("某省关于深化收费公路制度改革取消省界收费站的实施方案", "其他"),
+        ("某县某中学食堂设备采购项目招标公告", "公共资源交易"),
     ],
 )
 def test_domain_seeds(title: str, domain: str) -> None:
