@@ -103,7 +103,9 @@ def extract_step(store: Store, site: str, *, force: bool = False) -> dict[str, A
         if len(batch) >= 200:
             flush()
     flush()
-    _record_run(store, site, "extract", {"extractor_version": version, "reextracted": len(rows), "changed": changed})
+    _record_run(
+        store, site, "extract", {"extractor_version": version, "reextracted": len(rows), "changed": changed}
+    )
     return {"extractor_version": version, "reextracted": len(rows), "changed": changed}
 
 
@@ -129,7 +131,9 @@ def audit_step(store: Store, site: str, today: date, grace_days: int | None = No
     return {"rules": rules, "links": links, "errors": errors}
 
 
-def report_step(store: Store, site: str, out_dir: Path, formats: tuple[str, ...] = ("html", "xlsx")) -> dict[str, Any]:
+def report_step(
+    store: Store, site: str, out_dir: Path, formats: tuple[str, ...] = ("html", "xlsx")
+) -> dict[str, Any]:
     """Refresh the site's assessment report (all periods) in ``out_dir``."""
     from reports.build import write_report
     from reports.period import parse_period
@@ -157,8 +161,10 @@ def document_counts(store: Store, site: str) -> dict[str, int]:
 
 def summarise(nights: dict[str, dict[str, Any]]) -> str:
     """The night in a few Markdown lines: documents new/changed, findings opened/closed by rule."""
-    lines = ["| site | documents | new | changed | pages fetched | 304 | opened | closed | errors |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|---|"]
+    lines = [
+        "| site | documents | new | changed | pages fetched | 304 | opened | closed | errors |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
     opened: Counter[str] = Counter()
     closed: Counter[str] = Counter()
     for name, night in sorted(nights.items()):
@@ -211,4 +217,3 @@ def _last_run_stat(store: Store, site: str, kind: str, key: str) -> Any:
         return None
     stats = row.stats if isinstance(row.stats, dict) else json.loads(row.stats)
     return stats.get(key)
-
