@@ -31,12 +31,11 @@ $(STAMP): pyproject.toml | system-deps
 	touch $(STAMP)
 
 ## The main job on the bundled demo sites.
-demo: $(STAMP)
-	$(BIN)/gongkai db init
-	$(BIN)/gongkai db status
+demo: venv
+	$(BIN)/gongkai demo
 
 ## Lint, then every test (PostgreSQL tests use the server on 127.0.0.1:5432).
-test: $(STAMP) lint
+test: venv lint
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
