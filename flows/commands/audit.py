@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 import click
+from rich.progress import Progress, TextColumn
 
-from audits.engine import run_audit
+from audits.engine import AuditResult, run_audit
 from audits.rules import RULES
 from flows.commands.common import db_option, print_table, store_from
 from models.errors import GongkaiError
@@ -63,14 +64,26 @@ def audit(
     """
     today = _parse_today(today_text)
     with store_from(db_url) as store:
-        result = run_audit(
-            store,
-            today=today,
-            site=site,
-            grace_days=grace_days,
-            rules=list(rule_ids) or None,
-            on_error=lambda message: click.echo(f"error: {message}", err=True),
-        )
+        names = [site] if site is not None else store.site_names()
+        result = AuditResult(today=today)
+        # One site at a time behind a progress bar: a province's audit takes minutes.
+        with Progress(
+            *Progress.get_default_columns(), TextColumn("{task.fields[site]}"), transient=True
+        ) as bar:
+            task = bar.add_task("auditing", total=len(names), site="")
+            for name in names:
+                bar.update(task, site=name)
+                one = run_audit(
+                    store,
+                    today=today,
+                    site=name,
+                    grace_days=grace_days,
+                    rules=list(rule_ids) or None,
+                    on_error=lambda message: click.echo(f"error: {message}", err=True),
+                )
+                result.sites += one.sites
+                result.errors += one.errors
+                bar.advance(task)
     totals = result.totals()
     documents = sum(s.documents for s in result.sites)
     links = sum(s.links for s in result.sites)

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from audits.importer import import_documents
-from flows.commands.common import db_option, store_from
+from flows.commands.common import db_option, make_console, store_from
 
 
 @click.command(name="import-docs")
@@ -22,7 +22,7 @@ def import_docs(file: Path, site: str | None, db_url: str | None) -> None:
     classification. Documents without a classification are classified. A bad line is reported
     with its line number and skipped; the rest is imported. Re-importing the same file adds nothing.
     """
-    with store_from(db_url) as store:
+    with store_from(db_url) as store, make_console(stderr=True).status(f"importing {file} …"):
         result = import_documents(
             store, file, default_site=site, on_error=lambda message: click.echo(f"error: {message}", err=True)
         )

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from flows.commands.common import db_option, safe, store_from
+from flows.commands.common import db_option, make_console, safe, store_from
 from models.errors import GongkaiError
 from reports.build import FORMATS, write_report
 from reports.period import parse_period
@@ -70,16 +70,17 @@ def report(
             if len(names) != 1:
                 raise ReportError(f"the database has {len(names)} sites: choose --site NAME or --all")
             chosen = names
-        written = write_report(
-            store,
-            chosen,
-            parsed,
-            out_dir,
-            formats,
-            weights,
-            title,
-            log=lambda line: click.echo(line, err=True),
-        )
+        with make_console(stderr=True).status("writing the report …"):
+            written = write_report(
+                store,
+                chosen,
+                parsed,
+                out_dir,
+                formats,
+                weights,
+                title,
+                log=lambda line: click.echo(line, err=True),
+            )
     finally:
         store.close()
     for warning in written.warnings:
