@@ -1,23 +1,32 @@
 """What one report is computed from: the documents, findings, links and columns of its scope.
 
-The findings are exactly the rows ``gongkai gaps`` lists for the same sites, dates and status, so
-the report's totals equal the command's counts by construction. Working-day lags come from the
-audit's calendar (``audits.calendar``), counted as the audit counts them (start day not counted).
+The findings are rows ``gongkai gaps`` lists for the same sites and dates (see
+:func:`report_findings`), so the report's totals equal the command's counts by construction.
+Working-day lags come from the audit's calendar (``audits.calendar``), counted as the audit counts
+them (start day not counted). Which documents are the site's own is decided by the audit's own
+code (``audits.ownership``), so the timeliness and 解读 denominators are the documents the rules test.
 """
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import Any
 
-from audits.calendar import working_days_after
+from pydantic import ValidationError
+
+from audits.calendar import default_calendar, working_days_after
+from audits.ownership import Ownership
+from audits.rules import RULES
+from audits.rules.lateness import LATE_PUBLICATION, OUT_OF_SCOPE_DISCLOSURE
 from models.errors import GongkaiError
+from models.records import SiteConfig
 from models.store import Store
 from reports import queries
+from reports.coverage import SiteCoverage, TitleRow, build_site_coverage, site_catalog
 from reports.gaps import GapFilters, list_gaps
 from reports.labels import NO_VALUE, OTHER_DOMAIN
 from reports.period import Period
@@ -27,38 +36,37 @@ class ScopeError(GongkaiError):
     """A report scope that names nothing in the database."""
 
 
-_SPACE = re.compile(r"[\s\u3000\u00a0]+")
-_DOC_NO_CODE = re.compile(r"^(.+?)\s*[〔\[［【(（〈]")
-
-
-def _clean(text: str) -> str:
-    return _SPACE.sub("", text)
+#: Rules about the site rather than a document: they hold for a span of days, not a document's day.
+STATE_RULES: tuple[str, ...] = tuple(rule.id for rule in RULES if rule.scope in ("column", "catalog"))
 
 
 @dataclass(frozen=True)
 class SiteInfo:
+    """A site as the audit sees it: its agency and aliases from the stored config (see
+    :func:`audit_config`; none for a name-only site, whose documents are then all its own)."""
+
     name: str
     agency: str | None
     aliases: tuple[str, ...]
 
-    def owns(self, publisher: str | None, doc_no: str | None) -> bool:
-        """Whether a document is the site agency's own (reposts of other bodies are not).
+    @cached_property
+    def owner(self) -> Ownership:
+        """The audit's own-agency test for this site (``audits.ownership``)."""
+        return Ownership(self.agency, self.aliases)
 
-        The audit's test (issue #6, ``audits.ownership``): the 发布机构 names the agency or an
-        alias, or the 文号's 代字 is (or starts with) one of them; a site with no agency configured
-        owns everything. Kept here in the same words so the report's timeliness denominator is
-        the audit's; a document with a late_publication finding counts whatever this says.
-        """
-        names = [_clean(n) for n in (self.agency or "", *self.aliases) if n and _clean(n)]
-        if not names:
-            return True
-        if publisher:
-            pub = _clean(publisher)
-            if any(name in pub or (len(pub) >= 2 and pub in name) for name in names):
-                return True
-        match = _DOC_NO_CODE.match(_clean(doc_no or ""))
-        code = match.group(1) if match else ""
-        return bool(code) and any(code == name or code.startswith(name) for name in names)
+    def owns(self, publisher: str | None, doc_no: str | None) -> bool:
+        """Whether a document is the site agency's own, exactly as the audit decides it."""
+        return self.owner.why_own(publisher, doc_no) is not None
+
+
+def audit_config(payload: Any) -> SiteConfig | None:
+    """A stored site config as ``audits.engine`` reads it: none for a name-only site or a bad one."""
+    if not isinstance(payload, dict) or "start_urls" not in payload:
+        return None
+    try:
+        return SiteConfig.model_validate(payload)
+    except ValidationError:
+        return None
 
 
 @dataclass
@@ -80,6 +88,9 @@ class Doc:
     is_interpretation: bool
     month: str | None
     own: bool
+    #: Whether the late_publication rule tests this document (own, 主动公开 or unmarked, both dates
+    #: within the calendar): the 按时发布率 denominator.
+    timeliness_tested: bool = False
     lag: int | None = None
     lag_provisional: bool = False
 
@@ -95,6 +106,8 @@ class ReportData:
     columns: list[dict[str, Any]]
     #: (rule, document id) → ids of the findings about that document under that rule.
     by_doc: dict[tuple[str, int], list[int]] = field(default_factory=dict)
+    #: The 标准目录 matrix of each site in scope (or why it has none).
+    coverage: list[SiteCoverage] = field(default_factory=list)
 
     def findings_of(self, rules: Sequence[str]) -> list[dict[str, Any]]:
         return [f for f in self.findings if f["rule"] in rules]
@@ -110,7 +123,7 @@ def _day(text: Any) -> date | None:
 
 
 def load_report_data(store: Store, sites: Sequence[str] | None, period: Period) -> ReportData:
-    """Everything the report needs for ``sites`` (None = all) in ``period``, open findings only."""
+    """Everything the report needs for ``sites`` (None = all) in ``period``."""
     known = store.site_names()
     chosen = list(sites) if sites else known
     missing = [name for name in chosen if name not in known]
@@ -127,15 +140,16 @@ def load_report_data(store: Store, sites: Sequence[str] | None, period: Period) 
         link_rows = queries.select(conn, "interpretation_links")
         column_rows = queries.select(conn, "columns", {"site": chosen})
     infos = {}
+    configs: dict[str, Any] = {}
     for row in site_rows:
-        config = row.get("config") if isinstance(row.get("config"), dict) else {}
-        aliases = tuple(str(a) for a in (config or {}).get("agency_aliases", []) if a)
-        infos[row["name"]] = SiteInfo(row["name"], row.get("agency"), aliases)
+        configs[row["name"]] = row.get("config") if isinstance(row.get("config"), dict) else {}
+        config = audit_config(configs[row["name"]])
+        infos[row["name"]] = SiteInfo(
+            row["name"], config.agency if config else None, tuple(config.agency_aliases) if config else ()
+        )
     infos = {name: infos[name] for name in chosen if name in infos}
     docs = [_doc(row, infos[row["site"]]) for row in doc_rows]
-    findings = list_gaps(
-        store, GapFilters(sites=chosen, since=period.start, until=period.end, status="open"), sort=["id"]
-    )
+    findings = report_findings(store, chosen, period)
     data = ReportData(
         period=period,
         sites=infos,
@@ -149,7 +163,56 @@ def load_report_data(store: Store, sites: Sequence[str] | None, period: Period) 
         if finding.get("document_id") is not None:
             by_doc[(finding["rule"], int(finding["document_id"]))].append(int(finding["id"]))
     data.by_doc = dict(by_doc)
+    data.coverage = load_coverage(store, chosen, configs, period, findings)
     return data
+
+
+def report_findings(store: Store, sites: Sequence[str], period: Period) -> list[dict[str, Any]]:
+    """The findings a report counts: ``gaps`` rows for the same sites and dates.
+
+    Document findings: the open ones whose document is dated in the period (a closed one was
+    fixed on the page, which the archive shows). Column and catalog findings: those the audit saw
+    open on any day of the period (``period_to >= start`` and ``period_from <= end``), so a
+    column that was stale in March and fixed in May counts in a report for Q1, marked as fixed.
+    Without a period, the report is the state now: open findings only.
+    """
+    chosen = list(sites)
+    found = list_gaps(
+        store, GapFilters(sites=chosen, since=period.start, until=period.end, status="open"), sort=["id"]
+    )
+    if period.start is not None or period.end is not None:
+        fixed = list_gaps(
+            store,
+            GapFilters(
+                rules=STATE_RULES, sites=chosen, since=period.start, until=period.end, status="closed"
+            ),
+            sort=["id"],
+        )
+        found = sorted([*found, *fixed], key=lambda f: int(f["id"]))
+    return found
+
+
+def load_coverage(
+    store: Store,
+    sites: Sequence[str],
+    configs: dict[str, Any],
+    period: Period,
+    findings: Sequence[dict[str, Any]],
+) -> list[SiteCoverage]:
+    """The 标准目录 matrix of each site, matched against what it had published by the period's end."""
+    out = []
+    for site in sites:
+        configured, catalog, note = site_catalog(site, configs.get(site))
+        titles: list[TitleRow] = []
+        if catalog is not None:
+            with store.engine.connect() as conn:
+                rows = queries.select(conn, "document_titles", {"site": site, "until": period.end})
+            titles = [TitleRow(int(r["id"]), r["url"], r.get("title"), r.get("ref_date")) for r in rows]
+            if not titles:
+                note = f"站点 {site} 尚无文件，标准目录覆盖无从评估（catalog_gap 规则不检查没有文件的站点）。"
+                catalog = None
+        out.append(build_site_coverage(site, configured, catalog, note, titles, findings))
+    return out
 
 
 def _doc(row: dict[str, Any], site: SiteInfo) -> Doc:
@@ -173,10 +236,24 @@ def _doc(row: dict[str, Any], site: SiteInfo) -> Doc:
         month=row.get("month"),
         own=site.owns(row.get("publisher"), row.get("doc_no")),
     )
-    if written and published:
+    if written and published and _in_calendar(written, published):
         count = working_days_after(written, published)
         doc.lag, doc.lag_provisional = count.days, count.provisional
+        doc.timeliness_tested = doc.own and _late_publication_in_scope(doc.disclosure)
     return doc
+
+
+def _in_calendar(*days: date) -> bool:
+    """Whether the working-day calendar spans these days (a misread year such as 0202 is outside)."""
+    calendar = default_calendar()
+    return all(calendar.FIRST <= day <= calendar.LAST for day in days)
+
+
+def _late_publication_in_scope(disclosure: str | None) -> bool:
+    """The late_publication rule's 公开属性 test, with the rule's default parameters."""
+    if disclosure in OUT_OF_SCOPE_DISCLOSURE:
+        return False
+    return disclosure is not None or bool(LATE_PUBLICATION.parameters["include_missing_disclosure"])
 
 
 def _interpretation_lags(docs: Sequence[Doc], links: Sequence[dict[str, Any]]) -> dict[int, int]:
@@ -193,6 +270,6 @@ def _interpretation_lags(docs: Sequence[Doc], links: Sequence[dict[str, Any]]) -
     lags = {}
     for policy, day in first.items():
         start = published[policy]
-        if start is not None:
+        if start is not None and _in_calendar(start, day):
             lags[policy] = working_days_after(start, day).days if day > start else 0
     return lags

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from reports.dataset import Doc, ReportData
-from reports.labels import DOMAINS, OTHER_DOMAIN
+from reports.labels import DOMAINS, OTHER_DOMAIN, report_domain
 
 Level = Literal["document", "column", "catalog"]
 LATE_LIMIT_WD = 20
@@ -33,16 +33,18 @@ class IndicatorDef:
     applies: Callable[[Doc, ReportData], bool] | None = None
 
 
-def _own_with_dates(doc: Doc, _: ReportData) -> bool:
-    return doc.own and doc.lag is not None
+def _timeliness_tested(doc: Doc, _: ReportData) -> bool:
+    # What late_publication tests: own documents, 主动公开 or unmarked, with both dates.
+    return doc.timeliness_tested
 
 
 def _needs_interpretation(doc: Doc, _: ReportData) -> bool:
-    return doc.needs_interpretation and not doc.is_interpretation
+    # The 解读 rules test the site's own policies only (their ``own_only`` parameter).
+    return doc.own and doc.needs_interpretation and not doc.is_interpretation
 
 
 def _has_linked_interpretation(doc: Doc, data: ReportData) -> bool:
-    return doc.id in data.interpretation_lags
+    return _needs_interpretation(doc, data) and doc.id in data.interpretation_lags
 
 
 INDICATORS: tuple[IndicatorDef, ...] = (
@@ -52,7 +54,7 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         ("late_publication",),
         "《政府信息公开条例》第二十六条",
         "本机关文件中，成文至发布不超过20个工作日（不计起始日，按国务院节假日安排含调休）或法定特别时限的比例。",
-        applies=_own_with_dates,
+        applies=_timeliness_tested,
     ),
     IndicatorDef(
         "interpretation_coverage",
@@ -262,7 +264,7 @@ def catalog_domain(finding: dict[str, Any]) -> str:
     evidence = finding.get("evidence") if isinstance(finding.get("evidence"), dict) else {}
     values = evidence.get("values") if isinstance(evidence.get("values"), dict) else {}
     domain = values.get("domain") or finding.get("domain")
-    return str(domain) if domain else OTHER_DOMAIN
+    return report_domain(str(domain)) if domain else OTHER_DOMAIN
 
 
 def scope_results(data: ReportData, docs: Sequence[Doc], sites: Sequence[str] | None) -> dict[str, Result]:

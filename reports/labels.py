@@ -37,6 +37,12 @@ DOMAINS: tuple[str, ...] = (
 )
 OTHER_DOMAIN = "其他"
 
+#: Catalog domain names (``corpus/catalogs/standard.yaml``, as the guidelines title them) that the
+#: classifier and the reports call otherwise; every other catalog domain is named as a report domain.
+CATALOG_DOMAIN_ALIASES: dict[str, str] = {"征地补偿": "农村集体土地征收", "医疗卫生": "卫生健康"}
+#: The catalog's items every agency owes whatever its domains (annual report, 公开指南).
+GENERAL_CATALOG_DOMAIN = "综合"
+
 RULES: dict[str, str] = {
     "late_publication": "逾期发布",
     "missing_interpretation": "缺少政策解读",
@@ -66,6 +72,22 @@ STATUSES: dict[str, str] = {"open": "未整改", "closed": "已关闭"}
 
 #: Shown where a document names no 发布机构 and the site has no agency configured either.
 NO_VALUE = "（无）"
+
+
+def report_domain(catalog_domain: str) -> str:
+    """The report's name of a catalog domain (征地补偿 → 农村集体土地征收); others unchanged."""
+    return CATALOG_DOMAIN_ALIASES.get(catalog_domain, catalog_domain)
+
+
+def domain_order(name: str) -> tuple[int, str]:
+    """Sort key: the 26 domains in the guide's order, then 综合, 其他 and anything else by name."""
+    if name in DOMAINS:
+        return DOMAINS.index(name), ""
+    if name == GENERAL_CATALOG_DOMAIN:
+        return len(DOMAINS), ""
+    if name == OTHER_DOMAIN:
+        return len(DOMAINS) + 1, ""
+    return len(DOMAINS) + 2, name
 
 
 def rule_label(rule_id: str) -> str:

@@ -82,7 +82,9 @@ def build_report(data: ReportData, weights: WeightsConfig, title: str | None = N
     deductions = {int(f["id"]): overall_score.deduction_of(int(f["id"])) for f in data.findings}
     findings = [{**f, "deduction": deductions.get(int(f["id"]), 0.0)} for f in data.findings]
     timely_docs = [
-        d for d in data.docs if d.lag is not None and (d.own or ("late_publication", d.id) in data.by_doc)
+        d
+        for d in data.docs
+        if d.lag is not None and (d.timeliness_tested or ("late_publication", d.id) in data.by_doc)
     ]
     return Report(
         title=title or "政务公开第三方评估报告",
