@@ -51,7 +51,7 @@ def write_report(
     stem = f"gongkai-report-{slug(scope)}-{slug(period.label if period.start else 'all-time')}"
     html: str | None = None
     if "html" in formats or "pdf" in formats:
-        from reports.charts import all_charts, cjk_font
+        from reports.charts import all_charts, catalog_charts, cjk_font
         from reports.html import render_html
 
         if cjk_font() is None:
@@ -59,7 +59,7 @@ def write_report(
                 "no Chinese font found (Debian package fonts-noto-cjk; `make system-deps`): "
                 "chart labels will show empty boxes"
             )
-        html = render_html(report, all_charts(report))
+        html = render_html(report, all_charts(report), catalog_charts(report))
     for fmt in formats:
         target = out_dir / f"{stem}.{fmt}"
         try:

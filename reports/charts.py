@@ -1,7 +1,8 @@
 """The report's charts (matplotlib, PNG bytes) with a Chinese font from Debian's ``fonts-noto-cjk``.
 
 Charts: the working-day lag histogram with the 20-working-day line, 解读 coverage by agency, the
-domain × indicator heatmap, and the monthly trend. Without a CJK font the labels would be empty
+domain × indicator heatmap, the monthly trend, and the 标准目录 matrix (domain × catalog item) of
+each site with a catalog. Without a CJK font the labels would be empty
 boxes; the report then says so once and still renders.
 """
 
@@ -24,8 +25,10 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib import font_manager
-from matplotlib.colors import LinearSegmentedColormap
+from matplotlib.colors import LinearSegmentedColormap, ListedColormap
+from matplotlib.patches import Patch
 
+from reports.coverage import STATUS_COLOURS, STATUS_LABELS, AggregateCell, SiteCoverage, aggregate
 from reports.indicators import BY_ID, LATE_LIMIT_WD
 from reports.model import Report
 
@@ -167,8 +170,114 @@ def domain_heatmap(report: Report) -> bytes:
     ax.xaxis.tick_top()
     ax.set_yticks(range(len(rows)), labels, fontsize=7.5)
     fig.colorbar(image, ax=ax, fraction=0.03, pad=0.02, label="合规比例")
-    ax.set_title("26个领域 × 指标覆盖热力图（灰色：无可评估文件）", pad=28)
+    ax.set_title("26个领域 × 指标合规热力图（灰色：无可评估文件）", pad=28)
     return _png(fig)
+
+
+#: Above this many sites with a catalog, one matrix of all sites replaces the per-site ones.
+MAX_SITE_MATRICES = 6
+
+
+def _matrix_axes(rows: Sequence[str], width: int, title: str) -> tuple[plt.Figure, plt.Axes]:
+    fig, ax = plt.subplots(figsize=(3.4 + 1.05 * width, 0.34 * len(rows) + 1.7))
+    ax.set_xticks(range(width), [f"事项{c + 1}" for c in range(width)], fontsize=8)
+    ax.xaxis.tick_top()
+    ax.set_yticks(range(len(rows)), [f"{r + 1}  {name}" for r, name in enumerate(rows)], fontsize=7.5)
+    ax.set_xticks(np.arange(-0.5, width, 1), minor=True)
+    ax.set_yticks(np.arange(-0.5, len(rows), 1), minor=True)
+    ax.grid(which="minor", color="white", linewidth=1.5)
+    ax.tick_params(which="minor", length=0)
+    ax.set_title(title, pad=24, fontsize=10)
+    return fig, ax
+
+
+def status_grid(coverage: SiteCoverage) -> np.ndarray:
+    """Rows × item positions: the index of each cell's status in ``STATUS_COLOURS``, NaN where a
+    domain has fewer items (what the heatmap paints)."""
+    statuses = list(STATUS_COLOURS)
+    grid = np.full((len(coverage.rows), max(coverage.width, 1)), np.nan)
+    for cell in coverage.cells:
+        grid[cell.row - 1, cell.column - 1] = statuses.index(cell.status)
+    return grid
+
+
+def catalog_heatmap(coverage: SiteCoverage) -> bytes:
+    """One site's 标准目录: domains × item position, coloured by status; every cell is coded r-c.
+
+    A covered cell shows how many documents match the item; 缺 a gap, 旧 an item not renewed in
+    time, ? an item with no verdict in the period, — one published only when its event happens.
+    """
+    _style()
+    statuses = list(STATUS_COLOURS)
+    rows = [coverage.row_label(i) for i in range(len(coverage.rows))]
+    width = max(coverage.width, 1)
+    grid = status_grid(coverage)
+    title = f"{coverage.site} 标准目录覆盖（{coverage.catalog_name} {coverage.catalog_version}）：领域 × 事项"
+    fig, ax = _matrix_axes(rows, width, title)
+    cmap = ListedColormap([STATUS_COLOURS[s] for s in statuses]).with_extremes(bad="white")
+    ax.imshow(np.ma.masked_invalid(grid), cmap=cmap, vmin=-0.5, vmax=len(statuses) - 0.5, aspect="auto")
+    for cell in coverage.cells:
+        colour = "white" if cell.status == "gap" else "black"
+        ax.text(
+            cell.column - 1, cell.row - 1, cell.mark, ha="center", va="center", fontsize=7.5, color=colour
+        )
+    counts = coverage.counts()
+    handles = [
+        Patch(facecolor=STATUS_COLOURS[s], edgecolor="#999999", label=f"{STATUS_LABELS[s]} {counts[s]}")
+        for s in statuses
+    ]
+    ax.legend(
+        handles=handles,
+        title="状态（格内数字：匹配文件数）",
+        title_fontsize=7.5,
+        loc="upper left",
+        bbox_to_anchor=(1.02, 1.0),
+        fontsize=7.5,
+        frameon=False,
+    )
+    return _png(fig)
+
+
+def catalog_aggregate_heatmap(rows: Sequence[str], cells: Sequence[AggregateCell]) -> bytes:
+    """Several sites at once: the share of the sites owing each item that show it (k/n in the cell)."""
+    _style()
+    width = max((cell.column for cell in cells), default=1)
+    grid = np.full((len(rows), width), np.nan)
+    for cell in cells:
+        grid[cell.row - 1, cell.column - 1] = cell.covered / cell.sites if cell.sites else np.nan
+    fig, ax = _matrix_axes(rows, width, f"标准目录覆盖（{len(rows)}个领域，各事项覆盖站点数/应有站点数）")
+    cmap = LinearSegmentedColormap.from_list("coverage", ["#c00000", "#ffd966", "#70ad47"]).with_extremes(
+        bad="white"
+    )
+    image = ax.imshow(np.ma.masked_invalid(grid), cmap=cmap, vmin=0, vmax=1, aspect="auto")
+    for cell in cells:
+        share = cell.covered / cell.sites if cell.sites else 1.0
+        colour = "white" if share < 0.35 else "black"
+        ax.text(
+            cell.column - 1,
+            cell.row - 1,
+            f"{cell.covered}/{cell.sites}",
+            ha="center",
+            va="center",
+            fontsize=7,
+            color=colour,
+        )
+    fig.colorbar(image, ax=ax, fraction=0.04, pad=0.02, label="覆盖站点比例")
+    return _png(fig)
+
+
+def catalog_charts(report: Report) -> list[Chart]:
+    """The 标准目录 matrices: one per site with a catalog, or one for all when there are many."""
+    matrices = [c for c in report.coverage if c.has_matrix]
+    if len(matrices) <= MAX_SITE_MATRICES:
+        return [
+            Chart(f"catalog_{c.site}", f"{c.site} 标准目录覆盖：领域 × 事项", catalog_heatmap(c))
+            for c in matrices
+        ]
+    rows, cells = aggregate(matrices)
+    return [
+        Chart("catalog_all", "标准目录覆盖（全部站点）：领域 × 事项", catalog_aggregate_heatmap(rows, cells))
+    ]
 
 
 def monthly_trend(report: Report) -> bytes:
@@ -205,7 +314,7 @@ def all_charts(report: Report) -> list[Chart]:
     charts = [
         Chart("lag_histogram", "发布时滞分布（工作日）", lag_histogram(report.lags)),
         Chart("interpretation_by_agency", "各发布机构解读覆盖率", coverage_by_agency(coverage_rows)),
-        Chart("domain_heatmap", "领域 × 指标覆盖热力图", domain_heatmap(report)),
+        Chart("domain_heatmap", "领域 × 指标合规热力图", domain_heatmap(report)),
     ]
     if len(report.per_month) > 1:
         charts.append(Chart("monthly_trend", "按月趋势", monthly_trend(report)))

@@ -45,6 +45,14 @@ STATUS_LABELS: dict[str, str] = {
 }
 #: What the chart writes in a cell (the count of matching documents for covered cells).
 STATUS_MARKS: dict[str, str] = {"gap": "缺", "outdated": "旧", "on_event": "—", "unassessed": "?"}
+#: Cell colours of the matrix (chart and XLSX), by status; a position with no item stays white.
+STATUS_COLOURS: dict[str, str] = {
+    "covered": "#70ad47",
+    "outdated": "#f4b183",
+    "gap": "#c00000",
+    "unassessed": "#ffd966",
+    "on_event": "#d9d9d9",
+}
 EXPECT_LABELS: dict[str, str] = {
     "standing": "常设（应有至少一件）",
     "annual": "每年（到期后应有新件）",
@@ -128,7 +136,9 @@ class SiteCoverage:
         return domain if domain == catalog_domain else f"{domain}（目录：{catalog_domain}）"
 
 
-def site_catalog(site: str, config: Mapping[str, Any] | None) -> tuple[str | None, Catalog | None, str | None]:
+def site_catalog(
+    site: str, config: Mapping[str, Any] | None
+) -> tuple[str | None, Catalog | None, str | None]:
     """(catalog as configured, the loaded catalog, why there is none) for a stored site config.
 
     The config is read as the audit reads it (``audits.engine``): a config without start URLs is

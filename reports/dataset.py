@@ -29,7 +29,7 @@ from reports import queries
 from reports.coverage import SiteCoverage, TitleRow, build_site_coverage, site_catalog
 from reports.gaps import GapFilters, list_gaps
 from reports.labels import NO_VALUE, OTHER_DOMAIN
-from reports.period import Period
+from reports.period import ALL_TIME, Period
 
 
 class ScopeError(GongkaiError):
@@ -213,6 +213,18 @@ def load_coverage(
                 catalog = None
         out.append(build_site_coverage(site, configured, catalog, note, titles, findings))
     return out
+
+
+def current_coverage(store: Store) -> list[SiteCoverage]:
+    """Every site's 标准目录 matrix as the store stands now (all documents, open findings)."""
+    with store.engine.connect() as conn:
+        configs = {
+            row["name"]: row.get("config") if isinstance(row.get("config"), dict) else {}
+            for row in queries.select(conn, "sites")
+        }
+    sites = sorted(configs)
+    findings = list_gaps(store, GapFilters(rules=["catalog_gap"], sites=sites, status="open"), sort=["id"])
+    return load_coverage(store, sites, configs, ALL_TIME, findings)
 
 
 def _doc(row: dict[str, Any], site: SiteInfo) -> Doc:

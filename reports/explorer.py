@@ -4,7 +4,9 @@ A SQLite store is served as it is, opened read-only (``mode=ro``; ``immutable`` 
 nothing writes any more, e.g. a snapshot). Datasette only reads SQLite, so a PostgreSQL store is
 first exported into a SQLite snapshot file — every table except the raw page bytes — which is
 then served immutable. SQL has a time limit; canned queries and Chinese labels come from
-``corpus/reports``.
+``corpus/reports``. A second, small database (``catalog``) holds each site's 标准目录 matrix,
+computed at start by the report's own code: the catalog lives in YAML, not in the store, so SQL
+alone cannot match its items.
 """
 
 from __future__ import annotations
@@ -28,11 +30,15 @@ from alembic.runtime.migration import MigrationContext
 
 from models import database
 from models.errors import ConfigError, StoreError
+from models.store import Store
 from models.tables import metadata as schema
 from reports.queries import datasette_canned_queries
 
 METADATA_FILE = Path(__file__).resolve().parent.parent / "corpus" / "reports" / "datasette.yaml"
 DATABASE_NAME = "gongkai"
+#: The second database: each site's 标准目录 matrix, computed when the explorer starts.
+COVERAGE_DATABASE = "catalog"
+COVERAGE_TABLE = "catalog_coverage"
 #: Raw page bytes are large and not browsable; the snapshot leaves them out unless asked.
 SKIPPED_BY_DEFAULT = frozenset({"blobs"})
 
@@ -72,7 +78,8 @@ def _refuse_raw_html(node: Any, where: str) -> None:
 def datasette_metadata() -> dict[str, Any]:
     """Titles, labels and facets from ``datasette.yaml`` plus the canned queries."""
     meta = yaml.safe_load(yaml.safe_dump(_static_metadata(), allow_unicode=True))  # a deep copy
-    meta["databases"][DATABASE_NAME]["queries"] = datasette_canned_queries()
+    for name, entry in meta["databases"].items():
+        entry["queries"] = datasette_canned_queries(name)
     return meta
 
 
@@ -179,11 +186,122 @@ def url_for_display(engine: sa.Engine) -> str:
     return engine.url.render_as_string(hide_password=True)
 
 
+# --- the 标准目录 matrix ---------------------------------------------------------------------------
+
+_COVERAGE_COLUMNS = (
+    "site TEXT NOT NULL",
+    "cell TEXT",
+    "row INTEGER",
+    "col INTEGER",
+    "domain TEXT",
+    "catalog_domain TEXT",
+    "item_id TEXT",
+    "level1 TEXT",
+    "level2 TEXT",
+    "expect TEXT",
+    "expect_label TEXT",
+    "time_limit TEXT",
+    "status TEXT NOT NULL",
+    "status_label TEXT NOT NULL",
+    "matches INTEGER",
+    "newest_title TEXT",
+    "newest_date TEXT",
+    "newest_url TEXT",
+    "finding_id INTEGER",
+    "finding_first_seen TEXT",
+    "catalog TEXT",
+    "note TEXT",
+    "computed_at TEXT NOT NULL",
+)
+
+
+def read_only_store(path: Path) -> Store:
+    """A store over a SQLite file opened read-only: nothing here can write to it, not even a lock."""
+    engine = sa.create_engine(
+        "sqlite://",
+        creator=lambda: sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False),
+    )
+    return Store(engine)
+
+
+def write_coverage_database(source: Path, target: Path) -> int:
+    """Each site's 标准目录 matrix, computed from the store file as ``gongkai report`` computes it
+    (same catalogs, same title matching, open catalog_gap findings), into a new SQLite file.
+
+    Returns the number of rows. Sites without a catalog get one row that says why.
+    """
+    from reports.coverage import EXPECT_LABELS, STATUS_LABELS
+    from reports.dataset import current_coverage
+
+    store = read_only_store(source)
+    try:
+        coverages = current_coverage(store)
+    finally:
+        store.close()
+    computed = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")
+    rows: list[tuple[Any, ...]] = []
+    for coverage in coverages:
+        if not coverage.has_matrix:
+            empty: list[Any] = [None] * 11
+            rows.append(
+                (
+                    coverage.site,
+                    *empty,
+                    "no_catalog",
+                    "无目录",
+                    *empty[:6],
+                    coverage.catalog,
+                    coverage.note,
+                    computed,
+                )
+            )
+            continue
+        for cell in coverage.cells:
+            rows.append(
+                (
+                    coverage.site,
+                    cell.code,
+                    cell.row,
+                    cell.column,
+                    cell.domain,
+                    cell.catalog_domain,
+                    cell.item_id,
+                    cell.level1,
+                    cell.level2,
+                    cell.expect,
+                    EXPECT_LABELS[cell.expect],
+                    cell.time_limit,
+                    cell.status,
+                    STATUS_LABELS[cell.status],
+                    cell.matches,
+                    cell.newest_title,
+                    cell.newest_date,
+                    cell.newest_url,
+                    cell.finding_id,
+                    cell.finding_first_seen,
+                    coverage.catalog,
+                    None,
+                    computed,
+                )
+            )
+    target.unlink(missing_ok=True)
+    with contextlib.closing(sqlite3.connect(target)) as out:
+        out.execute(f"CREATE TABLE {COVERAGE_TABLE} ({', '.join(_COVERAGE_COLUMNS)})")
+        marks = ", ".join("?" * len(_COVERAGE_COLUMNS))
+        out.executemany(f"INSERT INTO {COVERAGE_TABLE} VALUES ({marks})", rows)
+        out.execute(f"CREATE INDEX {COVERAGE_TABLE}_site ON {COVERAGE_TABLE} (site, row, col)")
+        out.commit()
+    return len(rows)
+
+
 # --- serving ----------------------------------------------------------------------------------------
 
 
-def make_datasette(path: Path, immutable: bool, settings: ExplorerSettings | None = None) -> Any:
-    """A Datasette app over one SQLite file, named ``gongkai``, read-only."""
+def make_datasette(
+    path: Path, immutable: bool, settings: ExplorerSettings | None = None, coverage: Path | None = None
+) -> Any:
+    """A Datasette app over one SQLite file, named ``gongkai``, read-only; with ``coverage`` (a file
+    from :func:`write_coverage_database`) also the database ``catalog``."""
     from datasette.app import Datasette  # first: it registers Datasette's own plugins
     from datasette.database import Database
 
@@ -209,6 +327,8 @@ def make_datasette(path: Path, immutable: bool, settings: ExplorerSettings | Non
     # Not mutable: Datasette opens it with ``?mode=ro`` (live file) or ``?immutable=1`` (frozen).
     db = Database(ds, path=str(path), is_mutable=not immutable)
     ds.add_database(db, name=DATABASE_NAME)
+    if coverage is not None:
+        ds.add_database(Database(ds, path=str(coverage), is_mutable=False), name=COVERAGE_DATABASE)
     return ds
 
 

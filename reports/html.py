@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from reports.charts import Chart
+from reports.coverage import EXPECT_LABELS, STATUS_LABELS
 from reports.indicators import BY_ID, INDICATORS
 from reports.labels import DOC_TYPES, RULES, SEVERITIES, rule_label
 from reports.model import Report
@@ -72,15 +73,18 @@ def environment() -> Environment:
         DOC_TYPES=DOC_TYPES,
         LINKS_PER_CELL=LINKS_PER_CELL,
         DISCLAIMER=DISCLAIMER,
+        STATUS_LABELS=STATUS_LABELS,
+        EXPECT_LABELS=EXPECT_LABELS,
     )
     return env
 
 
-def render_html(report: Report, charts: list[Chart]) -> str:
+def render_html(report: Report, charts: list[Chart], catalog_charts: list[Chart] | None = None) -> str:
     template = environment().get_template("report.html.j2")
     return template.render(
         report=report,
         charts=charts,
+        catalog_charts=catalog_charts or [],
         generated=report.generated_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         findings_by_rule=_findings_by_rule(report),
     )

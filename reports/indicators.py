@@ -243,20 +243,32 @@ def column_result(data: ReportData, sites: Sequence[str] | None = None) -> Resul
 
 
 def catalog_result(data: ReportData, sites: Sequence[str] | None = None) -> Result:
+    """Catalog gaps, counted; assessed only where a site names a catalog (or has gap findings).
+
+    ``eligible`` is the number of items the audit checks (every item but those published only
+    when their event happens) over the sites with a catalog matrix.
+    """
     indicator = BY_ID["catalog_coverage"]
     chosen = set(sites) if sites is not None else set(data.sites)
     findings = [f for f in data.findings_of(indicator.rules) if f["site"] in chosen]
-    # The catalog is checked against the site's documents: a site with none was not assessed.
-    has_documents = any(d.site in chosen for d in data.docs)
+    matrices = [c for c in data.coverage if c.site in chosen and c.has_matrix]
+    cells = [cell for coverage in matrices for cell in coverage.cells]
     by_domain: dict[str, int] = defaultdict(int)
     for finding in findings:
         by_domain[catalog_domain(finding)] += 1
     return Result(
         indicator.id,
-        eligible=0,
+        eligible=sum(cell.expect != "on_event" for cell in cells),
         failing=len(findings),
         finding_ids=sorted(int(f["id"]) for f in findings),
-        extra={"by_domain": dict(by_domain), "assessed": has_documents},
+        extra={
+            "by_domain": dict(by_domain),
+            "assessed": bool(matrices),
+            "items": len(cells),
+            "covered": sum(cell.status == "covered" for cell in cells),
+            "sites_with_catalog": [c.site for c in matrices],
+            "sites_without_catalog": [c.site for c in data.coverage if c.site in chosen and not c.has_matrix],
+        },
     )
 
 

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from reports import indicators as ind
+from reports.coverage import SiteCoverage
 from reports.dataset import ReportData, SiteInfo
 from reports.indicators import DOCUMENT_INDICATORS, Result
 from reports.labels import DOMAINS, OTHER_DOMAIN
@@ -53,6 +54,13 @@ class Report:
     lags: list[int]
     columns: list[dict[str, Any]]
     catalog_gaps_by_domain: dict[str, int]
+    #: The 标准目录 matrix (domains × items) of each site, or why a site has none.
+    coverage: list[SiteCoverage]
+
+    @property
+    def fixed_findings(self) -> int:
+        """Column and catalog findings of the period that the audit has seen fixed since."""
+        return sum(f.get("status") == "closed" for f in self.findings)
 
     @property
     def scope_label(self) -> str:
@@ -104,6 +112,7 @@ def build_report(data: ReportData, weights: WeightsConfig, title: str | None = N
         lags=[d.lag for d in timely_docs if d.lag is not None],
         columns=_columns_with_findings(data),
         catalog_gaps_by_domain=overall["catalog_coverage"].extra.get("by_domain", {}),
+        coverage=data.coverage,
     )
 
 

@@ -55,6 +55,8 @@ class NamedQuery(BaseModel):
     sql: str
     portable: bool = False
     explorer: bool = False
+    #: The explorer database the query runs in (``gongkai``: the store).
+    database: str = "gongkai"
     filters: dict[str, FilterSpec] = Field(default_factory=dict)
     sorts: dict[str, str] = Field(default_factory=dict)
     default_sort: list[str] = Field(default_factory=list)
@@ -223,11 +225,11 @@ def datasette_sql(query: NamedQuery) -> str:
     return f"SELECT {columns}\nFROM (\n{query.sql.strip()}\n) AS named{where}{build_order(query, None)}"
 
 
-def datasette_canned_queries() -> dict[str, dict[str, Any]]:
-    """The explorer's canned queries, in Datasette's metadata shape."""
+def datasette_canned_queries(database: str = "gongkai") -> dict[str, dict[str, Any]]:
+    """The explorer's canned queries of one of its databases, in Datasette's metadata shape."""
     out: dict[str, dict[str, Any]] = {}
     for name, query in load_queries().items():
-        if not query.explorer:
+        if not query.explorer or query.database != database:
             continue
         out[name] = {
             "title": query.title,

@@ -7,20 +7,25 @@ carries the evidence (fetch time, content hash, WARC record id, the values the r
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.styles import PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
+from reports.coverage import EXPECT_LABELS, STATUS_COLOURS
 from reports.indicators import INDICATORS, IndicatorDef, Result
-from reports.labels import RULES, SEVERITIES, rule_label
+from reports.labels import RULES, SEVERITIES, STATUSES, rule_label
 from reports.model import GroupRow, Report
 from reports.scoring import DISCLAIMER
 from reports.sheets import set_link, set_text, sheet_title, write_table
 
 FINDINGS_SHEET = "问题清单"
 TOTALS_SHEET = "汇总"
+COVERAGE_SHEET = "目录覆盖"
+COVERAGE_GRID_SHEET = "目录覆盖矩阵"
 
 
 def _ids(ids: list[int]) -> str:
@@ -41,6 +46,8 @@ def write_workbook(report: Report, target: Path) -> None:
     for indicator in INDICATORS:
         _indicator(book.create_sheet(sheet_title(indicator.name)), indicator, report)
     _trend(book.create_sheet(sheet_title("按月趋势")), report)
+    _coverage(book.create_sheet(sheet_title(COVERAGE_SHEET)), report)
+    _coverage_grid(book.create_sheet(sheet_title(COVERAGE_GRID_SHEET)), report)
     _columns(book.create_sheet(sheet_title("栏目")), report)
     _findings(book.create_sheet(FINDINGS_SHEET), report)
     for ws in book.worksheets:
@@ -66,11 +73,18 @@ def _about(ws: Worksheet, report: Report) -> None:
 
 
 def _totals(ws: Worksheet, report: Report) -> None:
-    """Open findings per rule — equal to ``gongkai gaps --by rule`` with the same scope."""
-    rows = [(rule, RULES.get(rule, rule), count) for rule, count in report.rule_totals]
-    last = write_table(ws, ["rule", "规则", "未整改问题"], rows, widths=[26, 18, 12])
+    """Findings per rule: open ones (``gongkai gaps --by rule`` with the same scope) and, for columns
+    and catalog items, those seen open in the period and fixed since (``--status closed``)."""
+    fixed = Counter(f["rule"] for f in report.findings if f.get("status") == "closed")
+    rows = [
+        (rule, RULES.get(rule, rule), count, count - fixed[rule], fixed[rule])
+        for rule, count in report.rule_totals
+    ]
+    headers = ["rule", "规则", "问题", "其中未整改", "其中期间内存在、已整改"]
+    last = write_table(ws, headers, rows, widths=[26, 18, 10, 12, 22])
     set_text(ws, last + 1, 2, "合计")
-    set_text(ws, last + 1, 3, sum(count for _, count in report.rule_totals))
+    for column, index in ((3, 2), (4, 3), (5, 4)):
+        set_text(ws, last + 1, column, sum(row[index] for row in rows))
 
 
 def _scores(ws: Worksheet, report: Report) -> None:
@@ -84,7 +98,7 @@ def _scores(ws: Worksheet, report: Report) -> None:
                 indicator.name,
                 indicator.basis,
                 scored.weight if scored else None,
-                result.eligible if indicator.level != "catalog" else None,
+                result.eligible if indicator.level != "catalog" or result.extra.get("assessed") else None,
                 result.failing,
                 _rate(result) if indicator.level == "document" else None,
                 round(scored.deduction, 4) if scored else None,
@@ -185,6 +199,101 @@ def _trend(ws: Worksheet, report: Report) -> None:
             ws.cell(row=row, column=col).number_format = "0.0%"
 
 
+COVERAGE_COLUMNS: tuple[tuple[str, int], ...] = (
+    ("站点", 12),
+    ("格", 6),
+    ("领域", 16),
+    ("目录领域", 12),
+    ("事项编号", 24),
+    ("一级事项", 18),
+    ("二级事项", 26),
+    ("公开要求", 22),
+    ("公开时限", 30),
+    ("状态", 10),
+    ("匹配文件数", 10),
+    ("最新匹配文件", 40),
+    ("最新匹配日期", 12),
+    ("最新匹配网址", 40),
+    ("问题编号", 10),
+    ("问题状态", 10),
+    ("首次发现", 11),
+    ("整改日期", 11),
+    ("说明", 60),
+)
+
+
+def _coverage(ws: Worksheet, report: Report) -> None:
+    """Every catalog cell of every site, traceable to its documents and its catalog_gap finding."""
+    rows: list[list[Any]] = []
+    links: list[str | None] = []
+    for coverage in report.coverage:
+        if not coverage.has_matrix:
+            rows.append([coverage.site, None, None, None, None, None, None, None, None, "无目录"])
+            rows[-1] += [None] * (len(COVERAGE_COLUMNS) - len(rows[-1]) - 1) + [coverage.note]
+            links.append(None)
+            continue
+        for cell in coverage.cells:
+            rows.append(
+                [
+                    coverage.site,
+                    cell.code,
+                    cell.domain,
+                    cell.catalog_domain,
+                    cell.item_id,
+                    cell.level1,
+                    cell.level2,
+                    EXPECT_LABELS[cell.expect],
+                    cell.time_limit,
+                    cell.label,
+                    cell.matches,
+                    cell.newest_title,
+                    cell.newest_date,
+                    cell.newest_url,
+                    f"F{cell.finding_id}" if cell.finding_id is not None else None,
+                    STATUSES.get(cell.finding_status or "", cell.finding_status),
+                    cell.finding_first_seen,
+                    cell.finding_closed_on,
+                    cell.finding_detail,
+                ]
+            )
+            links.append(cell.newest_url)
+    write_table(ws, [h for h, _ in COVERAGE_COLUMNS], rows, widths=[w for _, w in COVERAGE_COLUMNS])
+    url_col = [h for h, _ in COVERAGE_COLUMNS].index("最新匹配网址") + 1
+    for index, url in enumerate(links, start=2):
+        if url:
+            set_link(ws, index, url_col, url, url)
+
+
+def _coverage_grid(ws: Worksheet, report: Report) -> None:
+    """The matrix itself: a row per site and domain, a column per item position, filled by status.
+
+    Each cell reads ``code status (documents)``, as the chart and the 目录覆盖 sheet do.
+    """
+    matrices = [c for c in report.coverage if c.has_matrix]
+    width = max((c.width for c in matrices), default=1)
+    headers = ["站点", "行", "领域", *[f"事项{i}" for i in range(1, width + 1)]]
+    rows: list[list[Any]] = []
+    fills: list[tuple[int, int, str]] = []
+    for coverage in matrices:
+        by_position = {(cell.row, cell.column): cell for cell in coverage.cells}
+        for index in range(len(coverage.rows)):
+            line: list[Any] = [coverage.site, index + 1, coverage.row_label(index)]
+            for column in range(1, width + 1):
+                cell = by_position.get((index + 1, column))
+                if cell is None:
+                    line.append(None)
+                    continue
+                line.append(f"{cell.code} {cell.label}（{cell.matches}件）")
+                fills.append((len(rows) + 2, 3 + column, STATUS_COLOURS[cell.status]))
+            rows.append(line)
+    for coverage in report.coverage:
+        if not coverage.has_matrix:
+            rows.append([coverage.site, None, coverage.note, *[None] * width])
+    write_table(ws, headers, rows, widths=[12, 6, 30, *[22] * width])
+    for row, column, colour in fills:
+        ws.cell(row=row, column=column).fill = PatternFill("solid", fgColor=colour.lstrip("#"))
+
+
 def _columns(ws: Worksheet, report: Report) -> None:
     headers = ["站点", "栏目", "类型", "条目数", "最新条目日期", "检查日期", "问题", "问题编号", "地址"]
     rows = [
@@ -228,6 +337,8 @@ FINDING_COLUMNS: tuple[tuple[str, str, int], ...] = (
     ("WARC 记录", "warc_record_id", 30),
     ("WARC 文件", "warc_file", 20),
     ("首次发现", "first_seen", 11),
+    ("状态", "status_label", 8),
+    ("整改日期", "closed_on", 11),
     ("证据 (JSON)", "evidence", 60),
 )
 
@@ -241,6 +352,7 @@ def _findings(ws: Worksheet, report: Report) -> None:
             "rule_name": RULES.get(finding["rule"], finding["rule"]),
             "severity_label": SEVERITIES.get(finding.get("severity") or "", finding.get("severity")),
             "deduction": round(float(finding.get("deduction") or 0.0), 4),
+            "status_label": STATUSES.get(finding.get("status") or "", finding.get("status")),
         }
         rows.append([values.get(key) for _, key, _ in FINDING_COLUMNS])
     write_table(ws, headers, rows, widths=[w for _, _, w in FINDING_COLUMNS])

@@ -194,9 +194,11 @@ def test_the_domain_matrix_lists_exactly_the_26_domains() -> None:
 def test_explorer_metadata_never_renders_raw_html(tmp_path: Path) -> None:
     meta = explorer.datasette_metadata()
     assert meta["databases"]["gongkai"]["tables"]["findings"]["title"] == "审计发现"
-    assert set(meta["databases"]["gongkai"]["queries"]) == {
-        n for n, q in queries.load_queries().items() if q.explorer
-    }
+    for database in ("gongkai", "catalog"):
+        assert set(meta["databases"][database]["queries"]) == {
+            n for n, q in queries.load_queries().items() if q.explorer and q.database == database
+        }
+    assert meta["databases"]["catalog"]["queries"]
     with pytest.raises(ConfigError, match="raw HTML"):
         explorer._refuse_raw_html({"databases": {"gongkai": {"description_html": "<b>x</b>"}}}, "test")
 

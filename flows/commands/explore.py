@@ -47,7 +47,8 @@ def explore(
     """Browse the store read-only in Datasette: tables with facets, Chinese labels, and canned
     queries (policies without 解读 by agency and month, late publications with working-day lags,
     文号 defects, the 26-domain matrix, stale and empty columns, a document's history and archived
-    copies).
+    copies), and a second database `catalog` with each site's 标准目录 matrix (domain × item),
+    computed at start as `gongkai report` computes it.
 
     A SQLite store is served in place, read-only. A PostgreSQL store is exported into a SQLite
     snapshot (every table but raw page bytes), which is served immutable; --snapshot FILE keeps it.
@@ -69,7 +70,10 @@ def explore(
             frozen = True
             if export_only:
                 return
-        ds = explorer.make_datasette(path, immutable=frozen, settings=settings)
+        coverage = Path(scratch) / "catalog.db"
+        rows = explorer.write_coverage_database(path, coverage)
+        click.echo(f"标准目录覆盖: {rows} rows computed now (restart to refresh) → /catalog", err=True)
+        ds = explorer.make_datasette(path, immutable=frozen, settings=settings, coverage=coverage)
         sock = explorer.bind_socket(host, port)
         shown_host = f"[{host}]" if ":" in host else host
         click.echo(
