@@ -291,7 +291,7 @@ def _coverage_grid(ws: Worksheet, report: Report) -> None:
             rows.append([coverage.site, None, coverage.note, *[None] * width])
     write_table(ws, headers, rows, widths=[12, 6, 30, *[22] * width])
     for row, column, colour in fills:
-        ws.cell(row=row, column=column).fill = PatternFill("solid", fgColor=colour.lstrip("#"))
+        ws.cell(row=row, column=column).fill = PatternFill("solid", fgColor=colour.lstrip("#").upper())
 
 
 def _columns(ws: Worksheet, report: Report) -> None:

@@ -115,7 +115,9 @@ def test_explorer_answers_canned_queries_and_refuses_writes(sqlite_store: str, t
         status, body = fetch(f"{base}.json")
         assert status == 200
         listed = {q["name"] for q in json.loads(body)["queries"]}
-        assert listed == {n for n, q in queries.load_queries().items() if q.explorer and q.database == "gongkai"}
+        assert listed == {
+            n for n, q in queries.load_queries().items() if q.explorer and q.database == "gongkai"
+        }
 
         late = canned(base, "late_publications_by_agency")
         want = Counter(f.doc.publisher for f in expected if f.rule == "late_publication" and f.doc)
