@@ -3,7 +3,10 @@
 Speeds are given as ratios against baselines measured in the same run on the same data:
   - gaps listing vs the store's own ``list_findings`` (plain SELECT with ORM records);
   - report model (documents, findings, indicators, scores) vs ``list_documents``;
-  - HTML / XLSX / PDF writing vs the report model itself.
+  - HTML / XLSX / PDF writing vs the report model itself;
+  - the 标准目录 matrix (every site names the standard catalog) vs ``list_documents``.
+
+Writes ``bench/results/reports.json``.
 
     .venv/bin/python bench/bench_reports.py [--documents 5000] [--sites 4] [--pdf]
 """
@@ -11,6 +14,7 @@ Speeds are given as ratios against baselines measured in the same run on the sam
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import tempfile
 import time
@@ -20,9 +24,9 @@ from pathlib import Path
 from typing import Any
 
 from audits.calendar import working_days_after
-from models.records import Classification, DocumentRecord, Evidence, Finding
+from models.records import Classification, DocumentRecord, Evidence, Finding, SiteConfig
 from models.store import Store, open_store
-from reports.dataset import load_report_data
+from reports.dataset import current_coverage, load_report_data
 from reports.gaps import GapFilters, count_gaps, list_gaps
 from reports.labels import DOMAINS
 from reports.model import build_report
@@ -39,6 +43,20 @@ AGENCIES = (
     "自然资源局",
     "住房和城乡建设局",
 )
+#: Title subjects: some hold the standard catalog's match words, so matching finds real hits.
+SUBJECTS = (
+    "第{i}项工作",
+    "最低生活保障资金发放",
+    "义务教育阶段招生入学",
+    "耕地地力保护补贴发放",
+    "安全生产专项整治",
+    "城乡居民养老保险",
+    "公租房分配结果",
+    "政府信息公开工作年度报告",
+    "生态环境保护督察整改",
+    "就业创业补贴申领",
+)
+RESULTS = Path(__file__).resolve().parent / "results" / "reports.json"
 
 
 def populate(store: Store, documents: int, sites: int, seed: int = 7) -> int:
@@ -48,6 +66,16 @@ def populate(store: Store, documents: int, sites: int, seed: int = 7) -> int:
     for s in range(sites):
         name = f"county{s}"
         county = f"第{s + 1}县"
+        store.upsert_site(
+            SiteConfig(
+                name=name,
+                agency=f"{county}人民政府",
+                agency_aliases=[county],
+                start_urls=[f"http://127.0.0.1:9{s:03d}/"],
+                allowed_hosts=[f"127.0.0.1:9{s:03d}"],
+                catalog="standard",
+            )
+        )
         records, specs = [], []
         for i in range(per_site):
             written = date(2025, 1, 1) + timedelta(days=rng.randrange(0, 330))
@@ -57,7 +85,7 @@ def populate(store: Store, documents: int, sites: int, seed: int = 7) -> int:
                 DocumentRecord(
                     url=url,
                     site=name,
-                    title=f"{county}关于第{i}项工作的通知",
+                    title=f"{county}关于{rng.choice(SUBJECTS).format(i=i)}的通知",
                     index_no=None if rng.random() < 0.05 else f"0000{s}/2025-{i:05d}",
                     doc_no=f"{county[:2]}发〔2025〕{i}号",
                     publisher=county + rng.choice(AGENCIES),
@@ -152,23 +180,54 @@ def main() -> None:
             print(
                 f"report model (data, indicators, scores): {model_time:.2f} s = {model_time / base_docs:.1f}x"
             )
-            from reports.charts import all_charts
+            from reports.charts import all_charts, catalog_charts
             from reports.html import render_html
             from reports.workbook import write_workbook
 
-            html_time, html = timed(lambda: render_html(report, all_charts(report)), 1)
+            html_time, html = timed(
+                lambda: render_html(report, all_charts(report), catalog_charts(report)), 1
+            )
             xlsx_time, _ = timed(lambda: write_workbook(report, Path(scratch) / "r.xlsx"), 1)
             size = len(html) >> 10
             print(
                 f"HTML with charts: {html_time:.2f} s = {html_time / model_time:.1f}x the model ({size} KiB)"
             )
             print(f"XLSX: {xlsx_time:.2f} s = {xlsx_time / model_time:.1f}x the model")
+            coverage_time, coverages = timed(lambda: current_coverage(store), 3)
+            cells = sum(len(c.cells) for c in coverages)
+            charts_time, _ = timed(lambda: catalog_charts(report), 1)
+            print(
+                f"catalog matrices ({len(coverages)} sites, {cells} cells): {coverage_time * 1000:.0f} ms "
+                f"= {coverage_time / base_docs:.2f}x list_documents; their charts {charts_time:.2f} s"
+            )
+            results: dict[str, Any] = {
+                "documents": args.documents,
+                "findings": total,
+                "gaps_vs_list_findings": gaps_time / base_findings,
+                "gaps_by_agency_vs_list_findings": count_time / base_findings,
+                "model_vs_list_documents": model_time / base_docs,
+                "html_vs_model": html_time / model_time,
+                "xlsx_vs_model": xlsx_time / model_time,
+                "catalog_matrix_vs_list_documents": coverage_time / base_docs,
+                "catalog_cells": cells,
+                "seconds": {
+                    "list_findings": base_findings,
+                    "list_documents": base_docs,
+                    "model": model_time,
+                    "html": html_time,
+                    "catalog_matrix": coverage_time,
+                    "catalog_charts": charts_time,
+                },
+            }
             if args.pdf:
                 from reports.pdf import write_pdf
 
                 pdf_time, _ = timed(lambda: write_pdf(html, Path(scratch) / "r.pdf"), 1)
                 count = len(report.findings)
                 print(f"PDF: {pdf_time:.1f} s = {pdf_time / model_time:.1f}x the model ({count} findings)")
+                results["pdf_vs_model"] = pdf_time / model_time
+            RESULTS.parent.mkdir(exist_ok=True)
+            RESULTS.write_text(json.dumps(results, indent=1), encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -101,7 +101,23 @@ HEADLINES: dict[str, list[tuple[str, str, Callable[[dict[str, Any]], Any]]]] = {
             lambda d: d.get("prefect_share"),
         ),
     ],
-    "reports": [],
+    "reports": [
+        (
+            "gaps listing ÷ store.list_findings",
+            "all open findings, same run",
+            lambda d: d.get("gaps_vs_list_findings"),
+        ),
+        (
+            "report model ÷ store.list_documents",
+            "documents, findings, indicators, scores",
+            lambda d: d.get("model_vs_list_documents"),
+        ),
+        (
+            "标准目录 matrices ÷ store.list_documents",
+            "every site on the standard catalog",
+            lambda d: d.get("catalog_matrix_vs_list_documents"),
+        ),
+    ],
 }
 
 
