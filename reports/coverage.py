@@ -118,6 +118,9 @@ class SiteCoverage:
     #: (report domain, catalog domain) per row, in row order.
     rows: list[tuple[str, str]] = field(default_factory=list)
     cells: list[CoverageCell] = field(default_factory=list)
+    #: catalog_gap findings of the site whose item is not in its catalog now (the config or the
+    #: catalog file changed since the audit): listed beside the matrix so none goes untraced.
+    orphans: list[Mapping[str, Any]] = field(default_factory=list)
 
     @property
     def has_matrix(self) -> bool:
@@ -218,14 +221,16 @@ def build_site_coverage(
 ) -> SiteCoverage:
     """The matrix of one site: its catalog's items, matched documents and ``catalog_gap`` findings."""
     coverage = SiteCoverage(site=site, catalog=configured, note=note, documents=len(titles))
-    if catalog is None:
-        return coverage
-    coverage.catalog_name, coverage.catalog_version = catalog.name, catalog.version
     by_item = {
         str(f["subject"]).removeprefix("catalog:"): f
         for f in findings
         if f.get("rule") == CATALOG_GAP and f.get("site") == site
     }
+    known = {item.id for item in catalog.items} if catalog is not None else set()
+    coverage.orphans = [f for item_id, f in sorted(by_item.items()) if item_id not in known]
+    if catalog is None:
+        return coverage
+    coverage.catalog_name, coverage.catalog_version = catalog.name, catalog.version
     by_domain: dict[str, list[CatalogItem]] = {}
     for item in catalog.items:
         by_domain.setdefault(item.domain, []).append(item)

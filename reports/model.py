@@ -46,7 +46,8 @@ class Report:
     per_agency: list[GroupRow]
     per_domain: list[GroupRow]
     per_month: list[GroupRow]
-    #: (rule id, open findings) — the same counts as ``gongkai gaps --by rule`` for this scope.
+    #: (rule id, findings) — ``gongkai gaps --by rule`` for this scope, plus for a period the column
+    #: and catalog findings seen open in it and closed since (``--status closed``).
     rule_totals: list[tuple[str, int]]
     #: The findings in scope, each with the points it deducts from the overall score.
     findings: list[dict[str, Any]]

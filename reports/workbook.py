@@ -257,6 +257,20 @@ def _coverage(ws: Worksheet, report: Report) -> None:
                 ]
             )
             links.append(cell.newest_url)
+    for coverage in report.coverage:
+        for finding in coverage.orphans:
+            line: list[Any] = [
+                coverage.site,
+                None,
+                None,
+                None,
+                str(finding["subject"]).removeprefix("catalog:"),
+            ]
+            line += [None] * 4 + ["不在当前目录"] + [None] * 4
+            line += [f"F{finding['id']}", STATUSES.get(finding.get("status") or "", finding.get("status"))]
+            line += [finding.get("first_seen"), finding.get("closed_on"), finding.get("detail")]
+            rows.append(line)
+            links.append(None)
     write_table(ws, [h for h, _ in COVERAGE_COLUMNS], rows, widths=[w for _, w in COVERAGE_COLUMNS])
     url_col = [h for h, _ in COVERAGE_COLUMNS].index("最新匹配网址") + 1
     for index, url in enumerate(links, start=2):

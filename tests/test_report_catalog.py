@@ -464,3 +464,31 @@ def test_site_findings_count_in_every_period_they_were_open(db_url: str, tmp_pat
     ]
     assert sorted(r[headers.index("规则")] for r in fixed_rows) == ["catalog_gap", "stale_column"]
     assert parse_period("2025-01..2025-03").contains(D(2025, 3, 10))
+
+
+def test_findings_of_items_no_longer_in_the_catalog_are_listed(
+    catalogued: Catalogued, tmp_path: Path
+) -> None:
+    """The county switches to the township's smaller catalog after the audit: its other gaps stay
+    traceable, beside the matrix, instead of vanishing with their cells."""
+    copy = tmp_path / "copy.db"
+    copy.write_bytes(Path(catalogued.db.removeprefix("sqlite:///")).read_bytes())
+    db = f"sqlite:///{copy}"
+    with open_store(db) as store:
+        store.upsert_site(COUNTY.model_copy(update={"catalog": str(catalogued.town_catalog)}))
+    gaps = open_gaps(db, "hongqiao")
+    kept = {i.id for i in catalog_for_site(str(catalogued.town_catalog)).items}
+    run = CliRunner().invoke(
+        cli,
+        ["report", "--db", db, "--site", "hongqiao", "--out", str(tmp_path / "out"), "--format", "html,xlsx"],
+    )
+    assert run.exit_code == 0, run.output
+    (xlsx,) = (tmp_path / "out").glob("*.xlsx")
+    rows = list(load_workbook(xlsx)["目录覆盖"].iter_rows(min_row=2, values_only=True))
+    orphans = {r[4]: r[14] for r in rows if r[9] == "不在当前目录"}
+    assert orphans == {item: f"F{fid}" for item, (fid, _) in gaps.items() if item not in kept}
+    assert orphans and {r[4] for r in rows if r[14]} == set(gaps)  # every finding, in a cell or listed
+    (html,) = (tmp_path / "out").glob("*.html")
+    text = html.read_text(encoding="utf-8")
+    assert all(f'href="#f-{fid}"' in text for fid, _ in gaps.values())
+    assert 'id="catalog-orphans-hongqiao"' in text

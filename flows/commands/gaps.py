@@ -36,7 +36,13 @@ def parse_day(_ctx: click.Context, param: click.Parameter, value: str | None) ->
 @db_option
 @click.option("--rule", "rules", multiple=True, metavar="ID", help="Only this rule (repeatable).")
 @click.option("--site", "sites", multiple=True, metavar="NAME", help="Only this site (repeatable).")
-@click.option("--since", callback=parse_day, metavar="DATE", help="From this date (发布, else 成文日期).")
+@click.option(
+    "--since",
+    callback=parse_day,
+    metavar="DATE",
+    help="From this date: a document's 发布 (else 成文) date; a column or catalog finding counts "
+    "on every day the audit saw it open.",
+)
 @click.option("--until", callback=parse_day, metavar="DATE", help="Up to and including this date.")
 @click.option("--agency", "agencies", multiple=True, metavar="TEXT", help="发布机构 containing TEXT.")
 @click.option("--domain", "domains", multiple=True, metavar="NAME", help="One of the 26 domains, or 其他.")

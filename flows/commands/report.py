@@ -57,7 +57,9 @@ def report(
     is rendered from the same HTML; the XLSX has a sheet per indicator and the findings with their
     evidence. Scores use a documented default weighting — the official weights are unpublished.
     Every deduction names the findings it comes from; its totals equal `gongkai gaps --by rule`
-    with the same --site and --since/--until.
+    with the same --site and --since/--until, plus, for a period, the column and catalog findings
+    the audit saw open in it and closed since (`--status closed`). The 标准目录 matrix (domain ×
+    catalog item) is drawn for each site whose config names a catalog.
     """
     if sites and all_sites:
         raise ReportError("give --site NAME or --all, not both")
@@ -89,8 +91,9 @@ def report(
     shown = "—" if result.score.score is None else f"{result.score.score:.1f}"
     click.echo(
         safe(
-            f"{result.scope_label}: {result.documents} documents, {len(result.findings)} open findings, "
-            f"score {shown}/{result.score.scale:g}"
+            f"{result.scope_label}: {result.documents} documents, {len(result.findings)} findings"
+            + (f" ({result.fixed_findings} fixed since)" if result.fixed_findings else "")
+            + f", score {shown}/{result.score.scale:g}"
         )
     )
     for fmt, path in written.files.items():
