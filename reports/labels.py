@@ -6,36 +6,8 @@ those of ``docs/contracts.md``. Only the Chinese display names are ours.
 
 from __future__ import annotations
 
-#: The 26 standard domains of 基层政务公开 (国办发〔2019〕54号), in the guide's order, then 其他.
-DOMAINS: tuple[str, ...] = (
-    "城乡规划",
-    "重大建设项目",
-    "公共资源交易",
-    "财政预决算",
-    "安全生产",
-    "税收管理",
-    "农村集体土地征收",
-    "国有土地上房屋征收与补偿",
-    "保障性住房",
-    "农村危房改造",
-    "生态环境",
-    "公共文化服务",
-    "公共法律服务",
-    "扶贫",
-    "救灾",
-    "食品药品监管",
-    "城市综合执法",
-    "就业",
-    "社会保险",
-    "社会救助",
-    "养老服务",
-    "户籍管理",
-    "涉农补贴",
-    "义务教育",
-    "卫生健康",
-    "市政服务",
-)
-OTHER_DOMAIN = "其他"
+from models.labels import DOMAINS, OTHER_DOMAIN  # one label set for every stage
+
 
 #: Catalog domain names (``corpus/catalogs/standard.yaml``, as the guidelines title them) that the
 #: classifier and the reports call otherwise; every other catalog domain is named as a report domain.
