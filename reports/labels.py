@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from models.labels import DOMAINS, OTHER_DOMAIN  # one label set for every stage
 
-
 #: Catalog domain names (``corpus/catalogs/standard.yaml``, as the guidelines title them) that the
 #: classifier and the reports call otherwise; every other catalog domain is named as a report domain.
 CATALOG_DOMAIN_ALIASES: dict[str, str] = {"征地补偿": "农村集体土地征收", "医疗卫生": "卫生健康"}
