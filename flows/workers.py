@@ -1,0 +1,215 @@
+"""Running the nightly flow past one process: shared Prefect API, work pool, deployment, workers.
+
+What lives here, and why it is not in ``flows/nightly.py``:
+
+- :func:`use_api` points this process *and every process it starts* at one Prefect API. Prefect
+  freezes its settings when it is imported, so setting ``PREFECT_API_URL`` in ``os.environ``
+  afterwards changes the child processes (Dask workers, ``prefect worker``) but not this one — the
+  parent flow run and its sub-flows then land on two different servers. Both must change together.
+- :func:`run_nightly_on_dask`: the Dask runner's worker processes must reach the *same* Prefect
+  API as the parent flow. With no configured API, each Dask worker would start a temporary server
+  of its own (10–16 s each, all writing one SQLite file); this starts one real server instead.
+- :func:`ensure_work_pool`, :func:`deploy_from_repo`, :func:`start_worker`, :func:`trigger`,
+  :func:`wait_for_runs`: the process work pool, the deployment declared in ``prefect.yaml`` and
+  ``prefect worker`` processes, as the docs (docs/scale.md) tell an operator to run them.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from flows.prefect_server import configure_offline, ensure_server
+from models.errors import GongkaiError
+
+configure_offline()
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+#: The names declared in prefect.yaml (work pool, flow name of flows/nightly.py:nightly, deployment).
+POOL = "gongkai"
+FLOW_NAME = "gongkai-nightly"
+DEPLOYMENT = "nightly"
+TERMINAL_STATES = {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"}
+
+
+class WorkerError(GongkaiError):
+    """A work pool, deployment or worker could not be set up, or a run did not finish."""
+
+
+def prefect_executable() -> str:
+    """The ``prefect`` command of this very environment (never whatever is first on PATH)."""
+    return str(Path(sys.executable).with_name("prefect"))
+
+
+@contextmanager
+def use_api(api_url: str) -> Iterator[None]:
+    """Use ``api_url`` here and in every process started inside the block; restore on exit."""
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    saved = os.environ.get("PREFECT_API_URL")
+    os.environ["PREFECT_API_URL"] = api_url
+    try:
+        with temporary_settings(updates={PREFECT_API_URL: api_url}):
+            yield
+    finally:
+        if saved is None:
+            os.environ.pop("PREFECT_API_URL", None)
+        else:
+            os.environ["PREFECT_API_URL"] = saved
+
+
+def current_api_url() -> str | None:
+    """The API this process talks to (``None``: Prefect would start a temporary server)."""
+    from prefect.settings import PREFECT_API_URL
+
+    value = PREFECT_API_URL.value()
+    return str(value) if value else None
+
+
+def run_nightly_on_dask(sites_dir: str, *, server_home: Path, **kwargs: Any) -> dict[str, Any]:
+    """``run_nightly(runner="dask")`` with a Prefect API every Dask worker process shares.
+
+    Uses the configured API when there is one, else starts a real server under ``server_home``
+    for the length of the run.
+    """
+    from flows.nightly import run_nightly
+
+    configured = current_api_url() or os.environ.get("PREFECT_API_URL")
+    if configured:
+        with use_api(configured):
+            return run_nightly(sites_dir, runner="dask", **kwargs)
+    with ensure_server(server_home) as server, use_api(server.api_url):
+        return run_nightly(sites_dir, runner="dask", **kwargs)
+
+
+# --- work pool, deployment, workers ---------------------------------------------------------------
+
+
+def ensure_work_pool(name: str = POOL, pool_type: str = "process") -> None:
+    """Create the work pool if it is missing (idempotent: an existing pool is left as it is)."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.actions import WorkPoolCreate
+    from prefect.exceptions import ObjectAlreadyExists
+
+    with get_client(sync_client=True) as client, suppress(ObjectAlreadyExists):
+        client.create_work_pool(WorkPoolCreate(name=name, type=pool_type))
+
+
+def _run_prefect(args: list[str], env: Mapping[str, str], cwd: Path, what: str) -> str:
+    result = subprocess.run(
+        [prefect_executable(), *args],
+        cwd=cwd,
+        env=dict(env),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    if result.returncode != 0:
+        tail = " | ".join((result.stdout + result.stderr).strip().splitlines()[-3:])
+        raise WorkerError(f"{what} failed (exit {result.returncode}): {tail}")
+    return result.stdout
+
+
+def deploy_from_repo(
+    env: Mapping[str, str], repo: Path = REPO_ROOT, names: tuple[str, ...] = (DEPLOYMENT,)
+) -> list[str]:
+    """``prefect deploy`` of the deployments declared in the repo's ``prefect.yaml``.
+
+    ``env`` is the deployer's environment: ``PREFECT_API_URL`` and ``GONGKAI_SITES`` (filled into
+    the parameters now). Returns the deployments' full names (``flow/deployment``).
+    """
+    if not env.get("GONGKAI_SITES"):
+        raise WorkerError("GONGKAI_SITES is not set: prefect.yaml takes the sites folder from it")
+    args = ["--no-prompt", "deploy", "--prefect-file", str(repo / "prefect.yaml")]
+    for name in names:
+        args += ["--name", name]
+    _run_prefect(args, env, repo, "prefect deploy")
+    return [f"{FLOW_NAME}/{name}" for name in names]
+
+
+@dataclass
+class WorkerProcess:
+    """A ``prefect worker start`` process we started, with its log file."""
+
+    name: str
+    process: subprocess.Popen[bytes]
+    log_path: Path
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def stop(self, timeout: float = 30.0) -> None:
+        """SIGINT first (the worker finishes its bookkeeping), then kill our own process group."""
+        if not self.alive():
+            return
+        self.process.send_signal(signal.SIGINT)
+        try:
+            self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=10)
+
+    def log(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace") if self.log_path.exists() else ""
+
+
+def start_worker(
+    name: str,
+    env: Mapping[str, str],
+    log_dir: Path,
+    pool: str = POOL,
+    limit: int | None = 1,
+) -> WorkerProcess:
+    """Start ``prefect worker start --pool … --type process`` in its own process group.
+
+    ``limit``: flow runs this worker runs at once (1 spreads a night's runs over the workers).
+    The flow runs it starts inherit ``env`` (GONGKAI_DB, GONGKAI_REPO, GONGKAI_ARCHIVE, …).
+    """
+    log_dir.mkdir(parents=True, exist_ok=True)
+    log_path = log_dir / f"worker-{name}.log"
+    args = [prefect_executable(), "worker", "start", "--pool", pool, "--type", "process", "--name", name]
+    if limit is not None:
+        args += ["--limit", str(limit)]
+    with open(log_path, "ab") as log:
+        process = subprocess.Popen(
+            args, stdout=log, stderr=subprocess.STDOUT, env=dict(env), start_new_session=True
+        )
+    return WorkerProcess(name, process, log_path)
+
+
+def trigger(deployment: str, parameters: dict[str, Any] | None = None) -> str:
+    """Create a flow run of ``flow/deployment`` now; returns its id (workers pick it up)."""
+    from prefect.deployments import run_deployment
+
+    run = run_deployment(deployment, parameters=parameters or {}, timeout=0)
+    return str(run.id)
+
+
+def wait_for_runs(run_ids: list[str], timeout: float, poll: float = 1.0) -> dict[str, Any]:
+    """Wait until every flow run is in a final state; returns ``{id: FlowRun}``.
+
+    Raises :class:`WorkerError` naming the runs still unfinished when ``timeout`` passes.
+    """
+    from prefect.client.orchestration import get_client
+
+    deadline = time.monotonic() + timeout
+    with get_client(sync_client=True) as client:
+        while True:
+            runs = {run_id: client.read_flow_run(run_id) for run_id in run_ids}  # type: ignore[arg-type]
+            states = {i: run.state.type.value if run.state else "?" for i, run in runs.items()}
+            pending = [i for i, state in states.items() if state not in TERMINAL_STATES]
+            if not pending:
+                return runs
+            if time.monotonic() > deadline:
+                unfinished = ", ".join(f"{i[:8]}={states[i]}" for i in pending)
+                raise WorkerError(f"flow runs not finished after {timeout:.0f} s: {unfinished}")
+            time.sleep(poll)
