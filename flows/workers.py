@@ -6,6 +6,8 @@ What lives here, and why it is not in ``flows/nightly.py``:
   freezes its settings when it is imported, so setting ``PREFECT_API_URL`` in ``os.environ``
   afterwards changes the child processes (Dask workers, ``prefect worker``) but not this one — the
   parent flow run and its sub-flows then land on two different servers. Both must change together.
+- :func:`start_prefect_server`: a real server whose own database is PostgreSQL (its SQLite default
+  stalls under concurrent flow runs).
 - :func:`run_nightly_on_dask`: the Dask runner's worker processes must reach the *same* Prefect
   API as the parent flow. With no configured API, each Dask worker would start a temporary server
   of its own (10–16 s each, all writing one SQLite file); this starts one real server instead.
@@ -27,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from flows.prefect_server import configure_offline, ensure_server
+from flows.prefect_server import PrefectServer, configure_offline, ensure_server
 from models.errors import GongkaiError
 
 configure_offline()
@@ -38,6 +40,8 @@ POOL = "gongkai"
 FLOW_NAME = "gongkai-nightly"
 DEPLOYMENT = "nightly"
 TERMINAL_STATES = {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"}
+#: Where ``prefect server start`` takes its own database from (default: SQLite under PREFECT_HOME).
+SERVER_DATABASE_ENV = "PREFECT_SERVER_DATABASE_CONNECTION_URL"
 
 
 class WorkerError(GongkaiError):
@@ -64,6 +68,37 @@ def use_api(api_url: str) -> Iterator[None]:
             os.environ.pop("PREFECT_API_URL", None)
         else:
             os.environ["PREFECT_API_URL"] = saved
+
+
+def asyncpg_url(url: str) -> str:
+    """A PostgreSQL URL with the driver Prefect's server uses (asyncpg), whatever it was given with."""
+    import sqlalchemy as sa
+
+    parsed = sa.engine.make_url(url)
+    backend = parsed.get_backend_name()
+    if backend != "postgresql":
+        raise WorkerError(f"the Prefect server's database must be PostgreSQL, not {backend}")
+    return parsed.set(drivername="postgresql+asyncpg").render_as_string(hide_password=False)
+
+
+def start_prefect_server(home: Path, database_url: str | None = None) -> PrefectServer:
+    """:func:`ensure_server`, with the server's own database on PostgreSQL when one is given.
+
+    On its default SQLite database the server's background services and the API fight for one
+    write lock once several flow runs report at once: API calls then stall for seconds to a
+    minute (measured in ``bench/bench_prefect.py``). PostgreSQL has no such lock.
+    """
+    if not database_url:
+        return ensure_server(home)
+    saved = os.environ.get(SERVER_DATABASE_ENV)
+    os.environ[SERVER_DATABASE_ENV] = asyncpg_url(database_url)
+    try:
+        return ensure_server(home)
+    finally:  # the started server keeps its environment; this process gets its own back
+        if saved is None:
+            os.environ.pop(SERVER_DATABASE_ENV, None)
+        else:
+            os.environ[SERVER_DATABASE_ENV] = saved
 
 
 def current_api_url() -> str | None:

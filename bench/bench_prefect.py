@@ -1,0 +1,257 @@
+"""Prefect's own share of a nightly run's wall time, over the demo sites.
+
+Not a test. The same steps (``flows.pipeline``: crawl → extract → classify → audit, one store
+opened per step, sites side by side in threads as the flow does) are run twice over the same
+demo sites in the same process, against a real ``prefect server start`` on loopback:
+
+- **plain**: the plain functions in a thread pool (the baseline, no Prefect at all);
+- **flow**: the ``gongkai-nightly`` flow with its ``site-night`` sub-flows, tasks, per-host global
+  concurrency slots and summary artifact (``run_nightly(runner="threads")``).
+
+Each way has its own store (SQLite) and archive. The first night is measured once each way; the
+unchanged second night (conditional GETs answered 304, nothing to extract, classify or reopen)
+``--repeats`` times each, interleaved, and the medians are compared. Prefect's share of a night
+= (flow − plain) ÷ flow. ``--dask`` also times the second night with the Dask runner (worker
+processes started per flow run). Demo sites are served from a child process, as in
+``bench_crawl.py``, so serving does not compete with the runs for this interpreter. Writes
+``bench/results/prefect.json``.
+
+    .venv/bin/python bench/bench_prefect.py [--repeats 3] [--dask] [--sites 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+REFERENCE_DAY = date(2026, 11, 22)
+
+
+def serve_demo(out_dir: str, conn: Any, stop: Any) -> None:
+    """Child process: serve the demo sites, send back the configs folder, serve until told."""
+    from demo.run import start_demo_sites
+
+    run = start_demo_sites(REFERENCE_DAY, ports=[0] * 5, out_dir=Path(out_dir))
+    conn.send(str(run.config_paths[0].parent))
+    stop.wait()
+    run.stop()
+
+
+def process_tree_cpu(pid: int) -> float:
+    """CPU seconds (user + system) of a process and its descendants, from /proc."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    pending = [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / ticks
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except OSError:
+            continue
+        pending.extend(int(child) for child in children)
+    return total
+
+
+def plain_night(sites_dir: str, db_url: str, archive: str, today: date, parallel: int) -> dict[str, Any]:
+    """The nightly steps as plain functions, wired as the flow wires them (minus Prefect)."""
+    from flows import pipeline
+    from flows.nightly import load_configs
+    from models.store import open_store
+
+    configs, _errors = load_configs(sites_dir)
+    with open_store(db_url) as store:
+        for config in configs:
+            store.upsert_site(config)
+
+    def one(config: Any) -> dict[str, Any]:
+        steps: dict[str, float] = {}
+        night: dict[str, Any] = {"steps": steps}
+
+        def step(name: str, call: Callable[[Any], dict[str, Any]]) -> None:
+            started = time.perf_counter()
+            with open_store(db_url) as store:
+                night[name] = call(store)
+            steps[name] = round(time.perf_counter() - started, 3)
+
+        step("crawl", lambda store: pipeline.crawl_step(config, store, archive))
+        step("extract", lambda store: pipeline.extract_step(store, config.name))
+        step("classify", lambda store: pipeline.classify_step(store, config.name))
+        step("audit", lambda store: pipeline.audit_step(store, config.name, today))
+        step("counts", lambda store: pipeline.document_counts(store, config.name))
+        return night
+
+    with ThreadPoolExecutor(max_workers=parallel) as pool:
+        nights = dict(zip([c.name for c in configs], pool.map(one, configs), strict=True))
+    pipeline.summarise(nights)
+    return nights
+
+
+def timed(call: Callable[[], Any], server_pid: int | None) -> tuple[float, float, float, Any]:
+    """Wall seconds, this process's CPU seconds, the Prefect server's CPU seconds, result."""
+    server_before = process_tree_cpu(server_pid) if server_pid else 0.0
+    cpu_before, started = time.process_time(), time.perf_counter()
+    result = call()
+    wall, cpu = time.perf_counter() - started, time.process_time() - cpu_before
+    server_cpu = (process_tree_cpu(server_pid) - server_before) if server_pid else 0.0
+    return wall, cpu, server_cpu, result
+
+
+def warm_up() -> None:
+    """Load the classifier models and the extractor once, so neither way pays it first."""
+    from classifiers.api import classify_records
+    from extractors import extract
+
+    record = extract(
+        "<html><head><title>关于印发某某办法的通知</title></head></html>".encode(), "http://x/1.html"
+    )
+    classify_records([record])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=3, help="second nights measured each way")
+    parser.add_argument("--parallel", type=int, default=4, help="sites at once (the flow's default)")
+    parser.add_argument("--sites", type=int, default=5, help="demo sites used (at most 5)")
+    parser.add_argument("--dask", action="store_true", help="also time the second night on Dask")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "prefect.json")
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="gongkai-bench-prefect-"))
+    os.environ.pop("PREFECT_API_URL", None)
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    os.environ["PREFECT_HOME"] = str(work / "prefect-client")
+
+    from flows.prefect_server import ensure_server
+
+    started = time.perf_counter()
+    server = ensure_server(work / "prefect-server")
+    server_start_seconds = time.perf_counter() - started
+    server_pid = server.process.pid if server.process else None
+
+    ctx = multiprocessing.get_context("spawn")
+    parent, child = ctx.Pipe()
+    stop = ctx.Event()
+    sites_process = ctx.Process(target=serve_demo, args=(str(work / "demo"), child, stop), daemon=True)
+    sites_process.start()
+    sites_dir = parent.recv()
+
+    from flows.nightly import load_configs, run_nightly
+    from flows.workers import use_api
+
+    names = [c.name for c in load_configs(sites_dir)[0]][: args.sites]
+    today = REFERENCE_DAY.isoformat()
+    plain_db, flow_db = f"sqlite:///{work / 'plain.db'}", f"sqlite:///{work / 'flow.db'}"
+    plain_archive, flow_archive = str(work / "archive-plain"), str(work / "archive-flow")
+    chosen = work / "sites"
+    chosen.mkdir()
+    for name in names:  # the chosen sites' configs only, so plain and flow see the same list
+        (chosen / f"{name}.yaml").write_bytes((Path(sites_dir) / f"{name}.yaml").read_bytes())
+
+    def plain() -> Any:
+        return plain_night(str(chosen), plain_db, plain_archive, REFERENCE_DAY, args.parallel)
+
+    def flow(runner: str = "threads") -> Callable[[], Any]:
+        return lambda: run_nightly(
+            str(chosen), flow_db, flow_archive, today=today, max_parallel_sites=args.parallel, runner=runner
+        )
+
+    try:
+        with use_api(server.api_url):
+            warm_up()
+            first_plain = timed(plain, server_pid)
+            first_flow = timed(flow(), server_pid)
+            second: dict[str, list[tuple[float, float, float, Any]]] = {"plain": [], "flow": []}
+            for _ in range(args.repeats):
+                second["plain"].append(timed(plain, server_pid))
+                second["flow"].append(timed(flow(), server_pid))
+            dask = [timed(flow("dask"), server_pid)] if args.dask else []
+    finally:
+        stop.set()
+        sites_process.join(timeout=20)
+        server.stop()
+
+    failed = [n for n, night in first_flow[3]["sites"].items() if "failed" in night]
+    if failed:
+        raise SystemExit(f"the flow failed for sites {failed}: see {work}")
+
+    def median(runs: list[tuple[float, float, float, Any]], index: int) -> float:
+        return statistics.median(run[index] for run in runs)
+
+    def share(flow_seconds: float, plain_seconds: float) -> float:
+        return round((flow_seconds - plain_seconds) / flow_seconds, 3)
+
+    plain2, flow2 = median(second["plain"], 0), median(second["flow"], 0)
+    documents = sum(night["counts"]["documents"] for night in first_plain[3].values())
+    per_site_steps = {name: night["steps"] for name, night in first_plain[3].items()}
+    result: dict[str, Any] = {
+        "benchmark": "prefect",
+        "sites": names,
+        "documents": documents,
+        "parallel_sites": args.parallel,
+        "prefect_server_start_seconds": round(server_start_seconds, 2),
+        "first_night": {
+            "plain_seconds": round(first_plain[0], 2),
+            "flow_seconds": round(first_flow[0], 2),
+            "flow_over_plain": round(first_flow[0] / first_plain[0], 3),
+            "prefect_share_of_wall": share(first_flow[0], first_plain[0]),
+            "client_cpu_seconds": {"plain": round(first_plain[1], 2), "flow": round(first_flow[1], 2)},
+            "prefect_server_cpu_seconds": {
+                "plain": round(first_plain[2], 2),
+                "flow": round(first_flow[2], 2),
+            },
+            "plain_step_seconds_per_site": per_site_steps,
+        },
+        "second_night": {
+            "repeats": args.repeats,
+            "plain_seconds_median": round(plain2, 2),
+            "flow_seconds_median": round(flow2, 2),
+            "plain_seconds_all": [round(run[0], 2) for run in second["plain"]],
+            "flow_seconds_all": [round(run[0], 2) for run in second["flow"]],
+            "flow_over_plain": round(flow2 / plain2, 3),
+            "prefect_share_of_wall": share(flow2, plain2),
+            "prefect_seconds_per_site": round((flow2 - plain2) / len(names), 3),
+            "client_cpu_seconds_median": {
+                "plain": round(median(second["plain"], 1), 2),
+                "flow": round(median(second["flow"], 1), 2),
+            },
+            "prefect_server_cpu_seconds_median": {
+                "plain": round(median(second["plain"], 2), 2),
+                "flow": round(median(second["flow"], 2), 2),
+            },
+            "plain_step_seconds_per_site": {
+                name: night["steps"] for name, night in second["plain"][-1][3].items()
+            },
+        },
+        "machine": {"cpus": os.cpu_count(), "load_average": [round(x, 2) for x in os.getloadavg()]},
+        "note": (
+            "share = (flow - plain) / flow, same steps, same sites, same process, same Prefect server; "
+            "medians of interleaved repeats. Demo sites crawl with a 0.05 s delay; real sites use >= 1 s, "
+            "which makes the crawl (not Prefect) dominate a real first night."
+        ),
+    }
+    if dask:
+        result["second_night"]["dask_seconds"] = round(dask[0][0], 2)
+        result["second_night"]["dask_over_threads_flow"] = round(dask[0][0] / flow2, 3)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(json.dumps(result, indent=2, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
