@@ -159,7 +159,6 @@ def measure(server_db: str, sites_dir: Path, work: Path, args: argparse.Namespac
     database_url = None
     if server_db == "postgresql":
         database_url, drop = fresh_postgres_database("gongkai_bench_prefect")
-    os.environ.pop("PREFECT_API_URL", None)  # ensure_server set it to the previous server's
     started = time.perf_counter()
     server = start_prefect_server(work / "prefect-server", database_url)
     server_start_seconds = time.perf_counter() - started
@@ -244,6 +243,16 @@ def measure(server_db: str, sites_dir: Path, work: Path, args: argparse.Namespac
     return section
 
 
+def measure_in_child(backend: str, sites_dir: Path, work: Path, args: argparse.Namespace, conn: Any) -> None:
+    """Child process: one Prefect server, both ways measured; sends the section (or the error)."""
+    try:
+        warm_up()
+        conn.send(measure(backend, sites_dir, work, args))
+    except BaseException as exc:
+        conn.send(f"{type(exc).__name__}: {exc}")
+        raise
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3, help="second nights measured each way")
@@ -271,9 +280,7 @@ def main() -> None:
     sites_process.start()
     served = Path(parent.recv())
 
-    from flows.nightly import load_configs
-
-    names = [c.name for c in load_configs(str(served))[0]][: args.sites]
+    names = sorted(path.stem for path in served.glob("*.yaml"))[: args.sites]
     chosen = work / "sites"
     chosen.mkdir()
     for name in names:  # the chosen sites' configs only, so plain and flow see the same list
@@ -282,9 +289,16 @@ def main() -> None:
     backends = ["postgresql", "sqlite"] if args.server_db == "both" else [args.server_db]
     sections = {}
     try:
-        warm_up()
         for backend in backends:
-            sections[backend] = measure(backend, chosen, work / backend, args)
+            # A fresh process per server: Prefect's in-process services keep their first API.
+            receive, send = ctx.Pipe()
+            runner = ctx.Process(target=measure_in_child, args=(backend, chosen, work / backend, args, send))
+            runner.start()
+            outcome = receive.recv()
+            runner.join()
+            if isinstance(outcome, str):
+                raise SystemExit(f"Prefect server on {backend}: {outcome}")
+            sections[backend] = outcome
     finally:
         stop.set()
         sites_process.join(timeout=20)

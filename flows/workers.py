@@ -62,12 +62,28 @@ def use_api(api_url: str) -> Iterator[None]:
     os.environ["PREFECT_API_URL"] = api_url
     try:
         with temporary_settings(updates={PREFECT_API_URL: api_url}):
-            yield
+            try:
+                yield
+            finally:
+                drain_background_services()
     finally:
         if saved is None:
             os.environ.pop("PREFECT_API_URL", None)
         else:
             os.environ["PREFECT_API_URL"] = saved
+
+
+def drain_background_services(timeout: float = 30.0) -> None:
+    """Flush and stop Prefect's in-process senders (events, logs, concurrency-slot leases).
+
+    They keep the client of the API they first talked to; stopped, they are created afresh for
+    the API in force when next needed (as ``prefect_test_harness`` does on exit). Their registry
+    is shared, so draining through one class drains them all. Still: one API per process is the
+    safe rule — a background thread may already hold the old client.
+    """
+    from prefect.events.worker import EventsWorker
+
+    EventsWorker.drain_all(timeout=timeout)
 
 
 def asyncpg_url(url: str) -> str:
