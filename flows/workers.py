@@ -9,8 +9,11 @@ What lives here, and why it is not in ``flows/nightly.py``:
 - :func:`start_prefect_server`: a real server whose own database is PostgreSQL (its SQLite default
   stalls under concurrent flow runs).
 - :func:`run_nightly_on_dask`: the Dask runner's worker processes must reach the *same* Prefect
-  API as the parent flow. With no configured API, each Dask worker would start a temporary server
-  of its own (10–16 s each, all writing one SQLite file); this starts one real server instead.
+  API as the parent flow. With no configured API, each Dask worker starts a temporary server of
+  its own (all on one SQLite file; an unchanged two-site night took 43 s so, 22 s with one shared
+  server); when ``ensure_server`` ran after Prefect was imported, the parent flow stays on a
+  temporary server while the workers use the real one, and every sub-flow fails (HTTP 409: its
+  parent flow run is unknown there). This uses one real server for both.
 - :func:`ensure_work_pool`, :func:`deploy_from_repo`, :func:`start_worker`, :func:`trigger`,
   :func:`wait_for_runs`: the process work pool, the deployment declared in ``prefect.yaml`` and
   ``prefect worker`` processes, as the docs (docs/scale.md) tell an operator to run them.
@@ -137,8 +140,16 @@ def run_nightly_on_dask(sites_dir: str, *, server_home: Path, **kwargs: Any) -> 
     if configured:
         with use_api(configured):
             return run_nightly(sites_dir, runner="dask", **kwargs)
-    with ensure_server(server_home) as server, use_api(server.api_url):
-        return run_nightly(sites_dir, runner="dask", **kwargs)
+    saved = {name: os.environ.get(name) for name in ("PREFECT_API_URL", "PREFECT_HOME")}
+    try:
+        with ensure_server(server_home) as server, use_api(server.api_url):
+            return run_nightly(sites_dir, runner="dask", **kwargs)
+    finally:  # ensure_server pointed the environment at a server that is now stopped
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 # --- work pool, deployment, workers ---------------------------------------------------------------
