@@ -1,0 +1,66 @@
+"""The deployment as declared in the repo, and the small helpers of ``flows.workers`` (no server)."""
+
+from __future__ import annotations
+
+import inspect
+import os
+
+import pytest
+import yaml
+
+from flows import workers
+from tests.conftest import ROOT
+
+
+def declared() -> dict:  # type: ignore[type-arg]
+    return yaml.safe_load((ROOT / "prefect.yaml").read_text(encoding="utf-8"))
+
+
+def test_prefect_yaml_declares_the_nightly_deployment() -> None:
+    config = declared()
+    [deployment] = [d for d in config["deployments"] if d["name"] == workers.DEPLOYMENT]
+    assert deployment["work_pool"]["name"] == workers.POOL
+    assert [(s["cron"], s["timezone"]) for s in deployment["schedules"]] == [("0 2 * * *", "Asia/Shanghai")]
+    # The entrypoint names the nightly flow, and every declared parameter is one of its parameters.
+    path, _, name = deployment["entrypoint"].partition(":")
+    assert (ROOT / path).is_file()
+    from flows import nightly
+
+    flow = getattr(nightly, name)
+    assert flow.name == workers.FLOW_NAME
+    assert set(deployment["parameters"]) <= set(inspect.signature(flow.fn).parameters)
+    # Sites folder from the deployer's environment; the database from the worker's at run time.
+    assert deployment["parameters"]["sites_dir"] == "{{ $GONGKAI_SITES }}"
+    assert deployment["parameters"]["db_url"] is None
+    [pull] = config["pull"]
+    assert pull == {"prefect.deployments.steps.set_working_directory": {"directory": "{{ $GONGKAI_REPO }}"}}
+
+
+@pytest.mark.parametrize("before", [None, "http://127.0.0.1:9/api"])
+def test_use_api_points_this_process_and_its_children_then_restores(
+    before: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if before is None:
+        monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    else:
+        monkeypatch.setenv("PREFECT_API_URL", before)
+    outside = workers.current_api_url()
+    with workers.use_api("http://127.0.0.1:4242/api"):
+        assert os.environ["PREFECT_API_URL"] == "http://127.0.0.1:4242/api"  # what children inherit
+        assert workers.current_api_url() == "http://127.0.0.1:4242/api"  # what this process uses
+    assert os.environ.get("PREFECT_API_URL") == before
+    assert workers.current_api_url() == outside
+
+
+def test_asyncpg_url_keeps_the_database_and_refuses_sqlite() -> None:
+    url = workers.asyncpg_url("postgresql+psycopg://gk:secret@db.example:5433/prefect")
+    assert url == "postgresql+asyncpg://gk:secret@db.example:5433/prefect"
+    with pytest.raises(workers.WorkerError, match="must be PostgreSQL, not sqlite"):
+        workers.asyncpg_url("sqlite:///prefect.db")
+
+
+def test_deploy_without_the_sites_folder_is_one_clear_error() -> None:
+    env = {k: v for k, v in os.environ.items() if k != "GONGKAI_SITES"}
+    with pytest.raises(workers.WorkerError, match="GONGKAI_SITES is not set") as caught:
+        workers.deploy_from_repo(env)
+    assert "\n" not in str(caught.value)
