@@ -144,8 +144,13 @@ def nightly(
     report_dir: str | None = None,
     today: str | None = None,
     sites: list[str] | None = None,
+    max_parallel_sites: int = 4,
 ) -> dict[str, Any]:
-    """Crawl and audit every configured site; returns per-site results and the Markdown summary."""
+    """Crawl and audit every configured site; returns per-site results and the Markdown summary.
+
+    At most ``max_parallel_sites`` sites run at once (and never more than the task runner's
+    workers); per-host politeness holds whatever the number.
+    """
     logger = _logger()
     day = today or datetime.now(CHINA).date().isoformat()
     db_url = db_url or os.environ.get("GONGKAI_DB")
@@ -156,11 +161,16 @@ def nightly(
         for config in configs:
             store.upsert_site(config)
     ensure_host_limits(configs)
-    futures = {
-        config.name: site_task.submit(config.model_dump(mode="json"), db_url, archive_dir, report_dir, day)
-        for config in configs
-    }
-    nights = {name: future.result() for name, future in futures.items()}
+    nights: dict[str, Any] = {}
+    wave = max(1, max_parallel_sites)
+    for start in range(0, len(configs), wave):
+        futures = {
+            config.name: site_task.submit(
+                config.model_dump(mode="json"), db_url, archive_dir, report_dir, day
+            )
+            for config in configs[start : start + wave]
+        }
+        nights.update({name: future.result() for name, future in futures.items()})
     summary = pipeline.summarise(nights)
     for name, night in nights.items():
         if "failed" in night:
@@ -195,4 +205,6 @@ def run_nightly(
     else:
         raise GongkaiError(f"unknown task runner {runner!r} (use threads or dask)")
     configured = nightly.with_options(task_runner=task_runner)
-    return configured(sites_dir, db_url, archive_dir, report_dir, today, sites)  # type: ignore[no-any-return]
+    return configured(  # type: ignore[no-any-return]
+        sites_dir, db_url, archive_dir, report_dir, today, sites, max_parallel_sites
+    )

@@ -43,7 +43,7 @@ def _night_line(label: str, seconds: float, result: dict[str, Any]) -> str:
 
 def _clean(out: Path) -> None:
     """Start from nothing: only what an earlier demo run wrote in ``out`` is removed."""
-    for name in ("archive", "reports", "prefect", "sites"):
+    for name in ("archive", "reports", "prefect", "prefect-server", "sites"):
         shutil.rmtree(out / name, ignore_errors=True)
     for path in out.glob("gongkai.db*"):
         path.unlink()
@@ -110,7 +110,15 @@ def demo(
             label = "night 1 (from scratch)" if night == 1 else "night 2 (nothing changed on the sites)"
             started = time.monotonic()
             with console.status(f"{label}: crawl → extract → classify → audit → report …"):
-                result = run_nightly(sites_dir, db, archive, reports, reference.isoformat(), runner=runner)
+                if runner == "dask":  # Dask workers are processes: they need a real, shared Prefect server
+                    from flows.workers import run_nightly_on_dask
+
+                    result = run_nightly_on_dask(
+                        sites_dir, server_home=out / "prefect-server", db_url=db, archive_dir=archive,
+                        report_dir=reports, today=reference.isoformat(),
+                    )  # fmt: skip
+                else:
+                    result = run_nightly(sites_dir, db, archive, reports, reference.isoformat())
             results.append(result)
             console.print(_night_line(label, time.monotonic() - started, result))
             for name, site_night in sorted(result["sites"].items()):
