@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from flows.prefect_server import PrefectServer, ensure_server
+from flows.prefect_server import PrefectServer
 
 NIGHTLY_CRON = "0 2 * * *"
 TIMEZONE = "Asia/Shanghai"
@@ -55,9 +55,16 @@ def serve_nightly(
     cron: str = NIGHTLY_CRON,
     run_now: bool = False,
     log: Callable[[str], None] = print,
+    prefect_db: str | None = None,
 ) -> None:
-    """Register the deployment and run its scheduled (and on-demand) runs until interrupted."""
-    server: PrefectServer = ensure_server(prefect_home, port)
+    """Register the deployment and run its scheduled (and on-demand) runs until interrupted.
+
+    ``prefect_db``: a PostgreSQL URL for the started server's own database (its SQLite default
+    stalls when several runs report at once; docs/scale.md).
+    """
+    from flows.workers import start_prefect_server
+
+    server: PrefectServer = start_prefect_server(prefect_home, prefect_db, port)
     try:
         log(f"Prefect API: {server.api_url}" + (" (started here)" if server.process else ""))
         deployment = nightly_deployment(sites_dir, db_url, archive_dir, report_dir, cron)

@@ -100,7 +100,9 @@ def asyncpg_url(url: str) -> str:
     return parsed.set(drivername="postgresql+asyncpg").render_as_string(hide_password=False)
 
 
-def start_prefect_server(home: Path, database_url: str | None = None) -> PrefectServer:
+def start_prefect_server(
+    home: Path, database_url: str | None = None, port: int | None = None
+) -> PrefectServer:
     """:func:`ensure_server`, with the server's own database on PostgreSQL when one is given.
 
     On its default SQLite database the server's background services and the API fight for one
@@ -108,11 +110,11 @@ def start_prefect_server(home: Path, database_url: str | None = None) -> Prefect
     minute (measured in ``bench/bench_prefect.py``). PostgreSQL has no such lock.
     """
     if not database_url:
-        return ensure_server(home)
+        return ensure_server(home, port)
     saved = os.environ.get(SERVER_DATABASE_ENV)
     os.environ[SERVER_DATABASE_ENV] = asyncpg_url(database_url)
     try:
-        return ensure_server(home)
+        return ensure_server(home, port)
     finally:  # the started server keeps its environment; this process gets its own back
         if saved is None:
             os.environ.pop(SERVER_DATABASE_ENV, None)

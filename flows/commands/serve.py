@@ -40,11 +40,17 @@ from models.errors import GongkaiError
 @click.option(
     "--port", type=int, default=None, help="Port of the Prefect server started here (default: a free one)."
 )
+@click.option(
+    "--prefect-db",
+    default=None,
+    metavar="URL",
+    help="PostgreSQL for the started Prefect server's own database (recommended; default its SQLite).",
+)
 @click.option("--cron", default="0 2 * * *", show_default=True, help="Schedule, in Asia/Shanghai time.")
 @click.option("--run-now", is_flag=True, help="Also start one run right away.")
 def serve(
     db_url: str | None, sites_dir: Path, archive_dir: str | None, report_dir: str, prefect_home: Path,
-    port: int | None, cron: str, run_now: bool,
+    port: int | None, prefect_db: str | None, cron: str, run_now: bool,
 ) -> None:  # fmt: skip
     """Serve the nightly deployment against a real Prefect server until Ctrl-C.
 
