@@ -13,8 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 import numpy as np
-
-from models.records import Classification, ColumnConfig, DocumentRecord, SiteConfig
+from gongkai.models.records import Classification, ColumnConfig, DocumentRecord, SiteConfig
 
 NO_DATE = 0
 

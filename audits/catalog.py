@@ -20,11 +20,12 @@ from typing import Any, Literal
 
 import jsonschema
 import yaml
+from gongkai.audits.timelimit import TimeLimit, parse_time_limit
+from gongkai.models.errors import ConfigError
 
-from audits.timelimit import TimeLimit, parse_time_limit
-from models.errors import ConfigError
+from gongkai.resources import corpus_path
 
-CATALOG_DIR = Path(__file__).resolve().parent.parent / "corpus" / "catalogs"
+CATALOG_DIR = corpus_path("catalogs")
 STANDARD = CATALOG_DIR / "standard.yaml"
 SCHEMA = CATALOG_DIR / "catalog.schema.json"
 

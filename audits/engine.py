@@ -16,18 +16,17 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
+from gongkai.audits.batch import SiteData
+from gongkai.audits.calendar import WorkCalendar, default_calendar
+from gongkai.audits.catalog import Catalog, catalog_for_site, load_standard
+from gongkai.audits.linking import find_links, interpretation_index, store_links
+from gongkai.audits.loader import load_columns, load_site, site_rows
+from gongkai.audits.rules import RULES, RULES_BY_ID, AuditContext, Rule
+from gongkai.models.errors import ConfigError, GongkaiError
+from gongkai.models.records import Finding, SiteConfig
+from gongkai.models.store import Store, utcnow
+from gongkai.models.tables import runs, sites
 from pydantic import ValidationError
-
-from audits.batch import SiteData
-from audits.calendar import WorkCalendar, default_calendar
-from audits.catalog import Catalog, catalog_for_site, load_standard
-from audits.linking import find_links, interpretation_index, store_links
-from audits.loader import load_columns, load_site, site_rows
-from audits.rules import RULES, RULES_BY_ID, AuditContext, Rule
-from models.errors import ConfigError, GongkaiError
-from models.records import Finding, SiteConfig
-from models.store import Store, utcnow
-from models.tables import runs, sites
 
 
 @dataclass

@@ -17,12 +17,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
-from audits.docno import check_doc_no
-from classifiers import classify_records
-from models.errors import GongkaiError
-from models.records import (
+from gongkai.audits.docno import check_doc_no
+from gongkai.classifiers import classify_records
+from gongkai.models.errors import GongkaiError
+from gongkai.models.records import (
     DISCLOSURE_VALUES,
     Classification,
     DocumentRecord,
@@ -30,7 +28,8 @@ from models.records import (
     InterpretedPolicy,
     Link,
 )
-from models.store import Store
+from gongkai.models.store import Store
+from pydantic import ValidationError
 
 EXTRACT_KEYS = (
     "title",

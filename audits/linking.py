@@ -23,12 +23,11 @@ from typing import Any
 
 import numpy as np
 import sqlalchemy as sa
+from gongkai.audits.batch import DocBatch, InterpretationIndex
+from gongkai.audits.docno import check_doc_no, is_canonical
+from gongkai.models.store import Store, utcnow
+from gongkai.models.tables import document_links, documents, sites
 from scipy import sparse
-
-from audits.batch import DocBatch, InterpretationIndex
-from audits.docno import check_doc_no, is_canonical
-from models.store import Store, utcnow
-from models.tables import document_links, documents, sites
 
 FUZZY_THRESHOLD = 0.6
 BOOK_TITLE = re.compile(r"《([^《》]{4,80})》")

@@ -17,10 +17,9 @@ from typing import Any
 
 import numpy as np
 import sqlalchemy as sa
-
-from audits.batch import ColumnRow, DocBatch
-from models.store import Store, audit_facts
-from models.tables import (
+from gongkai.audits.batch import ColumnRow, DocBatch
+from gongkai.models.store import Store, audit_facts
+from gongkai.models.tables import (
     classifications,
     document_versions,
     documents,

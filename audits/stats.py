@@ -1,6 +1,6 @@
 """Lateness statistics on real (成文, 发布) pairs: the share published later than 20 working days.
 
-    python -m audits.stats ../shared/data/corpus/titles_with_dates.tsv [--min-n 30] [--since 2015]
+    python -m gongkai.audits.stats ../shared/data/corpus/titles_with_dates.tsv [--min-n 30] [--since 2015]
 
 Per government and year of 成文 (the year the duty arose): documents with both dates, how many
 were published more than 20 working days after 成文 (start day not counted, official calendar with
@@ -20,8 +20,7 @@ from datetime import date
 from pathlib import Path
 
 import numpy as np
-
-from audits.calendar import WorkCalendar, default_calendar
+from gongkai.audits.calendar import WorkCalendar, default_calendar
 
 
 @dataclass(frozen=True)
@@ -142,7 +141,9 @@ def markdown(rows: list[Row], totals: list[Row], skipped: dict[str, int], limit:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m audits.stats", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m gongkai.audits.stats", description=__doc__.splitlines()[0]
+    )
     parser.add_argument("file", type=Path, help="TSV with government, written_date, published_date columns")
     parser.add_argument(
         "--limit", type=int, default=20, help="working days allowed (default 20, 条例 Art. 26)"

@@ -99,8 +99,8 @@ def _baselines(db: Path, repeats: int = 3) -> dict[str, float]:
 
 def _child_audit(db: Path, today: date) -> dict[str, Any]:
     """One ``gongkai audit`` over the whole store, in this (fresh) process."""
-    from audits.engine import run_audit
-    from models.store import open_store
+    from gongkai.audits.engine import run_audit
+    from gongkai.models.store import open_store
 
     started = time.perf_counter()
     cpu_started = time.process_time()

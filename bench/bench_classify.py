@@ -22,10 +22,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from classifiers import ClassifierInput, classify_inputs  # noqa: E402
-from classifiers.artifacts import ensure_models  # noqa: E402
-from classifiers.paths import data_dir  # noqa: E402
-from classifiers.text import jieba_words  # noqa: E402
+from gongkai.classifiers import ClassifierInput, classify_inputs  # noqa: E402
+from gongkai.classifiers.artifacts import ensure_models  # noqa: E402
+from gongkai.classifiers.paths import data_dir  # noqa: E402
+from gongkai.classifiers.text import jieba_words  # noqa: E402
 
 
 def real_inputs(n: int) -> tuple[list[str], list[str]]:

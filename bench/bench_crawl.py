@@ -28,15 +28,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from crawler.archive import WarcArchive  # noqa: E402
-from crawler.engine import CrawlLimits, CrawlStats, crawl_site  # noqa: E402
-from models.records import CrawlPolicy, SiteConfig  # noqa: E402
-from models.store import open_store  # noqa: E402
+from gongkai.crawler.archive import WarcArchive  # noqa: E402
+from gongkai.crawler.engine import CrawlLimits, CrawlStats, crawl_site  # noqa: E402
+from gongkai.models.records import CrawlPolicy, SiteConfig  # noqa: E402
+from gongkai.models.store import open_store  # noqa: E402
 
 
 def serve_sites(count: int, sizes: dict[str, int], conn: object, stop: object) -> None:
     """Child process: serve ``count`` town sites, report their ports, then serve until told."""
-    from demo.server import serve
+    from gongkai.demo.server import serve
+
     from tests.sites import build_town
 
     running = [serve(build_town(None, **sizes)[0]) for _ in range(count)]

@@ -24,9 +24,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from extractors import extract  # noqa: E402
-from extractors.encoding import decode  # noqa: E402
-from models.records import METADATA_FIELDS  # noqa: E402
+from gongkai.extractors import extract  # noqa: E402
+from gongkai.extractors.encoding import decode  # noqa: E402
+from gongkai.models.records import METADATA_FIELDS  # noqa: E402
 
 DEFAULT_DATA = ROOT.parent / "shared" / "data"
 

@@ -45,7 +45,7 @@ REFERENCE_DAY = date(2026, 11, 22)
 
 def serve_demo(out_dir: str, conn: Any, stop: Any) -> None:
     """Child process: serve the demo sites, send back the configs folder, serve until told."""
-    from demo.run import start_demo_sites
+    from gongkai.demo.run import start_demo_sites
 
     run = start_demo_sites(REFERENCE_DAY, ports=[0] * 5, out_dir=Path(out_dir))
     conn.send(str(run.config_paths[0].parent))
@@ -72,9 +72,9 @@ def process_tree_cpu(pid: int) -> float:
 
 def plain_night(sites_dir: str, db_url: str, archive: str, today: date, parallel: int) -> dict[str, Any]:
     """The nightly steps as plain functions, wired as the flow wires them (minus Prefect)."""
-    from flows import pipeline
-    from flows.nightly import load_configs
-    from models.store import open_store
+    from gongkai.flows import pipeline
+    from gongkai.flows.nightly import load_configs
+    from gongkai.models.store import open_store
 
     configs, _errors = load_configs(sites_dir)
     with open_store(db_url) as store:
@@ -116,8 +116,8 @@ def timed(call: Callable[[], Any], server_pid: int | None) -> tuple[float, float
 
 def warm_up() -> None:
     """Load the classifier models and the extractor once, so neither way pays it first."""
-    from classifiers.api import classify_records
-    from extractors import extract
+    from gongkai.classifiers.api import classify_records
+    from gongkai.extractors import extract
 
     record = extract(
         "<html><head><title>关于印发某某办法的通知</title></head></html>".encode(), "http://x/1.html"
@@ -151,8 +151,8 @@ def fresh_postgres_database(prefix: str) -> tuple[str, Callable[[], None]]:
 
 def measure(server_db: str, sites_dir: Path, work: Path, args: argparse.Namespace) -> dict[str, Any]:
     """Start a Prefect server on ``server_db`` (sqlite | postgresql) and time plain vs flow nights."""
-    from flows.nightly import run_nightly
-    from flows.workers import start_prefect_server, use_api
+    from gongkai.flows.nightly import run_nightly
+    from gongkai.flows.workers import start_prefect_server, use_api
 
     work.mkdir(parents=True)
     drop: Callable[[], None] = lambda: None  # noqa: E731

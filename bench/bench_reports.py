@@ -23,15 +23,15 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from audits.calendar import working_days_after
-from models.records import Classification, DocumentRecord, Evidence, Finding, SiteConfig
-from models.store import Store, open_store
-from reports.dataset import current_coverage, load_report_data
-from reports.gaps import GapFilters, count_gaps, list_gaps
-from reports.labels import DOMAINS
-from reports.model import build_report
-from reports.period import parse_period
-from reports.scoring import load_weights
+from gongkai.audits.calendar import working_days_after
+from gongkai.models.records import Classification, DocumentRecord, Evidence, Finding, SiteConfig
+from gongkai.models.store import Store, open_store
+from gongkai.reports.dataset import current_coverage, load_report_data
+from gongkai.reports.gaps import GapFilters, count_gaps, list_gaps
+from gongkai.reports.labels import DOMAINS
+from gongkai.reports.model import build_report
+from gongkai.reports.period import parse_period
+from gongkai.reports.scoring import load_weights
 
 AGENCIES = (
     "人民政府",
@@ -180,9 +180,9 @@ def main() -> None:
             print(
                 f"report model (data, indicators, scores): {model_time:.2f} s = {model_time / base_docs:.1f}x"
             )
-            from reports.charts import all_charts, catalog_charts
-            from reports.html import render_html
-            from reports.workbook import write_workbook
+            from gongkai.reports.charts import all_charts, catalog_charts
+            from gongkai.reports.html import render_html
+            from gongkai.reports.workbook import write_workbook
 
             html_time, html = timed(
                 lambda: render_html(report, all_charts(report), catalog_charts(report)), 1
@@ -220,7 +220,7 @@ def main() -> None:
                 },
             }
             if args.pdf:
-                from reports.pdf import write_pdf
+                from gongkai.reports.pdf import write_pdf
 
                 pdf_time, _ = timed(lambda: write_pdf(html, Path(scratch) / "r.pdf"), 1)
                 count = len(report.findings)

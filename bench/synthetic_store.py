@@ -33,13 +33,12 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-
-from audits.calendar import WorkCalendar, default_calendar
-from audits.catalog import load_standard
-from audits.docno import check_doc_no
-from models.records import ColumnConfig, DocumentRecord, SiteConfig
-from models.store import audit_facts, open_store
-from models.tables import (
+from gongkai.audits.calendar import WorkCalendar, default_calendar
+from gongkai.audits.catalog import load_standard
+from gongkai.audits.docno import check_doc_no
+from gongkai.models.records import ColumnConfig, DocumentRecord, SiteConfig
+from gongkai.models.store import audit_facts, open_store
+from gongkai.models.tables import (
     blobs,
     classifications,
     document_versions,

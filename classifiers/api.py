@@ -11,10 +11,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from classifiers.artifacts import ensure_models
-from classifiers.features import as_row
-from classifiers.predict import predict_rows
-from models.records import Classification, DocumentRecord
+from gongkai.classifiers.artifacts import ensure_models
+from gongkai.classifiers.features import as_row
+from gongkai.classifiers.predict import predict_rows
+from gongkai.models.records import Classification, DocumentRecord
 
 #: Body text beyond this is not read: the 文号 and the cover sentence sit at the top.
 BODY_CHARS = 2000
@@ -35,7 +35,7 @@ def _doc_nos_from_bodies(items: Sequence[ClassifierInput]) -> dict[int, str]:
     wanted = [i for i, item in enumerate(items) if not item.doc_no and item.text.strip()]
     if not wanted:
         return {}
-    from classifiers.entities import text_entities
+    from gongkai.classifiers.entities import text_entities
 
     found = text_entities([items[i].text[:BODY_ENTITY_CHARS] for i in wanted])
     return {i: ents.doc_nos[0] for i, ents in zip(wanted, found, strict=True) if ents.doc_nos}

@@ -20,10 +20,9 @@ from pathlib import Path
 from typing import Any
 
 import joblib
-
-from classifiers.labels import TASKS
-from classifiers.paths import data_dir, model_dir
-from models.errors import GongkaiError
+from gongkai.classifiers.labels import TASKS
+from gongkai.classifiers.paths import data_dir, model_dir
+from gongkai.models.errors import GongkaiError
 
 BUNDLE = "classifiers.joblib"
 CARD = "classifiers.card.json"
@@ -114,8 +113,8 @@ def load(folder: Path) -> LoadedModels:
 
 def build(folder: Path, data: Path, progress: Any = None) -> dict[str, Any]:
     """Train every model from ``data``, evaluate it, write it to ``folder``; returns the card."""
-    from classifiers.evaluation import evaluate_trained
-    from classifiers.training import library_versions, train_models
+    from gongkai.classifiers.evaluation import evaluate_trained
+    from gongkai.classifiers.training import library_versions, train_models
 
     if not data.is_dir():
         raise ModelError(f"training data folder not found: {data} (use --data DIR or GONGKAI_DATA)")
@@ -148,10 +147,12 @@ def build(folder: Path, data: Path, progress: Any = None) -> dict[str, Any]:
 
 def rule_files() -> dict[str, str]:
     """sha256 of the project's own training inputs (seed vocabularies, rules, dictionaries)."""
-    from classifiers.paths import PROJECT_ROOT, RESOURCES
+    from gongkai.classifiers.paths import RESOURCES
+
+    from gongkai.resources import corpus_path
 
     return {
-        str(path.relative_to(PROJECT_ROOT)): hashlib.sha256(path.read_bytes()).hexdigest()
+        "corpus/" + path.relative_to(corpus_path()).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
         for path in sorted(RESOURCES.glob("*"))
         if path.is_file()
     }

@@ -6,10 +6,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import sqlalchemy as sa
-
-from classifiers.api import classify_records
-from models.store import Store, StoredDocument
-from models.tables import classifications, documents
+from gongkai.classifiers.api import classify_records
+from gongkai.models.store import Store, StoredDocument
+from gongkai.models.tables import classifications, documents
 
 BATCH_SIZE = 500
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, replace
 
-from classifiers.data import (
+from gongkai.classifiers.data import (
     DataFiles,
     DevTitle,
     LabelledTitle,
@@ -19,10 +19,10 @@ from classifiers.data import (
     read_hebei,
     read_titles,
 )
-from classifiers.labels import OTHER_DOMAIN
-from classifiers.text import title_key
-from classifiers.titles import parse_title
-from classifiers.weak import doc_type_rule, domain_vote, needs_interpretation_rule
+from gongkai.classifiers.labels import OTHER_DOMAIN
+from gongkai.classifiers.text import title_key
+from gongkai.classifiers.titles import parse_title
+from gongkai.classifiers.weak import doc_type_rule, domain_vote, needs_interpretation_rule
 
 
 @dataclass

@@ -15,9 +15,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from classifiers.labels import DOC_TYPES, DOMAIN_LABELS, TOPICS
-from classifiers.text import normalise, title_key
-from models.errors import GongkaiError
+from gongkai.classifiers.labels import DOC_TYPES, DOMAIN_LABELS, TOPICS
+from gongkai.classifiers.text import normalise, title_key
+from gongkai.models.errors import GongkaiError
 
 GOVCN = Path("corpus/govcn_policy_library.tsv")
 TITLES = Path("corpus/titles_with_dates.tsv")

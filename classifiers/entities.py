@@ -16,7 +16,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from classifiers.paths import RESOURCES, cache_dir
+from gongkai.classifiers.paths import RESOURCES, cache_dir
 
 AGENCIES = RESOURCES / "agencies.txt"
 #: 发文机关代字 + 〔year〕 + number + 号 (brackets as printed, including the common wrong ones), or a 令.

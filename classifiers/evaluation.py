@@ -19,12 +19,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from gongkai.classifiers.data import (
+    DataFiles,
+    DevTitle,
+    LabelledTitle,
+    dev_half,
+    is_topic_eval,
+    read_dev,
+    read_govcn,
+)
+from gongkai.classifiers.features import as_row
+from gongkai.classifiers.predict import DEFAULT_THRESHOLDS, predict_rows
+from gongkai.models.records import Classification
 from sklearn.metrics import accuracy_score, f1_score
-
-from classifiers.data import DataFiles, DevTitle, LabelledTitle, dev_half, is_topic_eval, read_dev, read_govcn
-from classifiers.features import as_row
-from classifiers.predict import DEFAULT_THRESHOLDS, predict_rows
-from models.records import Classification
 
 #: Floors are met when the measured value is at least the floor minus this.
 EPSILON = 0.005

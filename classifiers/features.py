@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import re
 
+from gongkai.classifiers.text import jieba_words, normalise, split_tokens
+from gongkai.classifiers.titles import parse_title
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion
-
-from classifiers.text import jieba_words, normalise, split_tokens
-from classifiers.titles import parse_title
 
 Row = tuple[str, str, str]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from models.labels import DOC_TYPES, DOMAIN_LABELS, DOMAINS, OTHER_DOMAIN, TOPICS
+from gongkai.models.labels import DOC_TYPES, DOMAIN_LABELS, DOMAINS, OTHER_DOMAIN, TOPICS
 
 __all__ = ["DOC_TYPES", "DOMAINS", "DOMAIN_LABELS", "OTHER_DOMAIN", "TASKS", "TOPICS"]
 

@@ -9,14 +9,14 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from gongkai.resources import checkout_root, corpus_path
+from gongkai.resources import data_dir as real_data_dir
+
 #: Seed vocabularies, weak-labelling rules and user dictionaries written for the project.
-RESOURCES = PROJECT_ROOT / "corpus" / "classifiers"
+RESOURCES = corpus_path("classifiers")
 #: Trained models and their cards (the binaries are derived from the real data and not committed).
-DEFAULT_MODEL_DIR = PROJECT_ROOT / "corpus" / "models"
-#: The real data beside every checkout, read in place.
-DEFAULT_DATA_DIR = PROJECT_ROOT.parent / "shared" / "data"
-BASELINE_FILE = PROJECT_ROOT / "corpus" / "eval" / "classify_baseline.json"
+DEFAULT_MODEL_DIR = corpus_path("models")
+BASELINE_FILE = corpus_path("eval", "classify_baseline.json")
 
 
 def model_dir() -> Path:
@@ -25,12 +25,14 @@ def model_dir() -> Path:
 
 
 def data_dir() -> Path:
-    """``GONGKAI_DATA`` if set, else ``../shared/data`` beside the project."""
-    return Path(os.environ.get("GONGKAI_DATA") or DEFAULT_DATA_DIR)
+    """``GONGKAI_DATA`` if set, else ``../shared/data`` beside the checkout (which may not exist)."""
+    return real_data_dir()
 
 
 def cache_dir() -> Path:
     """A project cache (jieba's dictionary cache); never the system temp dir, which jieba trusts blindly."""
-    path = Path(os.environ.get("GONGKAI_CACHE") or (PROJECT_ROOT / ".cache"))
+    root = checkout_root()
+    default = root / ".cache" if root else Path.home() / ".cache" / "gongkai"
+    path = Path(os.environ.get("GONGKAI_CACHE") or default)
     path.mkdir(parents=True, exist_ok=True)
     return path

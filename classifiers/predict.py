@@ -6,11 +6,10 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-
-from classifiers.features import Row
-from classifiers.labels import OTHER_DOMAIN
-from classifiers.weak import doc_no_needs_interpretation, doc_type_rule, domain_vote
-from models.records import Classification
+from gongkai.classifiers.features import Row
+from gongkai.classifiers.labels import OTHER_DOMAIN
+from gongkai.classifiers.weak import doc_no_needs_interpretation, doc_type_rule, domain_vote
+from gongkai.models.records import Classification
 
 #: Defaults when a card has none: below these probabilities a task is flagged low-confidence
 #: (and the domain falls back to 其他).

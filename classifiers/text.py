@@ -12,8 +12,7 @@ import threading
 import unicodedata
 
 import jieba
-
-from classifiers.paths import RESOURCES, cache_dir
+from gongkai.classifiers.paths import RESOURCES, cache_dir
 
 USER_DICT = RESOURCES / "userdict.txt"
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from classifiers.text import normalise
+from gongkai.classifiers.text import normalise
 
 #: 文种 and document kinds a title can end with; longest first so 实施意见 wins over 意见.
 GENRES: tuple[str, ...] = tuple(

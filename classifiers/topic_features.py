@@ -25,14 +25,13 @@ from typing import Any
 
 import numpy as np
 import yaml
+from gongkai.classifiers.features import Row, row_title
+from gongkai.classifiers.labels import TOPICS
+from gongkai.classifiers.paths import RESOURCES
+from gongkai.classifiers.text import split_tokens
+from gongkai.classifiers.titles import GENRES, WRAP_ACTIONS
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion
-
-from classifiers.features import Row, row_title
-from classifiers.labels import TOPICS
-from classifiers.paths import RESOURCES
-from classifiers.text import split_tokens
-from classifiers.titles import GENRES, WRAP_ACTIONS
 
 TOPIC_LEXICON = RESOURCES / "topic_lexicon.yaml"
 

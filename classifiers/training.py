@@ -11,13 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from gongkai.classifiers.corpus import TrainingCorpus, build_corpus
+from gongkai.classifiers.data import DataFiles, LabelledTitle
+from gongkai.classifiers.features import as_row, title_features
+from gongkai.classifiers.modeling import SEED, calibrated_svm, training_sample
+from gongkai.classifiers.topic_features import topic_features
 from sklearn.pipeline import Pipeline
-
-from classifiers.corpus import TrainingCorpus, build_corpus
-from classifiers.data import DataFiles, LabelledTitle
-from classifiers.features import as_row, title_features
-from classifiers.modeling import SEED, calibrated_svm, training_sample
-from classifiers.topic_features import topic_features
 
 Progress = Callable[[str], None]
 
@@ -115,9 +114,8 @@ def topic_cross_validation(corpus: TrainingCorpus, folds: int = 5) -> dict[str, 
     The gov.cn hold-out is one fixed draw of 373 rows; this gives a second, larger estimate on
     rows nobody read errors of while choosing the recipe's settings.
     """
+    from gongkai.classifiers.evaluation import topic_metrics
     from sklearn.model_selection import StratifiedKFold
-
-    from classifiers.evaluation import topic_metrics
 
     govcn = [t for t in corpus.topic_train if t.source.startswith("govcn:")]
     extra = [t for t in corpus.topic_train if not t.source.startswith("govcn:")]

@@ -13,11 +13,10 @@ from functools import lru_cache
 from typing import Any
 
 import yaml
-
-from classifiers.labels import DOMAINS, OTHER_DOMAIN
-from classifiers.paths import RESOURCES
-from classifiers.text import normalise
-from classifiers.titles import TitleParts, parse_title
+from gongkai.classifiers.labels import DOMAINS, OTHER_DOMAIN
+from gongkai.classifiers.paths import RESOURCES
+from gongkai.classifiers.text import normalise
+from gongkai.classifiers.titles import TitleParts, parse_title
 
 DOMAIN_SEEDS = RESOURCES / "domain_seeds.yaml"
 DOC_RULES = RESOURCES / "doc_rules.yaml"

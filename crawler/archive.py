@@ -23,11 +23,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from gongkai.crawler.bodies import BodyTooLarge, decode_content
 from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
-
-from crawler.bodies import BodyTooLarge, decode_content
 
 ARCHIVE_ENV = "GONGKAI_ARCHIVE"
 DEFAULT_FOLDER = "archive"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from crawler.html import Page, clean
-from models.records import SiteConfig
+from gongkai.crawler.html import Page, clean
+from gongkai.models.records import SiteConfig
 
 _CRUMB_CLASS = re.compile(r"(crumb|position|location|dqwz|weizhi|curpos|currentpos|path|daohang)", re.I)
 _CRUMB_LEAD = re.compile(r"^(当前位置|您现在的位置|您的位置|所在位置)\s*[:：]?\s*")

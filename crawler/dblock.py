@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from models.store import Store
+from gongkai.models.store import Store
 
 _locks: dict[str, threading.RLock] = {}
 _guard = threading.Lock()

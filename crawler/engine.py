@@ -22,22 +22,23 @@ from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-import extractors
-from crawler.addresses import AddressPolicy, Resolver
-from crawler.archive import WarcArchive
-from crawler.columns import column_kind, column_name
-from crawler.dblock import SerializedStore
-from crawler.fetch import Fetcher, FetchResult, StoredRobots
-from crawler.frontier import PAGE_KINDS, Entry, Frontier, NewEntry, Run
-from crawler.html import Page, is_asset, is_attachment, parse_page
-from crawler.items import ListItem
-from crawler.jsonapi import find_api_urls, parse_api
-from crawler.listing import ListAnalysis, analyse_list
-from crawler.pagination import next_page
-from crawler.politeness import HostGates
-from crawler.scope import Scope, host_key, normalise_url
-from models.records import CrawlPolicy, DocumentRecord, FetchedPage, SiteColumn, SiteConfig
-from models.store import Store, utcnow
+from gongkai.crawler.addresses import AddressPolicy, Resolver
+from gongkai.crawler.archive import WarcArchive
+from gongkai.crawler.columns import column_kind, column_name
+from gongkai.crawler.dblock import SerializedStore
+from gongkai.crawler.fetch import Fetcher, FetchResult, StoredRobots
+from gongkai.crawler.frontier import PAGE_KINDS, Entry, Frontier, NewEntry, Run
+from gongkai.crawler.html import Page, is_asset, is_attachment, parse_page
+from gongkai.crawler.items import ListItem
+from gongkai.crawler.jsonapi import find_api_urls, parse_api
+from gongkai.crawler.listing import ListAnalysis, analyse_list
+from gongkai.crawler.pagination import next_page
+from gongkai.crawler.politeness import HostGates
+from gongkai.crawler.scope import Scope, host_key, normalise_url
+from gongkai.models.records import CrawlPolicy, DocumentRecord, FetchedPage, SiteColumn, SiteConfig
+from gongkai.models.store import Store, utcnow
+
+from gongkai import extractors
 
 #: Link texts that point at a policy's interpretation (相关解读 boxes, 政策解读, 图解, 问答).
 INTERPRETATION_TEXT = re.compile(r"(解读|图解|问答|答记者问|一图读懂|政策说明)")
@@ -415,7 +416,7 @@ class SiteCrawler:
         hints = self.config.hints
         analysis = analyse_list(page)
         if hints and (hints.list_item_selector or hints.detail_url_pattern):
-            from crawler.listing import hinted_items
+            from gongkai.crawler.listing import hinted_items
 
             analysis.items = hinted_items(page, hints.list_item_selector, hints.detail_url_pattern)
             analysis.hub = analysis.detail = False

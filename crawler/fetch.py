@@ -27,15 +27,14 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import urllib3
+from gongkai.crawler.addresses import AddressPolicy, AddressRefused, Resolver, resolve_checked
+from gongkai.crawler.archive import ArchivedRecord, Exchange, WarcArchive
+from gongkai.crawler.bodies import BadEncoding, BodyTooLarge, decode_content
+from gongkai.crawler.politeness import SHARED_GATES, HostGates
+from gongkai.crawler.scope import Scope, host_key, host_port, normalise_url
+from gongkai.models.records import CrawlPolicy
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.exceptions import HTTPError as Urllib3Error
-
-from crawler.addresses import AddressPolicy, AddressRefused, Resolver, resolve_checked
-from crawler.archive import ArchivedRecord, Exchange, WarcArchive
-from crawler.bodies import BadEncoding, BodyTooLarge, decode_content
-from crawler.politeness import SHARED_GATES, HostGates
-from crawler.scope import Scope, host_key, host_port, normalise_url
-from models.records import CrawlPolicy
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})

@@ -20,11 +20,10 @@ from datetime import datetime
 from typing import Any, Literal
 
 import sqlalchemy as sa
+from gongkai.crawler.dblock import lock_for
+from gongkai.models.store import Store, as_utc, utcnow
+from gongkai.models.tables import frontier, runs
 from sqlalchemy.dialects import postgresql, sqlite
-
-from crawler.dblock import lock_for
-from models.store import Store, as_utc, utcnow
-from models.tables import frontier, runs
 
 Kind = Literal["seed", "nav", "list", "api", "detail", "attachment"]
 PAGE_KINDS: tuple[str, ...] = ("seed", "nav", "list", "api")

@@ -8,9 +8,8 @@ from urllib.parse import urlsplit
 
 import lxml.etree
 import lxml.html
-
-from crawler.scope import normalise_url
-from extractors.encoding import decode
+from gongkai.crawler.scope import normalise_url
+from gongkai.extractors.encoding import decode
 
 ATTACHMENT_EXTENSIONS = frozenset(
     {"pdf", "doc", "docx", "wps", "ofd", "xls", "xlsx", "et", "zip", "rar", "7z", "ppt", "pptx", "txt"}

@@ -16,13 +16,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from crawler.dates import parse_date_value
-from crawler.html import clean
-from crawler.items import ListItem
-from crawler.scope import normalise_url
+from gongkai.crawler.dates import parse_date_value
+from gongkai.crawler.html import clean
+from gongkai.crawler.items import ListItem
+from gongkai.crawler.scope import normalise_url
 
 if TYPE_CHECKING:
-    from crawler.html import Page
+    from gongkai.crawler.html import Page
 
 _URL_LITERAL = r"""["']([^"'\s]{2,300})["']"""
 API_PATTERNS = [

@@ -17,11 +17,10 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import lxml.html
-
-from crawler.dates import find_date
-from crawler.html import Anchor, Page, clean, is_asset, spaced_text
-from crawler.items import ListItem
-from crawler.jsonapi import inline_json_items
+from gongkai.crawler.dates import find_date
+from gongkai.crawler.html import Anchor, Page, clean, is_asset, spaced_text
+from gongkai.crawler.items import ListItem
+from gongkai.crawler.jsonapi import inline_json_items
 
 #: Climb at most this many levels from a link looking for its date.
 MAX_CLIMB = 4

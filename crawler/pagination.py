@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qsl, urlsplit
 
-from crawler.html import Page, clean
-from crawler.jsonapi import PAGE_KEYS, with_param
-from crawler.scope import normalise_url
+from gongkai.crawler.html import Page, clean
+from gongkai.crawler.jsonapi import PAGE_KEYS, with_param
+from gongkai.crawler.scope import normalise_url
 
 NEXT_WORDS = re.compile(r"^(下一页|下页|后一页|后页|下一頁|next|next page|>|›|»|＞|>>?)$", re.IGNORECASE)
 _INDEX_N = re.compile(r"^(?P<stem>.*?)(?P<sep>[_-])(?P<n>\d+)\.(?P<ext>s?html?)$")

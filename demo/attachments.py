@@ -12,7 +12,7 @@ import zipfile
 from datetime import datetime
 from functools import lru_cache
 
-from demo.model import AttachmentFile
+from gongkai.demo.model import AttachmentFile
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",

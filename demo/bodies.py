@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from demo.model import DemoDocument
-from demo.titles import inner_title
+from gongkai.demo.model import DemoDocument
+from gongkai.demo.titles import inner_title
 
 _DIGITS = "〇一二三四五六七八九"
 

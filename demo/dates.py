@@ -10,8 +10,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from chinese_calendar import constants
-
-from audits.calendar import add_working_days, is_known, is_workday, working_days_after
+from gongkai.audits.calendar import add_working_days, is_known, is_workday, working_days_after
 
 
 def shift_into(written: date, published: date, target: date) -> tuple[date, date, int]:

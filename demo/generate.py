@@ -13,13 +13,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from demo.model import SitePlan
-from demo.plan import DEFAULT_SEED, plan_sites
-from demo.realdata import shared_data_dir
-from demo.render import render_site
-from demo.site import StaticSite
-from demo.truth import RULES, site_truth
-from models.records import ColumnConfig, SiteConfig
+from gongkai.demo.model import SitePlan
+from gongkai.demo.plan import DEFAULT_SEED, plan_sites
+from gongkai.demo.realdata import shared_data_dir
+from gongkai.demo.render import render_site
+from gongkai.demo.site import StaticSite
+from gongkai.demo.truth import RULES, site_truth
+from gongkai.models.records import ColumnConfig, SiteConfig
 
 DEFAULT_PORT_BASE = 8801
 #: Small but not zero: the demo crawl stays polite and still finishes in seconds per site.

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from audits.calendar import add_working_days, working_days_after
-from demo import bodies, dates, docno, titles
-from demo.model import AttachmentFile, DemoColumn, DemoDocument, SitePlan, SiteSpec
-from demo.realdata import ORDER_NO, RealDocument, real_documents, real_news, real_reposts
+from gongkai.audits.calendar import add_working_days, working_days_after
+from gongkai.demo import bodies, dates, docno, titles
+from gongkai.demo.model import AttachmentFile, DemoColumn, DemoDocument, SitePlan, SiteSpec
+from gongkai.demo.realdata import ORDER_NO, RealDocument, real_documents, real_news, real_reposts
 
 DEFAULT_SEED = 4
 

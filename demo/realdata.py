@@ -8,14 +8,15 @@ deterministic for a given data folder.
 from __future__ import annotations
 
 import csv
-import os
 import re
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-from models.errors import GongkaiError
+from gongkai.models.errors import GongkaiError
+
+from gongkai.resources import data_dir
 
 #: The canonical GB/T 9704-2012 文号: 代字〔YYYY〕N号 (BRIEF §4.1).
 DOC_NO = re.compile(r"^(?P<code>[\u4e00-\u9fa5]{1,12}?)〔(?P<year>(?:19|20)\d{2})〕(?P<num>[1-9]\d{0,4})号$")
@@ -28,11 +29,8 @@ class SharedDataMissing(GongkaiError):
 
 
 def shared_data_dir() -> Path:
-    """``$GONGKAI_SHARED_DATA``, else ``../shared/data`` beside the checkout."""
-    configured = os.environ.get("GONGKAI_SHARED_DATA")
-    folder = (
-        Path(configured) if configured else Path(__file__).resolve().parent.parent.parent / "shared" / "data"
-    )
+    """``$GONGKAI_DATA``, else ``../shared/data`` beside the checkout."""
+    folder = data_dir()
     if not (folder / "corpus").is_dir():
         raise SharedDataMissing(
             f"{folder}: the shared real data is missing (set GONGKAI_SHARED_DATA to the shared/data folder)"

@@ -10,16 +10,16 @@ import json
 import math
 from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 
+from gongkai.demo import attachments, bodies
+from gongkai.demo.model import DemoColumn, DemoDocument, SitePlan, SiteSpec
+from gongkai.demo.site import Response, StaticSite
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from demo import attachments, bodies
-from demo.model import DemoColumn, DemoDocument, SitePlan, SiteSpec
-from demo.site import Response, StaticSite
+from gongkai.resources import corpus_path
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "corpus" / "demo" / "templates"
+TEMPLATES = corpus_path("demo", "templates")
 #: Every page of a site has this Last-Modified; generation is fixed for a reference date.
 LAST_MODIFIED = "Sun, 01 Nov 2026 00:00:00 GMT"
 

@@ -14,11 +14,10 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import yaml
-
-from demo.generate import GeneratedSite, default_base_urls, generate_sites, truth_json
-from demo.server import RunningSite, serve
-from demo.site import StaticSite
-from models.errors import GongkaiError
+from gongkai.demo.generate import GeneratedSite, default_base_urls, generate_sites, truth_json
+from gongkai.demo.server import RunningSite, serve
+from gongkai.demo.site import StaticSite
+from gongkai.models.errors import GongkaiError
 
 
 class DemoSitesError(GongkaiError):

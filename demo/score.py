@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from models.store import Store
+from gongkai.models.store import Store
 
 
 @dataclass

@@ -21,7 +21,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Literal
 from urllib.parse import parse_qs, urlsplit
 
-from demo.site import Response, StaticSite
+from gongkai.demo.site import Response, StaticSite
 
 FaultKind = Literal[
     "status",  # answer ``status`` (e.g. 500, 503) with a short error page

@@ -12,9 +12,9 @@ from collections import defaultdict
 from datetime import date, timedelta
 from typing import Any
 
-from audits.calendar import working_days_after
-from demo import docno
-from demo.model import DemoColumn, DemoDocument, SitePlan
+from gongkai.audits.calendar import working_days_after
+from gongkai.demo import docno
+from gongkai.demo.model import DemoColumn, DemoDocument, SitePlan
 
 #: Rules the truth is exhaustive for (issue #6 ids). catalog_gap is not planted.
 RULES: tuple[str, ...] = (

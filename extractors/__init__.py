@@ -5,7 +5,7 @@
 - :func:`attachment_text` reads the text of a PDF/DOCX attachment.
 """
 
-from extractors.attachments import attachment_text
-from extractors.document import extract, extract_text
+from gongkai.extractors.attachments import attachment_text
+from gongkai.extractors.document import extract, extract_text
 
 __all__ = ["attachment_text", "extract", "extract_text"]

@@ -11,8 +11,8 @@ import io
 import logging
 import zipfile
 
-from extractors.dom import normalize_space
-from extractors.encoding import decode
+from gongkai.extractors.dom import normalize_space
+from gongkai.extractors.encoding import decode
 
 #: Files bigger than this are not read (a 政府文件 PDF is rarely over a few MB).
 MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024

@@ -20,10 +20,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from gongkai.extractors import patterns as p
+from gongkai.extractors.dom import CELL_TAGS, Line, is_inside, tag_of
 from lxml import etree
-
-from extractors import patterns as p
-from extractors.dom import CELL_TAGS, Line, is_inside, tag_of
 
 #: Lines longer than this are running text, not a label line.
 MAX_LABEL_LINE = 600

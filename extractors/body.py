@@ -18,12 +18,11 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 
+from gongkai.extractors import patterns as p
+from gongkai.extractors.dates import is_date_line
+from gongkai.extractors.doc_no import is_doc_no
+from gongkai.extractors.dom import Line, tag_of
 from lxml import etree
-
-from extractors import patterns as p
-from extractors.dates import is_date_line
-from extractors.doc_no import is_doc_no
-from extractors.dom import Line, tag_of
 
 #: Lines shorter than this carry no weight when looking for the main text.
 _MIN_SCORED = 8

@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from extractors import patterns as p
+from gongkai.extractors import patterns as p
 
 _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 _HAS_FULLWIDTH = re.compile("[０-９]")

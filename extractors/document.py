@@ -20,12 +20,12 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from extractors import patterns as p
-from extractors.block import Candidate, block_candidates
-from extractors.body import BodyFacts, body_facts, body_lines, disclosure_note, main_container
-from extractors.dates import date_from_url, parse_date
-from extractors.doc_no import check_doc_no
-from extractors.dom import (
+from gongkai.extractors import patterns as p
+from gongkai.extractors.block import Candidate, block_candidates
+from gongkai.extractors.body import BodyFacts, body_facts, body_lines, disclosure_note, main_container
+from gongkai.extractors.dates import date_from_url, parse_date
+from gongkai.extractors.doc_no import check_doc_no
+from gongkai.extractors.dom import (
     MAX_TEXT_CHARS,
     Line,
     control_free,
@@ -34,12 +34,12 @@ from extractors.dom import (
     script_fragments,
     visible_lines,
 )
-from extractors.encoding import decode
-from extractors.fields import clean_date, clean_text, normalize_disclosure, topic_levels
-from extractors.index_no import check_index_no
-from extractors.links import collect_links, find_boxes, interpreted_policies
-from extractors.meta import PageMeta, read_meta, title_from_title_element
-from models.records import METADATA_FIELDS, DocumentRecord, FieldSource
+from gongkai.extractors.encoding import decode
+from gongkai.extractors.fields import clean_date, clean_text, normalize_disclosure, topic_levels
+from gongkai.extractors.index_no import check_index_no
+from gongkai.extractors.links import collect_links, find_boxes, interpreted_policies
+from gongkai.extractors.meta import PageMeta, read_meta, title_from_title_element
+from gongkai.models.records import METADATA_FIELDS, DocumentRecord, FieldSource
 
 _log = logging.getLogger(__name__)
 #: Characters of body text kept on the record (classifiers need the text, not a book).

@@ -15,9 +15,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from gongkai.extractors import patterns as p
 from lxml import etree
-
-from extractors import patterns as p
 
 #: Elements that start a new line of text.
 BLOCK_TAGS = frozenset(

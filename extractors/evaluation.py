@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from extractors.document import extract
-from models.records import METADATA_FIELDS
+from gongkai.extractors.document import extract
+from gongkai.models.records import METADATA_FIELDS
 
 PAGE_SUFFIXES = (".html", ".htm", ".shtml", ".jsp")
 #: Fields only a metadata block (or the document's own text) can give; a news page has none.

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from extractors import patterns as p
-from extractors.dates import parse_date
-from extractors.dom import normalize_space
+from gongkai.extractors import patterns as p
+from gongkai.extractors.dates import parse_date
+from gongkai.extractors.dom import normalize_space
 
 _TRAILING_PUNCTUATION = "；;，,。、|｜"
 

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from extractors import patterns as p
+from gongkai.extractors import patterns as p
 
 _FULLWIDTH = re.compile("[\uff01-\uff5e]")
 

@@ -13,12 +13,11 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
+from gongkai.extractors import patterns as p
+from gongkai.extractors.doc_no import find_doc_nos
+from gongkai.extractors.dom import Line, is_inside, normalize_space, tag_of
+from gongkai.models.records import Attachment, InterpretedPolicy, Link
 from lxml import etree
-
-from extractors import patterns as p
-from extractors.doc_no import find_doc_nos
-from extractors.dom import Line, is_inside, normalize_space, tag_of
-from models.records import Attachment, InterpretedPolicy, Link
 
 _HEADING_TRIM = re.compile(r"[\s:：【】\[\]［］<>《》「」|｜>＞»·•]+")
 #: A box is small: a heading and a list. Anything bigger is a page section.

@@ -6,10 +6,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from gongkai.extractors import patterns as p
+from gongkai.extractors.dom import normalize_space
 from lxml import etree
-
-from extractors import patterns as p
-from extractors.dom import normalize_space
 
 _TAGS = re.compile(r"<[^<>]{0,200}>")
 

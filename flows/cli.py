@@ -11,8 +11,7 @@ import sys
 from typing import Any
 
 import click
-
-from models.errors import GongkaiError
+from gongkai.models.errors import GongkaiError
 
 #: (command name, module in flows/commands, attribute) in the order ``--help`` lists them.
 COMMANDS: tuple[tuple[str, str, str], ...] = (
@@ -45,7 +44,9 @@ class GongkaiGroup(click.Group):
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         for name, module, attr in COMMANDS:
             if name == cmd_name:
-                command: click.Command = getattr(importlib.import_module(f"flows.commands.{module}"), attr)
+                command: click.Command = getattr(
+                    importlib.import_module(f"gongkai.flows.commands.{module}"), attr
+                )
                 return command
         return None
 

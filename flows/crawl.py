@@ -13,13 +13,12 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from gongkai.crawler.archive import WarcArchive, resolve_folder
+from gongkai.crawler.engine import CrawlLimits, CrawlStats, SiteCrawler
+from gongkai.models.records import CrawlPolicy, SiteConfig
+from gongkai.models.store import Store, open_store
 from prefect import flow, task
 from prefect.task_runners import ThreadPoolTaskRunner
-
-from crawler.archive import WarcArchive, resolve_folder
-from crawler.engine import CrawlLimits, CrawlStats, SiteCrawler
-from models.records import CrawlPolicy, SiteConfig
-from models.store import Store, open_store
 
 #: Set by the command line to draw its progress bar (tasks run in this process's threads).
 progress_listener: Callable[[str, CrawlStats], None] | None = None

@@ -16,23 +16,24 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flows.prefect_server import configure_offline
+from gongkai.flows.prefect_server import configure_offline
+
+from gongkai.resources import corpus_path
 
 configure_offline()
 
+from gongkai.flows import pipeline  # noqa: E402
+from gongkai.models.errors import GongkaiError  # noqa: E402
+from gongkai.models.records import SiteConfig  # noqa: E402
+from gongkai.models.siteconfig import load_site_config  # noqa: E402
+from gongkai.models.store import open_store  # noqa: E402
 from prefect import flow, get_run_logger, task  # noqa: E402
 from prefect.artifacts import create_markdown_artifact  # noqa: E402
 from prefect.concurrency.sync import concurrency  # noqa: E402
 from prefect.task_runners import ThreadPoolTaskRunner  # noqa: E402
 
-from flows import pipeline  # noqa: E402
-from models.errors import GongkaiError  # noqa: E402
-from models.records import SiteConfig  # noqa: E402
-from models.siteconfig import load_site_config  # noqa: E402
-from models.store import open_store  # noqa: E402
-
 CHINA = ZoneInfo("Asia/Shanghai")
-DEFAULT_SITES_DIR = "corpus/sites"
+DEFAULT_SITES_DIR = str(corpus_path("sites"))
 
 
 def host_limit_names(config: SiteConfig) -> list[str]:

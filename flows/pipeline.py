@@ -12,16 +12,16 @@ import json
 from collections import Counter
 from dataclasses import asdict
 from datetime import UTC, date, datetime
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-
-from crawler.archive import WarcArchive, resolve_folder
-from crawler.engine import crawl_site
-from models.records import DocumentRecord, SiteConfig
-from models.store import Store, as_utc
-from models.tables import document_versions, documents, pages, runs, sites
+from gongkai.crawler.archive import WarcArchive, resolve_folder
+from gongkai.crawler.engine import crawl_site
+from gongkai.models.records import DocumentRecord, SiteConfig
+from gongkai.models.store import Store, as_utc
+from gongkai.models.tables import document_versions, documents, pages, runs, sites
 
 #: Bump when the extractor's output changes: the next night re-extracts stored pages (no re-crawl).
 EXTRACTOR_VERSION_FILES = ("extractors",)
@@ -30,9 +30,8 @@ EXTRACTOR_VERSION_FILES = ("extractors",)
 def extractor_version() -> str:
     """A fingerprint of the extractor's source: changes whenever its code changes."""
     digest = hashlib.sha256()
-    root = Path(__file__).resolve().parent.parent
     for folder in EXTRACTOR_VERSION_FILES:
-        for path in sorted((root / folder).glob("*.py")):
+        for path in sorted(Path(str(files(f"gongkai.{folder}"))).glob("*.py")):
             digest.update(path.name.encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
@@ -57,7 +56,7 @@ def extract_step(store: Store, site: str, *, force: bool = False) -> dict[str, A
     Raw bytes are kept, so a better extractor never needs a re-crawl: the documents whose
     content changes under the new extractor get a new version, the rest stay as they are.
     """
-    from extractors import extract
+    from gongkai.extractors import extract
 
     version = extractor_version()
     previous = _last_run_stat(store, site, "extract", "extractor_version")
@@ -111,14 +110,14 @@ def extract_step(store: Store, site: str, *, force: bool = False) -> dict[str, A
 
 def classify_step(store: Store, site: str) -> dict[str, Any]:
     """Classify the site's new and changed documents (models are loaded once, batches of 500)."""
-    from classifiers.batch import classify_stored
+    from gongkai.classifiers.batch import classify_stored
 
     return {"classified": classify_stored(store, site, only_missing=True)}
 
 
 def audit_step(store: Store, site: str, today: date, grace_days: int | None = None) -> dict[str, Any]:
     """Link 解读 and run every rule for the site; returns findings opened/kept/closed per rule."""
-    from audits.engine import run_audit
+    from gongkai.audits.engine import run_audit
 
     errors: list[str] = []
     result = run_audit(store, today=today, site=site, grace_days=grace_days, on_error=errors.append)
@@ -135,8 +134,8 @@ def report_step(
     store: Store, site: str, out_dir: Path, formats: tuple[str, ...] = ("html", "xlsx")
 ) -> dict[str, Any]:
     """Refresh the site's assessment report (all periods) in ``out_dir``."""
-    from reports.build import write_report
-    from reports.period import parse_period
+    from gongkai.reports.build import write_report
+    from gongkai.reports.period import parse_period
 
     written = write_report(store, [site], parse_period(None), out_dir, formats=formats)
     return {"files": {fmt: str(path) for fmt, path in written.files.items()}, "errors": written.errors}

@@ -16,8 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import requests
-
-from models.errors import GongkaiError
+from gongkai.models.errors import GongkaiError
 
 #: Nothing leaves loopback: no telemetry, no analytics.
 OFFLINE_ENV = {

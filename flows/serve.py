@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from flows.prefect_server import PrefectServer
+from gongkai.flows.prefect_server import PrefectServer
 
 NIGHTLY_CRON = "0 2 * * *"
 TIMEZONE = "Asia/Shanghai"
@@ -27,9 +27,8 @@ def nightly_deployment(
     cron: str = NIGHTLY_CRON,
     timezone: str = TIMEZONE,
 ) -> Any:
+    from gongkai.flows.nightly import nightly
     from prefect.schedules import Cron
-
-    from flows.nightly import nightly
 
     return nightly.to_deployment(
         name=DEPLOYMENT,
@@ -62,7 +61,7 @@ def serve_nightly(
     ``prefect_db``: a PostgreSQL URL for the started server's own database (its SQLite default
     stalls when several runs report at once; docs/scale.md).
     """
-    from flows.workers import start_prefect_server
+    from gongkai.flows.workers import start_prefect_server
 
     server: PrefectServer = start_prefect_server(prefect_home, prefect_db, port)
     try:

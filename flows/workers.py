@@ -32,8 +32,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from flows.prefect_server import PrefectServer, configure_offline, ensure_server
-from models.errors import GongkaiError
+from gongkai.flows.prefect_server import PrefectServer, configure_offline, ensure_server
+from gongkai.models.errors import GongkaiError
 
 configure_offline()
 
@@ -136,7 +136,7 @@ def run_nightly_on_dask(sites_dir: str, *, server_home: Path, **kwargs: Any) -> 
     Uses the configured API when there is one, else starts a real server under ``server_home``
     for the length of the run.
     """
-    from flows.nightly import run_nightly
+    from gongkai.flows.nightly import run_nightly
 
     configured = current_api_url() or os.environ.get("PREFECT_API_URL")
     if configured:

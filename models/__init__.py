@@ -1,7 +1,7 @@
 """gongkai's typed contract: the records every stage speaks, and the store that keeps them."""
 
-from models.errors import ConfigError, GongkaiError, StoreError
-from models.records import (
+from gongkai.models.errors import ConfigError, GongkaiError, StoreError
+from gongkai.models.records import (
     DISCLOSURE_VALUES,
     METADATA_FIELDS,
     Attachment,

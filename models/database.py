@@ -15,9 +15,8 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from gongkai.models.errors import StoreError
 from sqlalchemy.engine import URL, Engine, make_url
-
-from models.errors import StoreError
 
 DEFAULT_URL = "sqlite:///gongkai.db"
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"

@@ -39,6 +39,14 @@ DocType = Literal["normative", "administrative", "interpretation", "announcement
 Severity = Literal["info", "low", "medium", "high"]
 
 FindingStatus = Literal["open", "closed"]
+#: What a page is: only a ``document`` carries the nine metadata fields the audit checks; ``news``
+#: (政务要闻, 工作动态) keeps title and date and is never audited as a policy; ``list`` and ``other``
+#: (homepages, redirect stubs, error pages) yield no document fields.
+PageKind = Literal["document", "news", "list", "other"]
+#: How far a finding can be asserted: ``confirmed`` rests on what a reader of the page sees and on
+#: confident calls; ``to_review`` rests on a guess (a classifier call below its rule's threshold, a
+#: value read only from ``<meta>`` or the URL). To-review findings are listed apart, never scored.
+Certainty = Literal["confirmed", "to_review"]
 
 
 class Record(BaseModel):
@@ -143,6 +151,9 @@ class FieldSource(Record):
     stage: SourceStage
     label: str | None = None
     raw: str | None = None
+    #: How sure the extractor is of the value, 0..1 (None: not stated). Values a reader of the page
+    #: sees (block, heading, body, 落款) are sure; ``meta`` and ``url`` are guesses.
+    confidence: float | None = Field(default=None, ge=0.0, le=1.0)
 
 
 class Link(Record):
@@ -177,6 +188,7 @@ class DocumentRecord(Record):
     url: str
     site: str | None = None
     column: str | None = None
+    page_kind: PageKind = "document"
 
     title: str | None = None
     index_no: str | None = None
@@ -269,6 +281,10 @@ class Finding(Record):
     legal_basis: str
     evidence: Evidence = Field(default_factory=Evidence)
     provisional: bool = False
+    certainty: Certainty = "confirmed"
+    #: Why a finding is only to review (e.g. "needs_interpretation p=0.71 < 0.90", "publisher
+    #: read only from <meta>"); None when confirmed.
+    review_reason: str | None = None
     first_seen: date | None = None
     last_seen: date | None = None
     status: FindingStatus = "open"

@@ -5,10 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import yaml
+from gongkai.models.errors import ConfigError
+from gongkai.models.records import SiteConfig
 from pydantic import ValidationError
-
-from models.errors import ConfigError
-from models.records import SiteConfig
 
 
 def load_site_config(path: str | Path) -> SiteConfig:

@@ -16,11 +16,8 @@ from datetime import UTC, date, datetime
 from typing import Any, Literal
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Connection, Engine
-
-from models import database
-from models.records import (
+from gongkai.models import database
+from gongkai.models.records import (
     METADATA_FIELDS,
     Classification,
     DocumentRecord,
@@ -30,7 +27,7 @@ from models.records import (
     SiteColumn,
     SiteConfig,
 )
-from models.tables import (
+from gongkai.models.tables import (
     blobs,
     classifications,
     document_versions,
@@ -42,6 +39,8 @@ from models.tables import (
     site_columns,
     sites,
 )
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection, Engine
 
 SaveStatus = Literal["new", "changed", "unchanged"]
 
@@ -364,6 +363,7 @@ class Store:
         content_hash = record.content_hash()
         columns = {
             "column_name": record.column,
+            "page_kind": record.page_kind,
             "doc_no_normalized": record.doc_no_normalized,
             "is_interpretation": record.is_interpretation,
             "content_hash": content_hash,
@@ -655,6 +655,8 @@ class Store:
                         # as stored (text on SQLite): compared with the new evidence's JSON text
                         sa.type_coerce(findings.c.evidence, sa.Text).label("evidence"),
                         findings.c.provisional,
+                        findings.c.certainty,
+                        findings.c.review_reason,
                     ).where(findings.c.site_id == site_id, findings.c.rule_id.in_(rule_ids))
                 ).all()
             }
@@ -684,6 +686,8 @@ class Store:
                     "legal_basis": finding.legal_basis,
                     "evidence": finding.evidence.model_dump(mode="json"),
                     "provisional": finding.provisional,
+                    "certainty": finding.certainty,
+                    "review_reason": finding.review_reason,
                     "status": "open",
                     "last_seen": today,
                     "closed_on": None,
@@ -782,6 +786,8 @@ class Store:
                 legal_basis=row.legal_basis,
                 evidence=Evidence.model_validate(row.evidence),
                 provisional=row.provisional,
+                certainty=row.certainty,
+                review_reason=row.review_reason,
                 first_seen=row.first_seen,
                 last_seen=row.last_seen,
                 status=row.status,
@@ -838,6 +844,8 @@ def _finding_changed(row: Any, values: dict[str, Any]) -> bool:
         or row.detail != values["detail"]
         or row.legal_basis != values["legal_basis"]
         or bool(row.provisional) != values["provisional"]
+        or row.certainty != values["certainty"]
+        or row.review_reason != values["review_reason"]
     )
 
 

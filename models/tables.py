@@ -124,6 +124,8 @@ documents = Table(
     Column("site_id", Integer, ForeignKey("sites.id", ondelete="CASCADE"), nullable=False),
     Column("url", Text, nullable=False),
     Column("column_name", Text),
+    # document | news | list | other: only documents are audited as policies (migration 0004).
+    Column("page_kind", String(16), nullable=False, server_default="document"),
     Column("title", Text),
     Column("index_no", Text),
     Column("doc_no", Text),
@@ -228,6 +230,9 @@ findings = Table(
     Column("legal_basis", Text, nullable=False),
     Column("evidence", JSON, nullable=False),
     Column("provisional", Boolean, nullable=False),
+    # confirmed | to_review: a to-review finding rests on a guess and is never scored (0004).
+    Column("certainty", String(16), nullable=False, server_default="confirmed"),
+    Column("review_reason", Text),
     Column("status", String(8), nullable=False),
     Column("first_seen", Date, nullable=False),
     Column("last_seen", Date, nullable=False),

@@ -11,11 +11,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from models.store import Store
-from reports.dataset import load_report_data
-from reports.model import Report, build_report
-from reports.period import Period
-from reports.scoring import load_weights
+from gongkai.models.store import Store
+from gongkai.reports.dataset import load_report_data
+from gongkai.reports.model import Report, build_report
+from gongkai.reports.period import Period
+from gongkai.reports.scoring import load_weights
 
 FORMATS: tuple[str, ...] = ("html", "pdf", "xlsx")
 
@@ -51,8 +51,8 @@ def write_report(
     stem = f"gongkai-report-{slug(scope)}-{slug(period.label if period.start else 'all-time')}"
     html: str | None = None
     if "html" in formats or "pdf" in formats:
-        from reports.charts import all_charts, catalog_charts, cjk_font
-        from reports.html import render_html
+        from gongkai.reports.charts import all_charts, catalog_charts, cjk_font
+        from gongkai.reports.html import render_html
 
         if cjk_font() is None:
             written.warnings.append(
@@ -67,12 +67,12 @@ def write_report(
                 assert html is not None
                 target.write_text(html, encoding="utf-8")
             elif fmt == "pdf":
-                from reports.pdf import write_pdf
+                from gongkai.reports.pdf import write_pdf
 
                 assert html is not None
                 write_pdf(html, target)
             elif fmt == "xlsx":
-                from reports.workbook import write_workbook
+                from gongkai.reports.workbook import write_workbook
 
                 write_workbook(report, target)
             else:

@@ -24,13 +24,12 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
 import numpy as np
+from gongkai.reports.coverage import STATUS_COLOURS, STATUS_LABELS, AggregateCell, SiteCoverage, aggregate
+from gongkai.reports.indicators import BY_ID, LATE_LIMIT_WD
+from gongkai.reports.model import Report
 from matplotlib import font_manager
 from matplotlib.colors import LinearSegmentedColormap, ListedColormap
 from matplotlib.patches import Patch
-
-from reports.coverage import STATUS_COLOURS, STATUS_LABELS, AggregateCell, SiteCoverage, aggregate
-from reports.indicators import BY_ID, LATE_LIMIT_WD
-from reports.model import Report
 
 FONT_CANDIDATES = (
     "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",

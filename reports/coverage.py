@@ -28,12 +28,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from gongkai.audits.catalog import Catalog, CatalogItem, catalog_for_site
+from gongkai.models.errors import ConfigError
+from gongkai.models.records import SiteConfig
+from gongkai.reports.labels import domain_order, report_domain
 from pydantic import ValidationError
-
-from audits.catalog import Catalog, CatalogItem, catalog_for_site
-from models.errors import ConfigError
-from models.records import SiteConfig
-from reports.labels import domain_order, report_domain
 
 Status = Literal["covered", "gap", "outdated", "on_event", "unassessed"]
 STATUS_LABELS: dict[str, str] = {

@@ -16,20 +16,19 @@ from datetime import date
 from functools import cached_property
 from typing import Any
 
+from gongkai.audits.calendar import default_calendar, working_days_after
+from gongkai.audits.ownership import Ownership
+from gongkai.audits.rules import RULES
+from gongkai.audits.rules.lateness import LATE_PUBLICATION, OUT_OF_SCOPE_DISCLOSURE
+from gongkai.models.errors import GongkaiError
+from gongkai.models.records import SiteConfig
+from gongkai.models.store import Store
+from gongkai.reports import queries
+from gongkai.reports.coverage import SiteCoverage, TitleRow, build_site_coverage, site_catalog
+from gongkai.reports.gaps import GapFilters, list_gaps
+from gongkai.reports.labels import NO_VALUE, OTHER_DOMAIN
+from gongkai.reports.period import ALL_TIME, Period
 from pydantic import ValidationError
-
-from audits.calendar import default_calendar, working_days_after
-from audits.ownership import Ownership
-from audits.rules import RULES
-from audits.rules.lateness import LATE_PUBLICATION, OUT_OF_SCOPE_DISCLOSURE
-from models.errors import GongkaiError
-from models.records import SiteConfig
-from models.store import Store
-from reports import queries
-from reports.coverage import SiteCoverage, TitleRow, build_site_coverage, site_catalog
-from reports.gaps import GapFilters, list_gaps
-from reports.labels import NO_VALUE, OTHER_DOMAIN
-from reports.period import ALL_TIME, Period
 
 
 class ScopeError(GongkaiError):

@@ -27,14 +27,15 @@ from typing import Any
 import sqlalchemy as sa
 import yaml
 from alembic.runtime.migration import MigrationContext
+from gongkai.models import database
+from gongkai.models.errors import ConfigError, StoreError
+from gongkai.models.store import Store
+from gongkai.models.tables import metadata as schema
+from gongkai.reports.queries import datasette_canned_queries
 
-from models import database
-from models.errors import ConfigError, StoreError
-from models.store import Store
-from models.tables import metadata as schema
-from reports.queries import datasette_canned_queries
+from gongkai.resources import corpus_path
 
-METADATA_FILE = Path(__file__).resolve().parent.parent / "corpus" / "reports" / "datasette.yaml"
+METADATA_FILE = corpus_path("reports", "datasette.yaml")
 DATABASE_NAME = "gongkai"
 #: The second database: each site's 标准目录 matrix, computed when the explorer starts.
 COVERAGE_DATABASE = "catalog"
@@ -230,8 +231,8 @@ def write_coverage_database(source: Path, target: Path) -> int:
 
     Returns the number of rows. Sites without a catalog get one row that says why.
     """
-    from reports.coverage import EXPECT_LABELS, STATUS_LABELS
-    from reports.dataset import current_coverage
+    from gongkai.reports.coverage import EXPECT_LABELS, STATUS_LABELS
+    from gongkai.reports.dataset import current_coverage
 
     store = read_only_store(source)
     try:

@@ -12,12 +12,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Any
 
+from gongkai.reports.gaps import OUTPUT_KEYS
+from gongkai.reports.labels import RULES, rule_label
+from gongkai.reports.queries import get_query
+from gongkai.reports.sheets import set_link, sheet_title, write_table
 from openpyxl import Workbook
-
-from reports.gaps import OUTPUT_KEYS
-from reports.labels import RULES, rule_label
-from reports.queries import get_query
-from reports.sheets import set_link, sheet_title, write_table
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 

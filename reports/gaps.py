@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
-from models.store import Store
-from reports import queries
-from reports.labels import NO_VALUE
+from gongkai.models.store import Store
+from gongkai.reports import queries
+from gongkai.reports.labels import NO_VALUE
 
 Status = Literal["open", "closed", "all"]
 GROUPS: tuple[str, ...] = ("agency", "domain", "rule", "month", "site", "severity")

@@ -9,20 +9,20 @@ from __future__ import annotations
 
 import base64
 from datetime import UTC
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from gongkai.reports.charts import Chart
+from gongkai.reports.coverage import EXPECT_LABELS, STATUS_LABELS
+from gongkai.reports.indicators import BY_ID, INDICATORS
+from gongkai.reports.labels import DOC_TYPES, RULES, SEVERITIES, rule_label
+from gongkai.reports.model import Report
+from gongkai.reports.scoring import DISCLAIMER
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from reports.charts import Chart
-from reports.coverage import EXPECT_LABELS, STATUS_LABELS
-from reports.indicators import BY_ID, INDICATORS
-from reports.labels import DOC_TYPES, RULES, SEVERITIES, rule_label
-from reports.model import Report
-from reports.scoring import DISCLAIMER
+from gongkai.resources import corpus_path
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "corpus" / "reports" / "templates"
+TEMPLATES = corpus_path("reports", "templates")
 #: How many finding links an indicator cell shows before pointing to the findings list.
 LINKS_PER_CELL = 12
 

@@ -15,8 +15,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from reports.dataset import Doc, ReportData
-from reports.labels import DOMAINS, OTHER_DOMAIN, report_domain
+from gongkai.reports.dataset import Doc, ReportData
+from gongkai.reports.labels import DOMAINS, OTHER_DOMAIN, report_domain
 
 Level = Literal["document", "column", "catalog"]
 LATE_LIMIT_WD = 20

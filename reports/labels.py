@@ -6,7 +6,7 @@ those of ``docs/contracts.md``. Only the Chinese display names are ours.
 
 from __future__ import annotations
 
-from models.labels import DOMAINS, OTHER_DOMAIN  # one label set for every stage
+from gongkai.models.labels import DOMAINS, OTHER_DOMAIN  # one label set for every stage
 
 #: Catalog domain names (``corpus/catalogs/standard.yaml``, as the guidelines title them) that the
 #: classifier and the reports call otherwise; every other catalog domain is named as a report domain.

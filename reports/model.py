@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from reports import indicators as ind
-from reports.coverage import SiteCoverage
-from reports.dataset import ReportData, SiteInfo
-from reports.indicators import DOCUMENT_INDICATORS, Result
-from reports.labels import DOMAINS, OTHER_DOMAIN
-from reports.period import Period
-from reports.scoring import Score, WeightsConfig, score
+from gongkai.reports import indicators as ind
+from gongkai.reports.coverage import SiteCoverage
+from gongkai.reports.dataset import ReportData, SiteInfo
+from gongkai.reports.indicators import DOCUMENT_INDICATORS, Result
+from gongkai.reports.labels import DOMAINS, OTHER_DOMAIN
+from gongkai.reports.period import Period
+from gongkai.reports.scoring import Score, WeightsConfig, score
 
 DOCUMENT_IDS = {i.id for i in DOCUMENT_INDICATORS}
 

@@ -19,11 +19,12 @@ from typing import Any, Literal
 
 import sqlalchemy as sa
 import yaml
+from gongkai.models.errors import ConfigError, GongkaiError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from models.errors import ConfigError, GongkaiError
+from gongkai.resources import corpus_path
 
-QUERIES_FILE = Path(__file__).resolve().parent.parent / "corpus" / "reports" / "queries.yaml"
+QUERIES_FILE = corpus_path("reports", "queries.yaml")
 
 #: Columns that hold JSON text on SQLite (PostgreSQL's driver already decodes them).
 JSON_COLUMNS = frozenset({"evidence", "config"})

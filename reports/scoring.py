@@ -13,12 +13,13 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
+from gongkai.models.errors import ConfigError
+from gongkai.reports.indicators import BY_ID, Result
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from models.errors import ConfigError
-from reports.indicators import BY_ID, Result
+from gongkai.resources import corpus_path
 
-WEIGHTS_FILE = Path(__file__).resolve().parent.parent / "corpus" / "reports" / "weights.yaml"
+WEIGHTS_FILE = corpus_path("reports", "weights.yaml")
 DISCLAIMER = (
     "权重说明：中国社会科学院政府透明度指数、清华大学政府网站绩效评估等第三方评估均未公布指标权重"
     "（公开数据无法反推唯一权重），国办秘函〔2019〕19号的扣分细则亦未取得。本报告采用 gongkai 默认权重"

@@ -11,16 +11,15 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from gongkai.reports.coverage import EXPECT_LABELS, STATUS_COLOURS
+from gongkai.reports.indicators import INDICATORS, IndicatorDef, Result
+from gongkai.reports.labels import RULES, SEVERITIES, STATUSES, rule_label
+from gongkai.reports.model import GroupRow, Report
+from gongkai.reports.scoring import DISCLAIMER
+from gongkai.reports.sheets import set_link, set_text, sheet_title, write_table
 from openpyxl import Workbook
 from openpyxl.styles import PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
-
-from reports.coverage import EXPECT_LABELS, STATUS_COLOURS
-from reports.indicators import INDICATORS, IndicatorDef, Result
-from reports.labels import RULES, SEVERITIES, STATUSES, rule_label
-from reports.model import GroupRow, Report
-from reports.scoring import DISCLAIMER
-from reports.sheets import set_link, set_text, sheet_title, write_table
 
 FINDINGS_SHEET = "问题清单"
 TOTALS_SHEET = "汇总"

@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-
-from models.store import Store, open_store
+from gongkai.models.store import Store, open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 #: Real data lives beside every checkout; it is read in place and never copied into the project.

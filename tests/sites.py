@@ -22,7 +22,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from demo.site import Response, StaticSite
+from gongkai.demo.site import Response, StaticSite
 
 TOPICS = (
     "春季农田水利建设", "城乡居民医疗保险参保", "安全生产隐患排查", "防汛抗旱准备", "农村人居环境整治",

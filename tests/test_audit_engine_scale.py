@@ -5,12 +5,12 @@ from __future__ import annotations
 import gc
 from datetime import UTC, date, datetime
 
-from audits.batch import DocBatch, SiteData
-from audits.engine import run_audit
-from audits.rules import RULES_BY_ID
-from audits.rules.base import document_finding
-from models.records import DocumentRecord, Evidence, Finding
-from models.store import Store
+from gongkai.audits.batch import DocBatch, SiteData
+from gongkai.audits.engine import run_audit
+from gongkai.audits.rules import RULES_BY_ID
+from gongkai.audits.rules.base import document_finding
+from gongkai.models.records import DocumentRecord, Evidence, Finding
+from gongkai.models.store import Store
 
 
 def test_a_built_finding_is_the_finding_pydantic_would_validate() -> None:

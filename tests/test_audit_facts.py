@@ -6,13 +6,12 @@ import json
 from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
-
-from audits.engine import run_audit
-from audits.loader import load_site, ordinals
-from models import database
-from models.records import Attachment, DocumentRecord, FetchedPage, InterpretedPolicy, Link
-from models.store import audit_facts, open_store
-from models.tables import documents
+from gongkai.audits.engine import run_audit
+from gongkai.audits.loader import load_site, ordinals
+from gongkai.models import database
+from gongkai.models.records import Attachment, DocumentRecord, FetchedPage, InterpretedPolicy, Link
+from gongkai.models.store import audit_facts, open_store
+from gongkai.models.tables import documents
 
 FETCHED = datetime(2024, 3, 6, 2, 13, tzinfo=UTC)
 

@@ -8,14 +8,13 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from click.testing import CliRunner
-
-from audits.engine import run_audit
-from audits.importer import import_documents
-from audits.linking import link_graph
-from flows.cli import cli
-from models.records import DocumentRecord, FetchedPage, Link, SiteConfig
-from models.store import Store
-from models.tables import site_columns
+from gongkai.audits.engine import run_audit
+from gongkai.audits.importer import import_documents
+from gongkai.audits.linking import link_graph
+from gongkai.flows.cli import cli
+from gongkai.models.records import DocumentRecord, FetchedPage, Link, SiteConfig
+from gongkai.models.store import Store
+from gongkai.models.tables import site_columns
 
 LINES = [
     {"url": "http://x/p1", "site": "county", "title": "某县人民政府关于印发某县最低生活保障实施办法的通知",

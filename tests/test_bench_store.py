@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from gongkai.audits.engine import run_audit
+from gongkai.audits.linking import link_graph
+from gongkai.models.store import Store, audit_facts, open_store
+from gongkai.models.tables import documents
 
-from audits.engine import run_audit
-from audits.linking import link_graph
 from bench.synthetic_store import Plan, Planted, generate_store
-from models.store import Store, audit_facts, open_store
-from models.tables import documents
 
 TODAY = date(2027, 3, 31)
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-
-from audits.calendar import (
+from gongkai.audits.calendar import (
     add_calendar_days,
     add_working_days,
     is_workday,

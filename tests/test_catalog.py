@@ -7,13 +7,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-
-from audits.batch import ColumnRow, DocBatch, SiteData
-from audits.catalog import catalog_for_site, load_standard
-from audits.rules import RULES_BY_ID, AuditContext
-from audits.timelimit import parse_time_limit
-from models.errors import ConfigError
-from models.records import ColumnConfig, DocumentRecord, SiteConfig
+from gongkai.audits.batch import ColumnRow, DocBatch, SiteData
+from gongkai.audits.catalog import catalog_for_site, load_standard
+from gongkai.audits.rules import RULES_BY_ID, AuditContext
+from gongkai.audits.timelimit import parse_time_limit
+from gongkai.models.errors import ConfigError
+from gongkai.models.records import ColumnConfig, DocumentRecord, SiteConfig
 
 DOMAINS_26 = {
     "重大建设项目", "公共资源交易", "财政预决算", "税收管理", "城乡规划", "征地补偿",

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from gongkai.classifiers.artifacts import LoadedModels
+from gongkai.classifiers.batch import classify_stored
+from gongkai.flows.cli import cli
+from gongkai.models.records import DocumentRecord
+from gongkai.models.store import Store
 
-from classifiers.artifacts import LoadedModels
-from classifiers.batch import classify_stored
-from flows.cli import cli
-from models.records import DocumentRecord
-from models.store import Store
 from tests.test_classify_models import model_dir, models  # noqa: F401 - session fixtures
 
 LINES = [
@@ -124,7 +124,7 @@ def test_classify_stored_in_batches(store: Store, models: LoadedModels) -> None:
 @pytest.mark.parametrize("flag", [[], ["--all"]])
 def test_classify_stored_command(tmp_path: Path, models: LoadedModels, flag: list[str]) -> None:  # noqa: F811
     url = f"sqlite:///{tmp_path / 'g.db'}"
-    from models.store import open_store
+    from gongkai.models.store import open_store
 
     with open_store(url) as opened:
         opened.save_documents([_record(1, "某市人民政府关于进一步加强食品安全工作的意见")], site="demo")

@@ -11,15 +11,14 @@ import json
 from pathlib import Path
 
 import pytest
-
-from classifiers import ClassifierInput, classify_inputs, classify_records
-from classifiers.artifacts import LoadedModels, ModelError, ensure_models, read_card, rule_files
-from classifiers.data import DataFiles, about_key, evaluation_keys, is_topic_eval, read_govcn
-from classifiers.evaluation import check_floors, evaluate, load_baseline, read_eval_sets
-from classifiers.labels import DOC_TYPES, DOMAIN_LABELS, TOPICS
-from classifiers.paths import BASELINE_FILE, DEFAULT_MODEL_DIR
-from classifiers.text import title_key
-from models.records import DocumentRecord
+from gongkai.classifiers import ClassifierInput, classify_inputs, classify_records
+from gongkai.classifiers.artifacts import LoadedModels, ModelError, ensure_models, read_card, rule_files
+from gongkai.classifiers.data import DataFiles, about_key, evaluation_keys, is_topic_eval, read_govcn
+from gongkai.classifiers.evaluation import check_floors, evaluate, load_baseline, read_eval_sets
+from gongkai.classifiers.labels import DOC_TYPES, DOMAIN_LABELS, TOPICS
+from gongkai.classifiers.paths import BASELINE_FILE, DEFAULT_MODEL_DIR
+from gongkai.classifiers.text import title_key
+from gongkai.models.records import DocumentRecord
 
 
 def _card_matches_data(folder: Path, data: Path) -> bool:
@@ -155,7 +154,7 @@ def test_missing_models_without_data_is_one_clear_error(tmp_path: Path) -> None:
 
 
 def test_no_evaluation_title_reaches_training(shared_data: Path) -> None:
-    from classifiers.corpus import build_corpus
+    from gongkai.classifiers.corpus import build_corpus
 
     corpus = build_corpus(DataFiles(shared_data))
     keys = evaluation_keys(corpus.dev, corpus.topic_eval)

@@ -6,12 +6,11 @@ Titles here are written for the tests (not copied from the real data).
 from __future__ import annotations
 
 import pytest
-
-from classifiers.entities import text_entities
-from classifiers.features import doc_no_code, structure_tokens
-from classifiers.text import normalise, title_key
-from classifiers.titles import parse_title
-from classifiers.weak import (
+from gongkai.classifiers.entities import text_entities
+from gongkai.classifiers.features import doc_no_code, structure_tokens
+from gongkai.classifiers.text import normalise, title_key
+from gongkai.classifiers.titles import parse_title
+from gongkai.classifiers.weak import (
     doc_no_needs_interpretation,
     doc_type_rule,
     domain_scores,

@@ -10,14 +10,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 import yaml
-
-from classifiers.artifacts import LoadedModels
-from classifiers.data import DataFiles, read_govcn_pages
-from classifiers.evaluation import choose_doc_type_rule_weight
-from classifiers.features import as_row
-from classifiers.labels import TOPICS
-from classifiers.predict import predict_rows
-from classifiers.topic_features import (
+from gongkai.classifiers.artifacts import LoadedModels
+from gongkai.classifiers.data import DataFiles, read_govcn_pages
+from gongkai.classifiers.evaluation import choose_doc_type_rule_weight
+from gongkai.classifiers.features import as_row
+from gongkai.classifiers.labels import TOPICS
+from gongkai.classifiers.predict import predict_rows
+from gongkai.classifiers.topic_features import (
     TOPIC_LEXICON,
     agency_tokens,
     canonical_agency,
@@ -26,6 +25,7 @@ from classifiers.topic_features import (
     topic_lexicon,
     topic_lexicon_tokens,
 )
+
 from tests.test_classify_models import model_dir, models  # noqa: F401  (session fixtures)
 
 
@@ -108,7 +108,7 @@ def test_doc_type_rule_vote_moves_the_decision(models: LoadedModels) -> None:  #
 
 
 def test_doc_type_rule_weight_is_chosen_on_the_tune_half(models: LoadedModels, shared_data: Path) -> None:  # noqa: F811
-    from classifiers.data import read_dev
+    from gongkai.classifiers.data import read_dev
 
     chosen = choose_doc_type_rule_weight(models.pipelines, read_dev(DataFiles(shared_data)))
     assert chosen["doc_type_rule_weight"] in (0.0, 0.25, 0.5, 0.75, 1.0)

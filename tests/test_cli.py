@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from gongkai.flows.cli import COMMANDS, cli
+from gongkai.models.store import open_store
 
-from flows.cli import COMMANDS, cli
-from models.store import open_store
 from tests.test_store import full_record
 
 GONGKAI = Path(sys.executable).with_name("gongkai")
@@ -56,7 +56,7 @@ def test_every_command_has_help(name: str) -> None:
 
 
 def test_a_placeholder_says_so_and_fails() -> None:
-    from flows.commands.common import not_built
+    from gongkai.flows.commands.common import not_built
 
     result = CliRunner().invoke(not_built("later", 99, "Something for later."), ["--anything", "x"])
     assert result.exit_code != 0
@@ -67,9 +67,9 @@ def test_no_listed_command_is_still_a_placeholder() -> None:
     placeholders = [
         name
         for name, module, attr in COMMANDS
-        if (getattr(__import__(f"flows.commands.{module}", fromlist=[attr]), attr).help or "").endswith(
-            "(not built yet)"
-        )
+        if (
+            getattr(__import__(f"gongkai.flows.commands.{module}", fromlist=[attr]), attr).help or ""
+        ).endswith("(not built yet)")
     ]
     assert placeholders == []
 

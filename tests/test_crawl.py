@@ -13,15 +13,15 @@ from urllib.parse import urlsplit
 
 import pytest
 import sqlalchemy as sa
+from gongkai.crawler.archive import WarcArchive, read_record
+from gongkai.crawler.engine import CrawlLimits, CrawlStats, crawl_site
+from gongkai.crawler.politeness import HostGates
+from gongkai.demo.server import RunningSite, serve
+from gongkai.demo.site import StaticSite
+from gongkai.models.records import CrawlPolicy, SiteConfig
+from gongkai.models.store import Store, open_store
+from gongkai.models.tables import document_versions, documents, frontier, pages
 
-from crawler.archive import WarcArchive, read_record
-from crawler.engine import CrawlLimits, CrawlStats, crawl_site
-from crawler.politeness import HostGates
-from demo.server import RunningSite, serve
-from demo.site import StaticSite
-from models.records import CrawlPolicy, SiteConfig
-from models.store import Store, open_store
-from models.tables import document_versions, documents, frontier, pages
 from tests.sites import SiteTruth, build_town, town_config
 
 POLICY = CrawlPolicy(timeout_seconds=1.0, total_timeout_seconds=3.0, backoff_seconds=0.01, max_retries=1)
@@ -177,7 +177,7 @@ def test_resumes_after_max_pages(town: Town) -> None:
 
 
 def test_endless_calendar_pagination_is_bounded(tmp_path: Path, sqlite_url: str) -> None:
-    from demo.server import Fault
+    from gongkai.demo.server import Fault
 
     with make_town(tmp_path, sqlite_url) as town:
         town.site.inject("/xxgk/hdrl/*", Fault("calendar", mode="fresh"))
@@ -202,8 +202,8 @@ def test_endless_calendar_pagination_is_bounded(tmp_path: Path, sqlite_url: str)
 
 def test_site_hints_find_what_generic_rules_cannot(tmp_path: Path, sqlite_url: str) -> None:
     """A list without dates (so no generic items), paged by a pattern, plus a JSON API hint."""
-    from demo.site import Response
-    from models.records import SiteHints
+    from gongkai.demo.site import Response
+    from gongkai.models.records import SiteHints
 
     def listing(n: int) -> bytes:
         links = "".join(

@@ -7,13 +7,12 @@ import json
 from datetime import date
 
 import pytest
-
-from crawler.columns import column_kind, column_name
-from crawler.dates import find_date, parse_date_value
-from crawler.html import parse_page
-from crawler.jsonapi import find_api_urls, parse_api
-from crawler.listing import analyse_list, hinted_items
-from crawler.pagination import current_page_number, next_page
+from gongkai.crawler.columns import column_kind, column_name
+from gongkai.crawler.dates import find_date, parse_date_value
+from gongkai.crawler.html import parse_page
+from gongkai.crawler.jsonapi import find_api_urls, parse_api
+from gongkai.crawler.listing import analyse_list, hinted_items
+from gongkai.crawler.pagination import current_page_number, next_page
 
 BASE = "http://127.0.0.1:8801/xxgk/zcwj/index.html"
 

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import yaml
 from click.testing import CliRunner
+from gongkai.demo.server import serve
+from gongkai.flows.cli import cli
+from gongkai.models.records import SiteConfig
+from gongkai.models.store import open_store
 
-from demo.server import serve
-from flows.cli import cli
-from models.records import SiteConfig
-from models.store import open_store
 from tests.sites import build_town, town_config
 
 
@@ -46,7 +46,7 @@ def test_cli_runs_the_flow_and_docs_lists_the_result(
 def test_crawl_sites_flow_crawls_sites_concurrently(
     prefect_harness: None, tmp_path: Path, sqlite_url: str
 ) -> None:
-    from flows.crawl import run_crawl_sites
+    from gongkai.flows.crawl import run_crawl_sites
 
     servers, configs, expected = [], [], {}
     for name in ("town-a", "town-b"):

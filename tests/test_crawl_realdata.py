@@ -12,13 +12,12 @@ import re
 from pathlib import Path
 
 import pytest
-
-from crawler.html import parse_page
-from crawler.items import ListItem
-from crawler.jsonapi import parse_api
-from crawler.listing import analyse_list
-from crawler.pagination import next_page
-from crawler.scope import normalise_url
+from gongkai.crawler.html import parse_page
+from gongkai.crawler.items import ListItem
+from gongkai.crawler.jsonapi import parse_api
+from gongkai.crawler.listing import analyse_list
+from gongkai.crawler.pagination import next_page
+from gongkai.crawler.scope import normalise_url
 
 BASELINE = json.loads(
     (Path(__file__).parent.parent / "crawler" / "discovery_baseline.json").read_text("utf-8")

@@ -13,12 +13,12 @@ from pathlib import Path
 
 import sqlalchemy as sa
 import yaml
+from gongkai.crawler.archive import read_record
+from gongkai.demo.server import serve
+from gongkai.demo.site import StaticSite
+from gongkai.models.store import open_store
+from gongkai.models.tables import document_versions, documents, frontier, pages, runs
 
-from crawler.archive import read_record
-from demo.server import serve
-from demo.site import StaticSite
-from models.store import open_store
-from models.tables import document_versions, documents, frontier, pages, runs
 from tests.sites import build_town, town_config
 
 GONGKAI = Path(sys.executable).with_name("gongkai")

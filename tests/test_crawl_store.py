@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from models.records import SiteColumn
-from models.store import Store
+from gongkai.models.records import SiteColumn
+from gongkai.models.store import Store
 
 
 def test_save_columns_upserts_per_site_and_url(store: Store) -> None:

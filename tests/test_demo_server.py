@@ -6,9 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 import requests
-
-from demo.server import RunningSite, serve
-from demo.site import Response, StaticSite
+from gongkai.demo.server import RunningSite, serve
+from gongkai.demo.site import Response, StaticSite
 
 
 @pytest.fixture

@@ -18,15 +18,15 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 import requests
 from click.testing import CliRunner
+from gongkai.audits.calendar import working_days_after
+from gongkai.demo import start_demo_sites
+from gongkai.demo.dates import weekdays_after
+from gongkai.demo.docno import DEFECTS
+from gongkai.demo.generate import GeneratedSite, generate_sites, truth_document, truth_json
+from gongkai.demo.realdata import DOC_NO, ORDER_NO
+from gongkai.flows.cli import cli
+from gongkai.models.siteconfig import load_site_config
 
-from audits.calendar import working_days_after
-from demo import start_demo_sites
-from demo.dates import weekdays_after
-from demo.docno import DEFECTS
-from demo.generate import GeneratedSite, generate_sites, truth_document, truth_json
-from demo.realdata import DOC_NO, ORDER_NO
-from flows.cli import cli
-from models.siteconfig import load_site_config
 from tests.conftest import SHARED_DATA
 
 TODAY = date(2026, 11, 22)
@@ -462,7 +462,7 @@ def test_cli_generate_writes_sites_configs_and_truth(tmp_path: Path) -> None:
 
 
 def test_meta_only_site_carries_its_metadata_in_meta_tags_and_body(sites: tuple[GeneratedSite, ...]) -> None:
-    from demo.bodies import arabic_date, chinese_date
+    from gongkai.demo.bodies import arabic_date, chinese_date
 
     site = next(s for s in sites if s.plan.spec.cms == "meta_only")
     numerals = 0

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+from gongkai.extractors.encoding import declared_charset, decode, normalise_label
 from hypothesis import given
 from hypothesis import strategies as st
-
-from extractors.encoding import declared_charset, decode, normalise_label
 
 PAGE = (
     '<html><head><meta charset="{label}"><title>石狮市鸿山镇人民政府</title></head><body>{body}</body></html>'

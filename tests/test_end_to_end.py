@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from demo.run import start_demo_sites
-from demo.score import score
-from flows.nightly import run_nightly
-from models.store import open_store
+from gongkai.demo.run import start_demo_sites
+from gongkai.demo.score import score
+from gongkai.flows.nightly import run_nightly
+from gongkai.models.store import open_store
 
 TODAY = date(2026, 11, 22)
 

@@ -18,11 +18,11 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
+from gongkai.flows.cli import cli
+from gongkai.models.store import open_store
+from gongkai.models.tables import findings
+from gongkai.reports import explorer, queries
 
-from flows.cli import cli
-from models.store import open_store
-from models.tables import findings
-from reports import explorer, queries
 from tests.test_reports_data import (
     COLUMNS,
     DOCS,

@@ -6,10 +6,9 @@ import io
 import zipfile
 
 import docx
+from gongkai.extractors.attachments import MAX_ATTACHMENT_BYTES, attachment_text
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from extractors.attachments import MAX_ATTACHMENT_BYTES, attachment_text
 
 TEXT = "索引号：QZ05908-3000-2020-00010 文号：鸿政〔2020〕53号"
 

@@ -7,9 +7,9 @@ import shutil
 from pathlib import Path
 
 from click.testing import CliRunner
+from gongkai.extractors.evaluation import below_floors, evaluate, golden_pages, load_baseline
+from gongkai.flows.cli import cli
 
-from extractors.evaluation import below_floors, evaluate, golden_pages, load_baseline
-from flows.cli import cli
 from tests.conftest import ROOT, SHARED_DATA
 
 GOLDEN = Path(__file__).parent / "golden"

@@ -9,16 +9,16 @@ filled their field.
 from __future__ import annotations
 
 import pytest
+from gongkai.extractors import extract
+from gongkai.extractors.body import body_facts
+from gongkai.extractors.dom import control_free, is_hidden, normalize_space, parse_html, visible_lines
+from gongkai.extractors.encoding import decode
+from gongkai.extractors.links import _attachment_type, _may_name_file
+from gongkai.extractors.patterns import ATTACHMENT_EXTENSIONS, INVISIBLE_CHARS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from extractors import extract
-from extractors.body import body_facts
-from extractors.dom import control_free, is_hidden, normalize_space, parse_html, visible_lines
-from extractors.encoding import decode
-from extractors.links import _attachment_type, _may_name_file
-from extractors.patterns import ATTACHMENT_EXTENSIONS, INVISIBLE_CHARS
 from tests.conftest import SHARED_DATA
 
 REAL = sorted((SHARED_DATA / "pages").rglob("*.html"))

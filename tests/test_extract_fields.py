@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from gongkai.extractors.dates import chinese_number, date_from_url, is_date_line, parse_date
+from gongkai.extractors.doc_no import check_doc_no, find_doc_nos, is_doc_no
+from gongkai.extractors.fields import clean_text, normalize_disclosure, topic_levels
+from gongkai.extractors.index_no import check_index_no
 
-from extractors.dates import chinese_number, date_from_url, is_date_line, parse_date
-from extractors.doc_no import check_doc_no, find_doc_nos, is_doc_no
-from extractors.fields import clean_text, normalize_disclosure, topic_levels
-from extractors.index_no import check_index_no
 from tests.conftest import SHARED_DATA
 
 

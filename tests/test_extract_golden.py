@@ -11,10 +11,10 @@ import re
 from pathlib import Path
 
 import pytest
+from gongkai.extractors import extract
+from gongkai.extractors.evaluation import BLOCK_ONLY_FIELDS, golden_pages, load_baseline
+from gongkai.models.records import METADATA_FIELDS
 
-from extractors import extract
-from extractors.evaluation import BLOCK_ONLY_FIELDS, golden_pages, load_baseline
-from models.records import METADATA_FIELDS
 from tests.conftest import ROOT, SHARED_DATA
 
 BASELINE = load_baseline(ROOT / "corpus" / "eval" / "extract_baseline.json")

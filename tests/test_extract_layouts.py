@@ -7,9 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from extractors import extract, extract_text
-from models.records import DocumentRecord
+from gongkai.extractors import extract, extract_text
+from gongkai.models.records import DocumentRecord
 
 GOLDEN = Path(__file__).parent / "golden"
 CASES = sorted(p for p in GOLDEN.iterdir() if p.suffix in (".html", ".txt"))

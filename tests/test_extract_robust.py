@@ -5,11 +5,11 @@ from __future__ import annotations
 import resource
 import time
 
+from gongkai.extractors import extract, extract_text
+from gongkai.models.records import DocumentRecord
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from extractors import extract, extract_text
-from models.records import DocumentRecord
 from tests.conftest import SHARED_DATA
 
 REAL = sorted((SHARED_DATA / "pages").rglob("*.html"))

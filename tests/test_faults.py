@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from crawler.archive import WarcArchive
-from crawler.engine import crawl_site
-from crawler.politeness import HostGates
-from demo.server import Fault, serve
-from demo.site import Response, StaticSite
-from models.records import CrawlPolicy, SiteConfig
-from models.store import open_store
+from gongkai.crawler.archive import WarcArchive
+from gongkai.crawler.engine import crawl_site
+from gongkai.crawler.politeness import HostGates
+from gongkai.demo.server import Fault, serve
+from gongkai.demo.site import Response, StaticSite
+from gongkai.models.records import CrawlPolicy, SiteConfig
+from gongkai.models.store import open_store
+
 from tests.sites import build_town, town_config
 
 POLICY = CrawlPolicy(

@@ -16,8 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-from crawler.addresses import (
+from gongkai.crawler.addresses import (
     AddressPolicy,
     AddressRefused,
     Resolver,
@@ -25,14 +24,14 @@ from crawler.addresses import (
     resolve_checked,
     why_not_public,
 )
-from crawler.archive import WarcArchive, read_record, read_response
-from crawler.bodies import BodyTooLarge, decode_content
-from crawler.fetch import Fetcher, parse_retry_after
-from crawler.politeness import HostGates
-from crawler.scope import Scope, normalise_url
-from demo.server import Fault, RunningSite, serve
-from demo.site import Response, StaticSite
-from models.records import CrawlPolicy
+from gongkai.crawler.archive import WarcArchive, read_record, read_response
+from gongkai.crawler.bodies import BodyTooLarge, decode_content
+from gongkai.crawler.fetch import Fetcher, parse_retry_after
+from gongkai.crawler.politeness import HostGates
+from gongkai.crawler.scope import Scope, normalise_url
+from gongkai.demo.server import Fault, RunningSite, serve
+from gongkai.demo.site import Response, StaticSite
+from gongkai.models.records import CrawlPolicy
 
 FAST = CrawlPolicy(
     delay_seconds=0.0,

@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
+from gongkai.flows.cli import cli
+from gongkai.models.store import open_store
+from gongkai.reports import queries
 from openpyxl import load_workbook
 
-from flows.cli import cli
-from models.store import open_store
-from reports import queries
 from tests.test_reports_data import (
     DOCS,
     EVIL_TITLE,

@@ -8,13 +8,12 @@ from collections import defaultdict
 from datetime import date
 from pathlib import Path
 
+from gongkai.audits import linking
+from gongkai.audits.batch import DocBatch
+from gongkai.audits.linking import best_title_matches, core_title, find_links
+from gongkai.models.records import DocumentRecord
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from audits import linking
-from audits.batch import DocBatch
-from audits.linking import best_title_matches, core_title, find_links
-from models.records import DocumentRecord
 
 
 def _batch(titles: list[str], published: list[date | None], interpretation: list[bool]) -> DocBatch:

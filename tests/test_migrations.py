@@ -9,11 +9,10 @@ import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-
-from models import database
-from models.errors import StoreError
-from models.store import open_store
-from models.tables import metadata
+from gongkai.models import database
+from gongkai.models.errors import StoreError
+from gongkai.models.store import open_store
+from gongkai.models.tables import metadata
 
 
 def test_open_store_creates_the_newest_schema(db_url: str) -> None:

@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
+from gongkai.models import Classification, DocumentRecord, FetchedPage, Finding, SiteConfig
+from gongkai.models.records import METADATA_FIELDS
 from pydantic import ValidationError
-
-from models import Classification, DocumentRecord, FetchedPage, Finding, SiteConfig
-from models.records import METADATA_FIELDS
 
 
 def test_every_record_rejects_unknown_fields() -> None:

@@ -21,11 +21,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from gongkai.flows.cli import cli
+from gongkai.models.store import open_store
+from gongkai.reports.labels import RULES
 from openpyxl import load_workbook
 
-from flows.cli import cli
-from models.store import open_store
-from reports.labels import RULES
 from tests.test_reports_data import (
     DOCS,
     EVIL_TITLE,

@@ -18,19 +18,19 @@ from pathlib import Path
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from gongkai.audits.catalog import catalog_for_site
+from gongkai.audits.engine import run_audit
+from gongkai.flows.cli import cli
+from gongkai.models.records import Classification, DocumentRecord, SiteColumn, SiteConfig
+from gongkai.models.store import Store, open_store
+from gongkai.reports.charts import MAX_SITE_MATRICES, catalog_charts, status_grid
+from gongkai.reports.coverage import STATUS_COLOURS, STATUS_LABELS, SiteCoverage, aggregate
+from gongkai.reports.dataset import load_report_data
+from gongkai.reports.model import Report, build_report
+from gongkai.reports.period import ALL_TIME, parse_period
+from gongkai.reports.scoring import load_weights
 from openpyxl import load_workbook
 
-from audits.catalog import catalog_for_site
-from audits.engine import run_audit
-from flows.cli import cli
-from models.records import Classification, DocumentRecord, SiteColumn, SiteConfig
-from models.store import Store, open_store
-from reports.charts import MAX_SITE_MATRICES, catalog_charts, status_grid
-from reports.coverage import STATUS_COLOURS, STATUS_LABELS, SiteCoverage, aggregate
-from reports.dataset import load_report_data
-from reports.model import Report, build_report
-from reports.period import ALL_TIME, parse_period
-from reports.scoring import load_weights
 from tests.test_explore import canned, running_explorer
 from tests.test_report import CHROMIUM, CHROMIUM_FLAGS
 
@@ -271,7 +271,7 @@ def test_many_sites_share_one_matrix(catalogued: Catalogued, monkeypatch: pytest
     assert (grain.sites, grain.covered) == (1, 1)
     assert rows[0] == "城乡规划" and rows[-1] == "综合"
     assert len(catalog_charts(report)) == 2 <= MAX_SITE_MATRICES
-    monkeypatch.setattr("reports.charts.MAX_SITE_MATRICES", 1)
+    monkeypatch.setattr("gongkai.reports.charts.MAX_SITE_MATRICES", 1)
     (chart,) = catalog_charts(report)
     assert chart.name == "catalog_all" and chart.png.startswith(b"\x89PNG")
 

@@ -8,16 +8,15 @@ from pathlib import Path
 
 import pytest
 import yaml
-
-from models.errors import ConfigError
-from reports import explorer, queries
-from reports.gap_output import csv_cell
-from reports.html import safe_href
-from reports.indicators import BY_ID, Result, median, percentile
-from reports.labels import DOMAINS, OTHER_DOMAIN
-from reports.period import PeriodError, parse_period
-from reports.scoring import DISCLAIMER, WEIGHTS_FILE, WeightsConfig, load_weights, score
-from reports.sheets import cell_value
+from gongkai.models.errors import ConfigError
+from gongkai.reports import explorer, queries
+from gongkai.reports.gap_output import csv_cell
+from gongkai.reports.html import safe_href
+from gongkai.reports.indicators import BY_ID, Result, median, percentile
+from gongkai.reports.labels import DOMAINS, OTHER_DOMAIN
+from gongkai.reports.period import PeriodError, parse_period
+from gongkai.reports.scoring import DISCLAIMER, WEIGHTS_FILE, WeightsConfig, load_weights, score
+from gongkai.reports.sheets import cell_value
 
 
 @pytest.mark.parametrize(
@@ -206,7 +205,7 @@ def test_explorer_metadata_never_renders_raw_html(tmp_path: Path) -> None:
 def test_charts_draw_chinese_with_a_real_cjk_font() -> None:
     import warnings
 
-    from reports import charts
+    from gongkai.reports import charts
 
     assert charts.cjk_font() == "Noto Sans CJK SC", "install Debian's fonts-noto-cjk (make system-deps)"
     with warnings.catch_warnings(record=True) as caught:
@@ -219,7 +218,7 @@ def test_charts_draw_chinese_with_a_real_cjk_font() -> None:
 
 
 def test_own_documents_follow_the_audits_test() -> None:
-    from reports.dataset import SiteInfo
+    from gongkai.reports.dataset import SiteInfo
 
     county = SiteInfo("qingshan", "青山县人民政府", ("青山县", "青政"))
     assert county.owns("青山县教育局", None) and county.owns("青山县人民政府办公室", "x")

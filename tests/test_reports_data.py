@@ -15,11 +15,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
-
-from audits.calendar import working_days_after
-from models.records import Classification, DocumentRecord, Evidence, FetchedPage, Finding, SiteConfig
-from models.store import Store
-from models.tables import document_links, site_columns
+from gongkai.audits.calendar import working_days_after
+from gongkai.models.records import Classification, DocumentRecord, Evidence, FetchedPage, Finding, SiteConfig
+from gongkai.models.store import Store
+from gongkai.models.tables import document_links, site_columns
 
 EVIL_TITLE = "<script>alert(1)</script><img src=x onerror=alert(2)>"
 FORMULA_TITLE = '=HYPERLINK("http://127.0.0.1:9/x","点我")关于调整低保标准的通知'

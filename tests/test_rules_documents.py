@@ -6,12 +6,11 @@ from datetime import date, timedelta
 
 import chinese_calendar
 import pytest
-
-from audits.batch import DocBatch, SiteData
-from audits.catalog import load_standard
-from audits.linking import find_links, interpretation_index
-from audits.rules import RULES_BY_ID, AuditContext
-from models.records import Classification, DocumentRecord, SiteConfig
+from gongkai.audits.batch import DocBatch, SiteData
+from gongkai.audits.catalog import load_standard
+from gongkai.audits.linking import find_links, interpretation_index
+from gongkai.audits.rules import RULES_BY_ID, AuditContext
+from gongkai.models.records import Classification, DocumentRecord, SiteConfig
 
 TODAY = date(2026, 6, 30)
 SITE = SiteConfig(

@@ -22,9 +22,8 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-
-from demo.run import DemoRun, start_demo_sites
-from flows import workers
+from gongkai.demo.run import DemoRun, start_demo_sites
+from gongkai.flows import workers
 
 REFERENCE_DAY = date(2026, 11, 22)
 #: The two smallest demo sites keep these tests within their time budget.
@@ -143,7 +142,7 @@ def site_night_runs(parent_id: str) -> dict[str, str]:
 def test_dask_runner_stores_what_the_threads_runner_stores(
     prefect_api: str, demo: DemoRun, tmp_path: Path, sqlite_url: str, pg_url: str
 ) -> None:
-    from flows.nightly import run_nightly
+    from gongkai.flows.nightly import run_nightly
 
     sites_dir = str(demo.config_paths[0].parent)
     common = {"today": REFERENCE_DAY.isoformat(), "sites": SITES, "max_parallel_sites": 2}

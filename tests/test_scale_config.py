@@ -7,8 +7,8 @@ import os
 
 import pytest
 import yaml
+from gongkai.flows import workers
 
-from flows import workers
 from tests.conftest import ROOT
 
 
@@ -24,7 +24,7 @@ def test_prefect_yaml_declares_the_nightly_deployment() -> None:
     # The entrypoint names the nightly flow, and every declared parameter is one of its parameters.
     path, _, name = deployment["entrypoint"].partition(":")
     assert (ROOT / path).is_file()
-    from flows import nightly
+    from gongkai.flows import nightly
 
     flow = getattr(nightly, name)
     assert flow.name == workers.FLOW_NAME

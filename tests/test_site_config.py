@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from models.errors import ConfigError
-from models.siteconfig import load_site_config, load_site_configs
+from gongkai.models.errors import ConfigError
+from gongkai.models.siteconfig import load_site_config, load_site_configs
 
 GOOD = """\
 name: hongshan

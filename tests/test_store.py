@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
-
-from models import (
+from gongkai.models import (
     Attachment,
     Classification,
     DocumentRecord,
@@ -18,8 +17,8 @@ from models import (
     Link,
     SiteConfig,
 )
-from models.store import Store
-from models.tables import blobs, document_versions, documents, page_versions, pages
+from gongkai.models.store import Store
+from gongkai.models.tables import blobs, document_versions, documents, page_versions, pages
 
 T0 = datetime(2025, 3, 1, 8, 0, tzinfo=UTC)
 

@@ -1,11 +1,11 @@
 """The audit rules, each declared data plus a pure check (see :mod:`audits.rules.base`)."""
 
-from audits.rules.base import AuditContext, Rule
-from audits.rules.catalog_gap import CATALOG_GAP
-from audits.rules.columns import EMPTY_COLUMN, STALE_COLUMN
-from audits.rules.interpretation import LATE_INTERPRETATION, MISSING_INTERPRETATION
-from audits.rules.lateness import LATE_PUBLICATION
-from audits.rules.metadata import (
+from gongkai.audits.rules.base import AuditContext, Rule
+from gongkai.audits.rules.catalog_gap import CATALOG_GAP
+from gongkai.audits.rules.columns import EMPTY_COLUMN, STALE_COLUMN
+from gongkai.audits.rules.interpretation import LATE_INTERPRETATION, MISSING_INTERPRETATION
+from gongkai.audits.rules.lateness import LATE_PUBLICATION
+from gongkai.audits.rules.metadata import (
     DATE_INCONSISTENCY,
     DISCLOSURE_ATTRIBUTE,
     DOC_NO_FORMAT,

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from audits.batch import SiteData
-from audits.calendar import WorkCalendar, default_calendar
-from models.records import Evidence, Finding, Severity
+from gongkai.audits.batch import SiteData
+from gongkai.audits.calendar import WorkCalendar, default_calendar
+from gongkai.models.records import Evidence, Finding, Severity
 
 CheckFn = Callable[[SiteData, "AuditContext", Mapping[str, Any]], list[Finding]]
 
@@ -74,8 +74,11 @@ def document_finding(
     severity: Severity | None = None,
     provisional: bool = False,
     legal_basis: str | None = None,
+    review_reason: str | None = None,
 ) -> Finding:
     """A finding about document ``row`` with the evidence of its stored page.
+
+    With a ``review_reason`` the finding rests on a guess and is only ``to_review``.
 
     Built without re-validation (``model_construct``): the inputs are already typed, and an audit
     may build hundreds of thousands of findings.
@@ -105,6 +108,8 @@ def document_finding(
             "legal_basis": legal_basis or rule.legal_basis,
             "evidence": evidence,
             "provisional": provisional,
+            "certainty": "to_review" if review_reason else "confirmed",
+            "review_reason": review_reason,
             "first_seen": None,
             "last_seen": None,
             "status": "open",
@@ -142,8 +147,10 @@ def subject_finding(
     url: str | None = None,
     severity: Severity | None = None,
     fetched_at: datetime | None = None,
+    review_reason: str | None = None,
 ) -> Finding:
-    """A finding about a column or a catalog item (no single document)."""
+    """A finding about a column or a catalog item (no single document); ``to_review`` with a
+    ``review_reason``."""
     return Finding(
         rule_id=rule.id,
         rule_version=rule.version,
@@ -154,4 +161,6 @@ def subject_finding(
         detail=detail,
         legal_basis=rule.legal_basis,
         evidence=Evidence(url=url, fetched_at=fetched_at, values=values),
+        certainty="to_review" if review_reason else "confirmed",
+        review_reason=review_reason,
     )

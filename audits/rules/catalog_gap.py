@@ -13,11 +13,10 @@ from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
-
-from audits.batch import SiteData, iso
-from audits.catalog import Catalog, CatalogItem, due_dates
-from audits.rules.base import AuditContext, Rule, subject_finding
-from models.records import Finding
+from gongkai.audits.batch import SiteData, iso
+from gongkai.audits.catalog import Catalog, CatalogItem, due_dates
+from gongkai.audits.rules.base import AuditContext, Rule, subject_finding
+from gongkai.models.records import Finding
 
 
 class TitleIndex:

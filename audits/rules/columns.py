@@ -13,9 +13,9 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from audits.batch import ColumnRow, SiteData
-from audits.rules.base import AuditContext, Rule, subject_finding
-from models.records import Finding
+from gongkai.audits.batch import ColumnRow, SiteData
+from gongkai.audits.rules.base import AuditContext, Rule, subject_finding
+from gongkai.models.records import Finding
 
 BASIS = "《政府网站与政务新媒体检查指标》国办秘函〔2019〕19号 单项否决「栏目不更新」[S]"
 

@@ -13,11 +13,10 @@ from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
-
-from audits.batch import SiteData, iso
-from audits.rules.base import AuditContext, Rule, document_finding
-from audits.rules.lateness import own_rows
-from models.records import Finding
+from gongkai.audits.batch import SiteData, iso
+from gongkai.audits.rules.base import AuditContext, Rule, document_finding
+from gongkai.audits.rules.lateness import own_rows
+from gongkai.models.records import Finding
 
 BASIS = (
     "国办发〔2016〕80号《〈关于全面推进政务公开工作的意见〉实施细则》（政策文件与解读方案、解读材料同步组织、同步审签、"

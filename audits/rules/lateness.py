@@ -11,11 +11,10 @@ from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
-
-from audits.batch import SiteData, iso
-from audits.ownership import Ownership
-from audits.rules.base import AuditContext, Rule, document_finding
-from models.records import Finding
+from gongkai.audits.batch import SiteData, iso
+from gongkai.audits.ownership import Ownership
+from gongkai.audits.rules.base import AuditContext, Rule, document_finding
+from gongkai.models.records import Finding
 
 OUT_OF_SCOPE_DISCLOSURE = ("依申请公开", "不予公开")
 

@@ -9,11 +9,10 @@ from datetime import date
 from typing import Any
 
 import numpy as np
-
-from audits.batch import SiteData, iso
-from audits.docno import doc_no_year, index_no_year
-from audits.rules.base import AuditContext, Rule, document_finding
-from models.records import DISCLOSURE_VALUES, Finding
+from gongkai.audits.batch import SiteData, iso
+from gongkai.audits.docno import doc_no_year, index_no_year
+from gongkai.audits.rules.base import AuditContext, Rule, document_finding
+from gongkai.models.records import DISCLOSURE_VALUES, Finding
 
 #: field → its name on the page, for details a reader understands.
 FIELD_LABELS = {

@@ -5,12 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 import click
+from gongkai.audits.engine import AuditResult, run_audit
+from gongkai.audits.rules import RULES
+from gongkai.flows.commands.common import db_option, print_table, store_from
+from gongkai.models.errors import GongkaiError
 from rich.progress import Progress, TextColumn
-
-from audits.engine import AuditResult, run_audit
-from audits.rules import RULES
-from flows.commands.common import db_option, print_table, store_from
-from models.errors import GongkaiError
 
 
 def _parse_today(value: str | None) -> date:

@@ -9,8 +9,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import click
-
-from flows.commands.common import console, db_option, store_from
+from gongkai.flows.commands.common import console, db_option, store_from
 
 #: Lines classified together (models are loaded once; features are computed per chunk).
 CHUNK = 1000
@@ -64,7 +63,7 @@ def classify_stream(
     handle: TextIO, source: str, out: TextIO, models: Path | None, details: bool
 ) -> tuple[int, int]:
     """Classify JSON lines from ``handle`` into ``out``; returns (classified, skipped)."""
-    from classifiers.api import ClassifierInput, classify_inputs
+    from gongkai.classifiers.api import ClassifierInput, classify_inputs
 
     done = skipped = 0
     pending: list[dict[str, Any]] = []
@@ -133,7 +132,7 @@ def classify(
     database (new or changed ones; --all for every one) and saves the results.
     """
     if stored:
-        from classifiers.batch import classify_stored
+        from gongkai.classifiers.batch import classify_stored
 
         store = store_from(db_url)
         try:
@@ -148,7 +147,7 @@ def classify(
         try:
             handle = open(file, encoding="utf-8")  # noqa: SIM115 - closed below
         except OSError as exc:
-            from models.errors import GongkaiError
+            from gongkai.models.errors import GongkaiError
 
             raise GongkaiError(f"cannot read {file}: {exc.strerror}") from exc
         with handle:

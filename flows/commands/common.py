@@ -8,11 +8,10 @@ from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 import click
+from gongkai.models.store import Store, open_store
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
-
-from models.store import Store, open_store
 
 F = TypeVar("F", bound=Callable[..., Any])
 

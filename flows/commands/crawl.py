@@ -8,12 +8,11 @@ import time
 from pathlib import Path
 
 import click
+from gongkai.crawler.archive import ARCHIVE_ENV, resolve_folder
+from gongkai.crawler.engine import CrawlStats
+from gongkai.flows.commands.common import db_option, make_console, resolve_db, safe
+from gongkai.models.siteconfig import load_site_config
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-from crawler.archive import ARCHIVE_ENV, resolve_folder
-from crawler.engine import CrawlStats
-from flows.commands.common import db_option, make_console, resolve_db, safe
-from models.siteconfig import load_site_config
 
 #: Error lines printed per site; the rest are counted (all are kept in the run's stats).
 MAX_ERROR_LINES = 20
@@ -110,7 +109,7 @@ def _run_one(
             )
 
         if prefect:
-            from flows import crawl as crawl_flows
+            from gongkai.flows import crawl as crawl_flows
 
             crawl_flows.progress_listener = show
             try:
@@ -124,10 +123,10 @@ def _run_one(
 def _plain(
     config: dict[str, object], db: str | None, folder: str, max_pages: int | None, show: object
 ) -> CrawlStats:
-    from crawler.archive import WarcArchive
-    from crawler.engine import crawl_site
-    from models.records import SiteConfig
-    from models.store import open_store
+    from gongkai.crawler.archive import WarcArchive
+    from gongkai.crawler.engine import crawl_site
+    from gongkai.models.records import SiteConfig
+    from gongkai.models.store import open_store
 
     site = SiteConfig.model_validate(config)
     with open_store(db) as store, WarcArchive(folder, site.name) as archive:

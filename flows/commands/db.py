@@ -5,10 +5,9 @@ from __future__ import annotations
 import json
 
 import click
-
-from flows.commands.common import console, db_option, print_table, store_from
-from models import database
-from models.store import Store
+from gongkai.flows.commands.common import console, db_option, print_table, store_from
+from gongkai.models import database
+from gongkai.models.store import Store
 
 
 @click.group(name="db", short_help="Create, upgrade and inspect the database.")

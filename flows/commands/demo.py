@@ -14,9 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import click
-
-from flows.commands.common import console, db_option, resolve_db
-from models.errors import GongkaiError
+from gongkai.flows.commands.common import console, db_option, resolve_db
+from gongkai.models.errors import GongkaiError
 
 DEFAULT_OUT = Path("var/demo")
 
@@ -69,8 +68,8 @@ def demo(
     db_url: str | None, today: str | None, out_dir: Path, keep: bool, keep_serving: bool, runner: str
 ) -> None:
     """Run the nightly crawl-and-audit twice over the five demo sites and show what it found."""
-    from demo.run import DemoSitesError, start_demo_sites, today_in_china
-    from demo.score import score
+    from gongkai.demo.run import DemoSitesError, start_demo_sites, today_in_china
+    from gongkai.demo.score import score
 
     reference = today_in_china()
     if today:
@@ -87,7 +86,7 @@ def demo(
     if not os.environ.get("PREFECT_API_URL"):
         os.environ.setdefault("PREFECT_HOME", str(out / "prefect"))
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-    from flows.nightly import run_nightly
+    from gongkai.flows.nightly import run_nightly
 
     try:
         run = start_demo_sites(reference, None, out / "sites")
@@ -111,7 +110,7 @@ def demo(
             started = time.monotonic()
             with console.status(f"{label}: crawl → extract → classify → audit → report …"):
                 if runner == "dask":  # Dask workers are processes: they need a real, shared Prefect server
-                    from flows.workers import run_nightly_on_dask
+                    from gongkai.flows.workers import run_nightly_on_dask
 
                     result = run_nightly_on_dask(
                         sites_dir, server_home=out / "prefect-server", db_url=db, archive_dir=archive,
@@ -140,8 +139,8 @@ def demo(
 
 
 def _print_findings(db: str, truth: dict[str, Any], score: Any) -> None:
-    from flows.commands.common import print_table
-    from models.store import open_store
+    from gongkai.flows.commands.common import print_table
+    from gongkai.models.store import open_store
 
     with open_store(db) as store:
         result = score(store, truth)

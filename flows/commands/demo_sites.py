@@ -8,10 +8,9 @@ from datetime import date
 from pathlib import Path
 
 import click
-
-from demo.generate import DEFAULT_PORT_BASE, generate_sites
-from demo.run import start_demo_sites, today_in_china, write_outputs, write_site_files
-from models.errors import GongkaiError
+from gongkai.demo.generate import DEFAULT_PORT_BASE, generate_sites
+from gongkai.demo.run import start_demo_sites, today_in_china, write_outputs, write_site_files
+from gongkai.models.errors import GongkaiError
 
 
 def _parse_today(value: str | None) -> date:

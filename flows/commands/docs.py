@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import click
-
-from flows.commands.common import db_option, print_json_lines, print_table, store_from
+from gongkai.flows.commands.common import db_option, print_json_lines, print_table, store_from
 
 
 @click.command(name="docs", short_help="List stored documents with their nine metadata fields.")

@@ -7,8 +7,7 @@ import sys
 from pathlib import Path
 
 import click
-
-from flows.commands.common import console, print_table
+from gongkai.flows.commands.common import console, print_table
 
 
 @click.command(name="classify", short_help="Per-task classifier macro-F1 and accuracy on the dev sets.")
@@ -40,17 +39,17 @@ def command(
     macro-F1 per task and the worst classes with what they were confused with; exits 1 when a
     metric is below its floor in the baseline file.
     """
-    from classifiers.artifacts import ensure_models
-    from classifiers.data import DataFiles
-    from classifiers.evaluation import check_floors, evaluate, load_baseline, read_eval_sets
-    from classifiers.paths import BASELINE_FILE, data_dir
+    from gongkai.classifiers.artifacts import ensure_models
+    from gongkai.classifiers.data import DataFiles
+    from gongkai.classifiers.evaluation import check_floors, evaluate, load_baseline, read_eval_sets
+    from gongkai.classifiers.paths import BASELINE_FILE, data_dir
 
     loaded = ensure_models(models, data)
     topic_eval, dev = read_eval_sets(DataFiles(data or data_dir()))
     report = evaluate(loaded.pipelines, topic_eval, dev, loaded.thresholds)
     if topic_cv:
-        from classifiers.corpus import build_corpus
-        from classifiers.training import topic_cross_validation
+        from gongkai.classifiers.corpus import build_corpus
+        from gongkai.classifiers.training import topic_cross_validation
 
         report.metrics["topic_cv"] = topic_cross_validation(build_corpus(DataFiles(data or data_dir())))
     floors_file = baseline or BASELINE_FILE

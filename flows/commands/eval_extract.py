@@ -6,24 +6,24 @@ Fails (exit 1) when a field falls below its floor in ``corpus/eval/extract_basel
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 
 import click
+from gongkai.extractors.evaluation import below_floors, evaluate, golden_pages, load_baseline
+from gongkai.flows.commands.common import print_table
+from gongkai.models.errors import GongkaiError
 
-from extractors.evaluation import below_floors, evaluate, golden_pages, load_baseline
-from flows.commands.common import print_table
-from models.errors import GongkaiError
+from gongkai.resources import corpus_path
 
-ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_BASELINE = ROOT / "corpus" / "eval" / "extract_baseline.json"
+DEFAULT_BASELINE = corpus_path("eval", "extract_baseline.json")
 
 
 def default_data_dir() -> Path:
-    """``GONGKAI_SHARED_DATA``, else ``../shared/data`` beside the checkout."""
-    env = os.environ.get("GONGKAI_SHARED_DATA")
-    return Path(env) if env else ROOT.parent / "shared" / "data"
+    """``GONGKAI_DATA``, else ``../shared/data`` beside the checkout."""
+    from gongkai.classifiers.paths import data_dir
+
+    return data_dir()
 
 
 @click.command(name="extract")

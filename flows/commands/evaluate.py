@@ -18,7 +18,7 @@ class _EvalGroup(click.Group):
         module = SUBCOMMANDS.get(cmd_name)
         if module is None:
             return None
-        command: click.Command = importlib.import_module(f"flows.commands.{module}").command
+        command: click.Command = importlib.import_module(f"gongkai.flows.commands.{module}").command
         return command
 
 

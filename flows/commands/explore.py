@@ -6,10 +6,9 @@ import tempfile
 from pathlib import Path
 
 import click
-
-from flows.commands.common import db_option, resolve_db
-from models import database
-from reports import explorer
+from gongkai.flows.commands.common import db_option, resolve_db
+from gongkai.models import database
+from gongkai.reports import explorer
 
 
 @click.command(name="explore", short_help="Open a read-only Datasette explorer with canned queries.")

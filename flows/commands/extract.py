@@ -13,13 +13,12 @@ from pathlib import Path
 from typing import Any
 
 import click
-
-from extractors import extract as extract_page
-from extractors import extract_text
-from extractors.encoding import decode
-from flows.commands.common import console, print_json_lines, safe
-from models.errors import GongkaiError
-from models.records import METADATA_FIELDS, DocumentRecord
+from gongkai.extractors import extract as extract_page
+from gongkai.extractors import extract_text
+from gongkai.extractors.encoding import decode
+from gongkai.flows.commands.common import console, print_json_lines, safe
+from gongkai.models.errors import GongkaiError
+from gongkai.models.records import METADATA_FIELDS, DocumentRecord
 
 HTML_SUFFIXES = (".html", ".htm", ".shtml", ".jsp")
 TEXT_SUFFIXES = (".txt",)

@@ -9,12 +9,11 @@ from pathlib import Path
 from typing import IO, Any
 
 import click
-
-from flows.commands.common import console, db_option, print_table, safe, store_from
-from models.errors import GongkaiError
-from reports import gap_output
-from reports.gaps import GROUPS, GapFilters, count_gaps, list_gaps, sort_names
-from reports.labels import RULES, rule_label
+from gongkai.flows.commands.common import console, db_option, print_table, safe, store_from
+from gongkai.models.errors import GongkaiError
+from gongkai.reports import gap_output
+from gongkai.reports.gaps import GROUPS, GapFilters, count_gaps, list_gaps, sort_names
+from gongkai.reports.labels import RULES, rule_label
 
 TABLE_KEYS = ("rule", "site", "agency", "ref_date", "title", "severity", "detail", "url")
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-
-from audits.importer import import_documents
-from flows.commands.common import db_option, make_console, store_from
+from gongkai.audits.importer import import_documents
+from gongkai.flows.commands.common import db_option, make_console, store_from
 
 
 @click.command(name="import-docs")

@@ -5,11 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-
-from flows.commands.common import db_option, make_console, safe, store_from
-from models.errors import GongkaiError
-from reports.build import FORMATS, write_report
-from reports.period import parse_period
+from gongkai.flows.commands.common import db_option, make_console, safe, store_from
+from gongkai.models.errors import GongkaiError
+from gongkai.reports.build import FORMATS, write_report
+from gongkai.reports.period import parse_period
 
 
 class ReportError(GongkaiError):

@@ -6,9 +6,8 @@ import os
 from pathlib import Path
 
 import click
-
-from flows.commands.common import console, db_option, resolve_db
-from models.errors import GongkaiError
+from gongkai.flows.commands.common import console, db_option, resolve_db
+from gongkai.models.errors import GongkaiError
 
 
 @click.command(name="serve", short_help="Run the nightly Prefect deployment (02:00 Asia/Shanghai).")
@@ -57,7 +56,7 @@ def serve(
     With PREFECT_API_URL set, the deployment registers with that server; otherwise a Prefect
     server is started on 127.0.0.1 (Prefect's temporary server never creates scheduled runs).
     """
-    from flows.serve import serve_nightly
+    from gongkai.flows.serve import serve_nightly
 
     if not sites_dir.is_dir():
         raise GongkaiError(f"{sites_dir}: not a folder of site configs (use --sites)")

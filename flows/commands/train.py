@@ -5,8 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-
-from flows.commands.common import console, print_table
+from gongkai.flows.commands.common import console, print_table
 
 
 @click.command(name="train", short_help="Train the classifiers from real labelled data, with cards.")
@@ -31,8 +30,8 @@ def train(data: Path | None, out: Path | None) -> None:
     evaluates them on the held-out sets and writes the bundle with one JSON card per model
     (data files and sha256, label sources, library versions, metrics, training time).
     """
-    from classifiers.artifacts import build, forget_loaded, progress_bar
-    from classifiers.paths import data_dir, model_dir
+    from gongkai.classifiers.artifacts import build, forget_loaded, progress_bar
+    from gongkai.classifiers.paths import data_dir, model_dir
 
     folder = out or model_dir()
     source = data or data_dir()

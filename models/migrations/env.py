@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from alembic import context
-
-from models.tables import metadata
+from gongkai.models.tables import metadata
 
 connection = context.config.attributes.get("connection")
 if connection is None:  # pragma: no cover - only reachable through the alembic CLI
