@@ -72,11 +72,15 @@ def _mid_line_label_ok(text: str, start: int, label: str) -> bool:
     return not _CJK.match(text[start - 1])
 
 
-def split_label_line(text: str) -> list[tuple[str, str]]:
-    """ "索引号：A 主题分类：B" → [("索引号", "A"), ("主题分类", "B")] (labels as printed)."""
+def split_label_line(text: str, spaced: bool = False) -> list[tuple[str, str]]:
+    """ "索引号：A 主题分类：B" → [("索引号", "A"), ("主题分类", "B")] (labels as printed).
+
+    ``spaced``: the line separates its labels from their values by spaces only ("索引号 A 主题分类 B").
+    """
+    pattern = p.LABEL_IN_SPACED_LINE if spaced else p.LABEL_IN_LINE
     known = [
         m
-        for m in p.LABEL_IN_LINE.finditer(text)
+        for m in pattern.finditer(text)
         if _mid_line_label_ok(text, m.start("label"), m.group("label"))
     ]
     if not known:
@@ -159,9 +163,17 @@ def block_candidates(lines: Iterable[Line]) -> list[Candidate]:
                 label = _label_key(only.group("label"))
                 found.append(Candidate(field, value, label, rank, line.index, line.from_script))
             continue
-        if not p.LABEL_START_LINE.match(text):
+        if p.LABEL_START_LINE.match(text):
+            pairs = split_label_line(text)
+        elif len(text) <= p.MAX_SPACED_LABEL_LINE and p.LABEL_START_SPACED.match(text):
+            pairs = split_label_line(text, spaced=True)
+        else:
             continue
-        for label, value in split_label_line(text):
+        if pairs and not pairs[-1][1]:
+            # "废止日期： 时效性：" whose last value sits in a block of its own inside the line's
+            # element (<li>…<strong>时效性：</strong><div>有效</div></li>) or the next cell.
+            pairs[-1] = (pairs[-1][0], _value_after(ordered, i))
+        for label, value in pairs:
             field, rank = _field_of(label)
             if field is not None:
                 found.append(Candidate(field, value, _label_key(label), rank, line.index, line.from_script))

@@ -36,7 +36,9 @@ from gongkai.extractors.dom import (
 )
 from gongkai.extractors.encoding import decode
 from gongkai.extractors.fields import clean_date, clean_text, normalize_disclosure, topic_levels
+from gongkai.extractors.heading import page_heading
 from gongkai.extractors.index_no import check_index_no
+from gongkai.extractors.kind import KindSignals, allowed_fields, error_page, page_kind
 from gongkai.extractors.links import collect_links, find_boxes, interpreted_policies
 from gongkai.extractors.meta import PageMeta, read_meta, title_from_title_element
 from gongkai.models.records import METADATA_FIELDS, DocumentRecord, FieldSource
@@ -46,6 +48,7 @@ _log = logging.getLogger(__name__)
 MAX_BODY_CHARS = 200_000
 _DATE_FIELDS = ("written_date", "published_date")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_DIGIT = re.compile(r"[0-9０-９一二三四五六七八九〇零]")
 _STRING_FIELDS = ("title", "index_no", "doc_no", "publisher", "topic", "validity")
 
 
@@ -76,7 +79,12 @@ def _value_for(name: str, raw: str) -> Any:
         return clean_date(raw)
     if name == "disclosure":
         return normalize_disclosure(raw)[0]
-    return clean_text(raw)
+    value = clean_text(raw)
+    if name == "validity" and value is not None:
+        return p.VALIDITY_MAP.get(value, value)
+    if name == "doc_no" and value is not None and not _DIGIT.search(value):
+        return None  # an empty template ("〔〕号") prints no number
+    return value
 
 
 def _fill_from_candidates(draft: _Draft, candidates: list[Candidate], generic: bool) -> None:
@@ -138,15 +146,25 @@ def _fill_from_body(draft: _Draft, facts: BodyFacts) -> None:
 
 
 def _finish(
-    draft: _Draft, url: str, body: list[Line], is_interpretation: bool, **extra: Any
+    draft: _Draft, url: str, body: list[Line], is_interpretation: bool, kind: str = "document", **extra: Any
 ) -> DocumentRecord:
     """Validate and normalise what was found into the record (``extra``: further record fields).
 
     The record is built in one validated call: assigning its fields one by one would validate
     each assignment.
     """
+    allowed = allowed_fields(kind)
+    for name in [name for name in draft.values if name not in allowed]:
+        draft.values.pop(name)
+        draft.sources.pop(name, None)
+    if kind == "news" and "publisher" in draft.sources and draft.sources["publisher"].stage != "block":
+        draft.values.pop("publisher")
+        draft.sources.pop("publisher")
+    if kind != "document":
+        draft.registration_no = None
+        draft.disclosure_raw = None
     values = draft.values
-    if values.get("published_date") is None:
+    if values.get("published_date") is None and "published_date" in allowed:
         from_url = date_from_url(url)
         draft.fill("published_date", from_url, "url", None, url if from_url else None)
     fields: dict[str, Any] = {name: values[name] for name in METADATA_FIELDS if values.get(name) is not None}
@@ -163,7 +181,7 @@ def _finish(
         fields["index_no_defects"] = list(check_index_no(index_no, written, published).defects)
     if written and published and written > published:
         draft.warnings.append("成文日期 is after 发布日期")
-    if not any(source.stage == "block" for source in draft.sources.values()):
+    if kind == "document" and not any(source.stage == "block" for source in draft.sources.values()):
         draft.warnings.append("no metadata block")
     text = "\n".join(line.text for line in body)
     return DocumentRecord(
@@ -175,9 +193,26 @@ def _finish(
         topic_levels=topic_levels(fields.get("topic")),
         body_text=text[:MAX_BODY_CHARS],
         is_interpretation=is_interpretation,
+        page_kind=kind,
         warnings=list(dict.fromkeys(draft.warnings)),
         **extra,
     )
+
+
+#: Fields only a document's metadata block carries (a news page has 来源 and 时间 too).
+_DOCUMENT_BLOCK_FIELDS = frozenset({"index_no", "doc_no", "written_date", "disclosure", "topic", "validity"})
+
+
+def _has_block(candidates: list[Candidate]) -> bool:
+    """True when the page's labels name one of a document's own fields with a value."""
+    for candidate in candidates:
+        cutoff = p.GENERIC_LABEL_FROM.get(candidate.field)
+        specific = candidate.field in _DOCUMENT_BLOCK_FIELDS or (
+            candidate.field == "publisher" and cutoff is not None and candidate.rank < cutoff
+        )
+        if specific and clean_text(candidate.value):
+            return True
+    return False
 
 
 def _looks_like_interpretation(title: str | None, column: str | None) -> bool:
@@ -202,8 +237,13 @@ def _extract_html(
         script_lines.extend(visible_lines(fragment, start_index=start, from_script=True))
     candidates = block_candidates(lines) + block_candidates(script_lines)
 
-    _fill_from_meta(draft, meta, ("title", "published_date"))
+    _fill_from_meta(draft, meta, ("published_date",))
     _fill_from_candidates(draft, candidates, generic=False)
+    if draft.values.get("title") is None:
+        hints = [h for h in (meta.title_element, (meta.first(p.META_FIELDS["title"]) or ("", ""))[1]) if h]
+        heading = page_heading(lines, hints, meta.site_name)
+        draft.fill("title", clean_text(heading), "body", "标题", heading)
+    _fill_from_meta(draft, meta, ("title",))
     _fill_from_meta(draft, meta, ("publisher",))
     _fill_from_candidates(draft, candidates, generic=True)
 
@@ -219,6 +259,19 @@ def _extract_html(
     title_tag = title_from_title_element(meta.title_element, meta.site_name)
     draft.fill("title", title_tag, "meta", "<title>", meta.title_element)
 
+    visible = sum(len(line.text) for line in lines)
+    kind = page_kind(
+        KindSignals(
+            has_block=_has_block(candidates),
+            has_doc_no=draft.values.get("doc_no") is not None,
+            has_signature=facts.signatory is not None,
+            title=draft.values.get("title"),
+            visible_chars=visible,
+            link_chars=sum(line.link_chars for line in lines),
+            body_chars=sum(len(line.text) for line in body),
+            error_text=error_page(lines),
+        )
+    )
     is_interpretation = _looks_like_interpretation(draft.values.get("title"), meta.column_name)
     policies = (
         interpreted_policies(draft.values.get("title"), [line.text for line in body[:6]])
@@ -240,6 +293,7 @@ def _extract_html(
         url,
         body,
         is_interpretation,
+        kind,
         links=links,
         attachments=attachments,
         has_interpretation_box=boxes.has_interpretation_box,

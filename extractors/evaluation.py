@@ -11,6 +11,7 @@ This is the one module of ``extractors`` that reads files; the extraction itself
 from __future__ import annotations
 
 import fnmatch
+import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -85,6 +86,184 @@ def golden_pages(data_dir: Path, negative_globs: list[str]) -> list[GoldenPage]:
         if any(fnmatch.fnmatch(path.name, pattern) for pattern in negative_globs):
             found.append(GoldenPage(path, None, path.resolve().as_uri()))
     return found
+
+
+#: Template families for the per-family figures, from the words of a label's ``template`` note
+#: (first match wins). Evaluation vocabulary only: the extractor never sees it.
+TEMPLATE_FAMILIES: tuple[tuple[str, str], ...] = (
+    ("gkmlpt", "guangdong-gkmlpt"),
+    ("广东集约化", "guangdong-gkmlpt"),
+    ("post_", "guangdong-post"),
+    ("doc-info", "beijing-doc-info"),
+    ("govinfo_frame", "jiangsu-govinfo-table"),
+    ("江苏政务公开表", "jiangsu-govinfo-table"),
+    ("xxgk_article", "hanweb-xxgk-table"),
+    ("Hanweb", "hanweb"),
+    ("大汉", "hanweb"),
+    ("ucap", "kaipuyun-ucap"),
+    ("UCAP", "kaipuyun-ucap"),
+    ("开普云", "kaipuyun-ucap"),
+    ("集约化", "provincial-cluster"),
+    ("TRS", "trs"),
+    ("JEECMS", "jeecms"),
+)
+
+
+def template_family(label: dict[str, Any]) -> str:
+    """The family a labelled page's template belongs to (``negative`` for negatives)."""
+    if label.get("negative"):
+        return "negative"
+    note = str(label.get("template") or "")
+    return next((family for word, family in TEMPLATE_FAMILIES if word in note), "other")
+
+
+def split_half(host: str) -> str:
+    """``tune`` or ``check``: fixed by the first byte of sha256(host), odd = check."""
+    return "check" if hashlib.sha256(host.encode("utf-8")).digest()[0] % 2 else "tune"
+
+
+@dataclass(frozen=True)
+class LabelledPage:
+    """A multisite page with its label (the nine fields, ``lenient``, ``negative``, ``site``)."""
+
+    path: Path
+    label: dict[str, Any]
+
+    @property
+    def site(self) -> str:
+        return str(self.label.get("site") or "")
+
+    @property
+    def lenient(self) -> frozenset[str]:
+        return frozenset(self.label.get("lenient") or [])
+
+    @property
+    def negative(self) -> bool:
+        return bool(self.label.get("negative"))
+
+    @property
+    def url(self) -> str:
+        return str(self.label.get("url") or f"http://{self.site}/{self.path.name}")
+
+
+def multisite_pages(data_dir: Path) -> list[LabelledPage]:
+    """Every ``NNN.html`` with its ``NNN.json`` under ``data_dir/multisite``, read in place."""
+    folder = data_dir / "multisite"
+    found: list[LabelledPage] = []
+    for path in sorted(folder.glob("*.html")):
+        beside = path.with_suffix(".json")
+        if beside.is_file():
+            label = json.loads(beside.read_text(encoding="utf-8"))
+            if isinstance(label, dict) and all(name in label for name in METADATA_FIELDS):
+                found.append(LabelledPage(path, label))
+    return found
+
+
+@dataclass
+class FieldTally:
+    pages: int = 0
+    correct: dict[str, int] = field(default_factory=lambda: dict.fromkeys(METADATA_FIELDS, 0))
+
+    def accuracy(self) -> dict[str, float]:
+        return {name: (self.correct[name] / self.pages if self.pages else 0.0) for name in METADATA_FIELDS}
+
+
+@dataclass
+class MultisiteReport:
+    """Exact per-field accuracy on multisite, overall, per half and per template family.
+
+    Every page counts (a negative's expected fields are mostly null: a news article's title and
+    date still count). A field listed in ``lenient`` is also right when the extractor says null.
+    A negative is clean when its ``page_kind`` is not ``document`` and it has none of the
+    block-only fields (``negative`` in ``lenient``: the kind is not judged).
+    """
+
+    overall: FieldTally = field(default_factory=FieldTally)
+    halves: dict[str, FieldTally] = field(default_factory=dict)
+    families: dict[str, FieldTally] = field(default_factory=dict)
+    negatives: int = 0
+    negatives_clean: int = 0
+    mismatches: list[Mismatch] = field(default_factory=list)
+
+    def negatives_accuracy(self) -> float:
+        return self.negatives_clean / self.negatives if self.negatives else 1.0
+
+    def as_dict(self) -> dict[str, Any]:
+        def tally(t: FieldTally) -> dict[str, Any]:
+            return {"pages": t.pages, "fields": {k: round(v, 4) for k, v in t.accuracy().items()}}
+
+        return {
+            **tally(self.overall),
+            "halves": {name: tally(t) for name, t in sorted(self.halves.items())},
+            "families": {name: tally(t) for name, t in sorted(self.families.items())},
+            "negatives": self.negatives,
+            "negatives_clean": round(self.negatives_accuracy(), 4),
+            "mismatches": [m.__dict__ for m in self.mismatches],
+        }
+
+
+#: Fields labelled "as printed, whitespace removed" (multisite README): compared without spaces.
+_SPACELESS_FIELDS = frozenset({"title", "index_no", "doc_no", "publisher"})
+
+
+def _same(name: str, expected: Any, got: Any, lenient: bool) -> bool:
+    if lenient and got is None:
+        return True
+    if name in _SPACELESS_FIELDS and isinstance(expected, str) and isinstance(got, str):
+        return "".join(expected.split()) == "".join(got.split())
+    return got == expected
+
+
+def evaluate_multisite(pages: list[LabelledPage]) -> MultisiteReport:
+    report = MultisiteReport()
+    for page in pages:
+        record = extract(page.path.read_bytes(), page.url)
+        got = record.metadata()
+        # Multisite labels the 主题分类's first level (its README); the record keeps every level.
+        got["topic"] = record.topic_levels[0] if record.topic_levels else got["topic"]
+        tallies = [
+            report.overall,
+            report.halves.setdefault(split_half(page.site), FieldTally()),
+            report.families.setdefault(template_family(page.label), FieldTally()),
+        ]
+        for tally in tallies:
+            tally.pages += 1
+        for name in METADATA_FIELDS:
+            if _same(name, page.label[name], got[name], name in page.lenient):
+                for tally in tallies:
+                    tally.correct[name] += 1
+            else:
+                report.mismatches.append(Mismatch(page.path.name, name, page.label[name], got[name]))
+        if page.negative:
+            report.negatives += 1
+            filled = [f for f in ("index_no", "doc_no", "disclosure", "topic", "validity") if got[f] is not None]
+            kind_ok = record.page_kind != "document" or "negative" in page.lenient
+            if kind_ok and not filled:
+                report.negatives_clean += 1
+            elif not kind_ok:
+                report.mismatches.append(Mismatch(page.path.name, "page_kind", "not document", record.page_kind))
+    return report
+
+
+def multisite_below_floors(report: MultisiteReport, floors: dict[str, Any]) -> list[str]:
+    """One line per multisite floor (``floors["multisite"]``) the report falls below."""
+    problems: list[str] = []
+    epsilon = float(floors.get("epsilon", 0.0))
+    if report.overall.pages < int(floors.get("min_pages", 1)):
+        problems.append(f"multisite: only {report.overall.pages} labelled pages found")
+    checks = [("multisite", report.overall, floors.get("fields", {}))]
+    check_half = report.halves.get("check")
+    if check_half is not None:
+        checks.append(("multisite check half", check_half, floors.get("check_fields", {})))
+    for what, tally, field_floors in checks:
+        accuracy = tally.accuracy()
+        for name, floor in field_floors.items():
+            if accuracy.get(name, 0.0) + epsilon < float(floor):
+                problems.append(f"{what}: {name} accuracy {accuracy.get(name, 0.0):.4f} is below its floor {floor}")
+    floor = floors.get("negatives_clean")
+    if floor is not None and report.negatives_accuracy() + epsilon < float(floor):
+        problems.append(f"multisite negatives: {report.negatives_accuracy():.4f} clean, below the floor {floor}")
+    return problems
 
 
 def evaluate(pages: list[GoldenPage]) -> EvalReport:

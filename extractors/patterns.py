@@ -192,12 +192,29 @@ _ALL_LABELS = _alternation(list(LABEL_INDEX))
 _OPEN = r"[【\[［〔(（<《]?"
 _CLOSE = r"[】\]］〕)）>》]?"
 
+_BRACKET_OPEN = "[【\\[［]"
+_BRACKET_CLOSE = "[】\\]］]"
+#: A label and what ends it: a colon, or nothing after a bracketed label ("[成文日期] 2026-06-22",
+#: "【发文字号】京政发〔2018〕1号").
+_LABEL_THEN_SEPARATOR = (
+    rf"(?:(?P<br>{_BRACKET_OPEN})|{_OPEN})\s*(?P<label>{_ALL_LABELS})\s*"
+    rf"(?(br){_BRACKET_CLOSE}\s*{COLON}?|{_CLOSE}\s*{COLON})"
+)
+#: A label followed by a colon, or by spaces only (lines such as "发布机构　北京市财政局").
+_LABEL_THEN_SPACE = rf"{_OPEN}\s*(?P<label>{_ALL_LABELS})\s*{_CLOSE}(?:\s*{COLON}|\s+(?=\S))"
+
 #: A line that is only a label: "索 引 号：", "【发文字号】", "成文日期".
 LABEL_ONLY_LINE = re.compile(rf"^\s*{_OPEN}\s*(?P<label>{_ALL_LABELS})\s*{_CLOSE}\s*{COLON}?\s*$")
 #: A line that starts with a label and a colon: "索引号：000014349/2018-00204 主题分类：…".
-LABEL_START_LINE = re.compile(rf"^\s*{_OPEN}\s*(?P<label>{_ALL_LABELS})\s*{_CLOSE}\s*{COLON}")
-#: Any known label followed by a colon, further along the same line.
-LABEL_IN_LINE = re.compile(rf"{_OPEN}\s*(?P<label>{_ALL_LABELS})\s*{_CLOSE}\s*{COLON}")
+LABEL_START_LINE = re.compile(rf"^\s*{_LABEL_THEN_SEPARATOR}")
+#: Any known label followed by a colon (or in brackets), further along the same line.
+LABEL_IN_LINE = re.compile(_LABEL_THEN_SEPARATOR)
+#: A line whose label is separated from its value by spaces only (a tab, an ideographic space).
+LABEL_START_SPACED = re.compile(rf"^\s*{_LABEL_THEN_SPACE}")
+#: In such a line, every further label that follows a space.
+LABEL_IN_SPACED_LINE = re.compile(rf"(?:^|(?<=\s)){_LABEL_THEN_SPACE}")
+#: Lines longer than this are not read as space-separated label lines (running text is).
+MAX_SPACED_LABEL_LINE = 240
 #: An unknown short label after whitespace ("… 浏览：12"), which also ends the previous value.
 GENERIC_LABEL_IN_LINE = re.compile(rf"(?:(?<=\s)|(?<=[|｜丨]))[\u4e00-\u9fff]{{2,6}}\s*{COLON}")
 
@@ -209,6 +226,9 @@ LINE_OPENERS = " 【[［〔(（<《"
 ABSENT_VALUES = frozenset(
     {"无", "暂无", "无文号", "空", "-", "--", "—", "——", "－", "/", "／", "\\", "null", "none", "n/a", "nan"}
 )
+
+#: 有效性 printed as a yes/no answer ("[有效性] 是", which the page's script shows as 现行有效).
+VALIDITY_MAP: dict[str, str] = {"是": "现行有效", "否": "失效"}
 
 # --- <meta> tags (政府网站发展指引, 国办发〔2017〕47号) ---------------------------------------------
 
@@ -450,3 +470,31 @@ INTERPRETATION_COLUMN = re.compile(r"解读")
 POLICY_LINK_TEXT = re.compile(r"^(?:政策原文|原文|文件原文|原文链接|查看原文|相关文件|点击查看原文)$")
 #: A quoted title: 《国务院办公厅关于……的通知》.
 QUOTED_TITLE = re.compile(r"《(?P<title>[^《》]{4,120})》")
+
+# --- the page heading (title) and page kinds ------------------------------------------------------
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+#: class/id words of elements that hold a page's heading.
+TITLE_HINTS = re.compile(r"title|tit\b|tit[_-]|_tit|-tit|biaoti|headline|bt\b|_bt|-bt|bt_|xl_tit|subject", re.IGNORECASE)
+#: ... unless they name a column, a list or site furniture.
+TITLE_NEGATIVE_HINTS = re.compile(
+    r"column|lanmu|site|logo|header__|nav|menu|list|crumb|position|location|foot|side|sub-?title|fbt",
+    re.IGNORECASE,
+)
+MIN_TITLE_CHARS, MAX_TITLE_CHARS = 5, 200
+#: A breadcrumb ("首页 > 政务公开 > …", "当前位置：…") is never a title.
+BREADCRUMB = re.compile(r"(?:[>＞»›]\s*\S+\s*[>＞»›])|^\s*(?:当前位置|您当前的位置|您的位置|所在位置|位置)")
+#: Lines that are page furniture, not a title.
+NOT_A_TITLE = re.compile(r"^(?:首页|网站首页|返回顶部|打印本页|关闭窗口|【打印】|【关闭】|上一篇|下一篇|版权所有)|Copyright|ICP备")
+#: The kind words a 公文 title ends with (GB/T 9704 文种, 规范性文件 names, 解读): a page whose
+#: title ends so is a document, not news.
+DOCUMENT_TITLE_END = re.compile(
+    r"(?:通知|通告|公告|公示|意见|决定|决议|命令|令|公报|议案|批复|函|报告|请示|纪要|办法|规定|细则|方案|规划|"
+    r"条例|规则|章程|标准|准则|指引|指南|措施|目录|清单|计划|要点|政策解读|解读|答记者问|问答|建议)"
+    r"(?:[（(][^（）()]{1,30}[）)])*[。.]?$"
+)
+#: What an error page says instead of a document.
+ERROR_PAGE = re.compile(
+    r"该信息不存在|信息不存在|页面不存在|文章不存在|内容不存在|已被删除|已删除|已撤销|无法访问|找不到(?:该|您要访问的)?页面|"
+    r"^提示信息$|^404|Not Found|访问的页面"
+)
