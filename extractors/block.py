@@ -143,7 +143,8 @@ def _value_after(lines: list[Line], i: int) -> str:
     for line in lines[i + 1 : i + 1 + MAX_VALUE_LINES]:
         if line.owner is None or not is_inside(line.owner, target) or _is_label_line(line.text):
             break
-        parts.append(line.text)
+        if not parts or parts[-1] != line.text:  # a value rendered twice (one copy shown by script)
+            parts.append(line.text)
     return " ".join(parts)
 
 

@@ -35,8 +35,14 @@ from gongkai.extractors.dom import (
     visible_lines,
 )
 from gongkai.extractors.encoding import decode
-from gongkai.extractors.fields import clean_date, clean_text, normalize_disclosure, topic_levels
-from gongkai.extractors.heading import page_heading
+from gongkai.extractors.fields import (
+    clean_date,
+    clean_text,
+    is_government_body,
+    normalize_disclosure,
+    topic_levels,
+)
+from gongkai.extractors.heading import date_under, page_heading
 from gongkai.extractors.index_no import check_index_no
 from gongkai.extractors.kind import KindSignals, allowed_fields, error_page, page_kind
 from gongkai.extractors.links import collect_links, find_boxes, interpreted_policies
@@ -112,6 +118,8 @@ def _fill_from_candidates(draft: _Draft, candidates: list[Candidate], generic: b
                     draft.disclosure_raw = unrecognised
             else:
                 value = _value_for(name, candidate.value)
+            if name == "publisher" and generic and not is_government_body(value):
+                continue  # 来源：本网 / 新华社 / …日报 names no publisher
             if draft.fill(name, value, "block", candidate.label, normalize_space(candidate.value) or None):
                 break
 
@@ -122,8 +130,10 @@ def _fill_from_meta(draft: _Draft, meta: PageMeta, names: tuple[str, ...]) -> No
         if not found:
             continue
         tag, content = found
-        if name == "publisher" and meta.site_name and content == meta.site_name:
-            continue  # ContentSource that only repeats the site name says nothing
+        if name == "publisher" and (
+            (meta.site_name and content == meta.site_name) or not is_government_body(content)
+        ):
+            continue  # ContentSource that repeats the site name, 本网 or a newspaper says nothing
         if name == "title" and meta.site_name and content == meta.site_name:
             continue
         value = parse_date(content) if name in _DATE_FIELDS else clean_text(content)
@@ -237,15 +247,19 @@ def _extract_html(
         script_lines.extend(visible_lines(fragment, start_index=start, from_script=True))
     candidates = block_candidates(lines) + block_candidates(script_lines)
 
-    _fill_from_meta(draft, meta, ("published_date",))
+    # What a reader sees first: the block's specific labels, the heading, the block's generic
+    # labels (来源, 时间), the date under the heading; only then <meta>.
     _fill_from_candidates(draft, candidates, generic=False)
-    if draft.values.get("title") is None:
-        hints = [h for h in (meta.title_element, (meta.first(p.META_FIELDS["title"]) or ("", ""))[1]) if h]
-        heading = page_heading(lines, hints, meta.site_name)
-        draft.fill("title", clean_text(heading), "body", "标题", heading)
-    _fill_from_meta(draft, meta, ("title",))
-    _fill_from_meta(draft, meta, ("publisher",))
+    hints = [h for h in (meta.title_element, (meta.first(p.META_FIELDS["title"]) or ("", ""))[1]) if h]
+    heading = page_heading(lines, hints, meta.site_name)
+    if heading is not None:
+        draft.fill("title", clean_text(heading.text), "body", "标题", heading.text)
     _fill_from_candidates(draft, candidates, generic=True)
+    if heading is not None and draft.values.get("published_date") is None:
+        found = date_under(lines, heading.last_index)
+        if found is not None:
+            draft.fill("published_date", found[0], "body", "标题下日期", found[1])
+    _fill_from_meta(draft, meta, ("title", "published_date", "publisher"))
 
     main = main_container(lines)
     body = body_lines(lines, main)

@@ -9,9 +9,36 @@ never count. Nothing here knows a site: the hints are in :mod:`extractors.patter
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+
 from gongkai.extractors import patterns as p
+from gongkai.extractors.dates import iter_dates
 from gongkai.extractors.dom import Line, tag_of
 from lxml import etree
+
+#: How many lines under the heading the article's date may sit.
+_DATE_LINES_BELOW = 4
+
+
+@dataclass(frozen=True)
+class Heading:
+    text: str
+    #: Index of the heading's last line.
+    last_index: int
+
+
+def date_under(lines: list[Line], last_index: int) -> tuple[date, str] | None:
+    """The first date printed on the few lines under the heading ("2024-07-30 来源：…")."""
+    position = next((k for k, line in enumerate(lines) if line.index == last_index), None)
+    if position is None:
+        return None
+    for line in lines[position + 1 : position + 1 + _DATE_LINES_BELOW]:
+        if len(line.text) > 120:
+            break
+        for _start, _end, value in iter_dates(line.text):
+            return value, line.text
+    return None
 
 #: How many lines from the top of the page a heading may sit (menus can be long).
 _MAX_LINE_INDEX = 600
@@ -42,7 +69,7 @@ def _plausible(text: str, site_name: str | None) -> bool:
     return not (site_name and compact == _spaceless(site_name))
 
 
-def page_heading(lines: list[Line], hints: list[str], site_name: str | None) -> str | None:
+def page_heading(lines: list[Line], hints: list[str], site_name: str | None) -> Heading | None:
     """The heading of the page, or None. ``hints``: <title> and ArticleTitle texts."""
     groups: list[tuple[etree._Element, list[Line]]] = []
     for line in lines[:_MAX_LINE_INDEX]:
@@ -54,7 +81,7 @@ def page_heading(lines: list[Line], hints: list[str], site_name: str | None) -> 
             continue
         groups.append((owner, [line]))
     compact_hints = [_spaceless(h) for h in hints if h]
-    best: tuple[float, int, str] | None = None
+    best: tuple[float, int, Heading] | None = None
     for owner, group in groups:
         weight = _hint_weight(owner)
         if not weight:
@@ -68,7 +95,7 @@ def page_heading(lines: list[Line], hints: list[str], site_name: str | None) -> 
             score += 3.0
         if p.DOCUMENT_TITLE_END.search(compact):
             score += 1.0
-        key = (score, -group[0].index, text)
+        key = (score, -group[0].index, Heading(text, group[min(len(group), 4) - 1].index))
         if best is None or key[:2] > best[:2]:
             best = key
     return best[2] if best else None

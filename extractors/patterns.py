@@ -498,3 +498,17 @@ ERROR_PAGE = re.compile(
     r"该信息不存在|信息不存在|页面不存在|文章不存在|内容不存在|已被删除|已删除|已撤销|无法访问|找不到(?:该|您要访问的)?页面|"
     r"^提示信息$|^404|Not Found|访问的页面"
 )
+
+# --- publishers ----------------------------------------------------------------------------------
+
+#: The end of a government body's name (joint bodies end with the last one's).
+GOVERNMENT_BODY_END = re.compile(
+    r"(?:人民政府|政府|办公厅|办公室|委员会|人大常委会|管委会|管理委员会|局|厅|部|署|院|委|办|中心|处|所|站|"
+    r"街道办事处|街道|镇|乡|人民法院|人民检察院|党组|支队|大队|总队|分局|监管局|宣传部|会)$"
+)
+#: Names that are never a publisher: the site itself, media, accounts, and bodies' media centres.
+NOT_A_PUBLISHER = re.compile(
+    r"^(?:本网|本站|本网站|网站)|日报|晚报|早报|时报|商报|报社|报业|新华社|中新社|通讯社|电视台|广播电视|融媒体|"
+    r"新闻|网$|网站$|公众号|微信|微博|客户端|直通车|头条|[A-Za-z]{4,}"
+)
+TRAILING_PARENTHESES = re.compile(r"(?:[（(][^（）()]*[）)])+$")
