@@ -79,9 +79,7 @@ def split_label_line(text: str, spaced: bool = False) -> list[tuple[str, str]]:
     """
     pattern = p.LABEL_IN_SPACED_LINE if spaced else p.LABEL_IN_LINE
     known = [
-        m
-        for m in pattern.finditer(text)
-        if _mid_line_label_ok(text, m.start("label"), m.group("label"))
+        m for m in pattern.finditer(text) if _mid_line_label_ok(text, m.start("label"), m.group("label"))
     ]
     if not known:
         return []

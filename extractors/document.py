@@ -145,8 +145,7 @@ def _fill_from_body(draft: _Draft, facts: BodyFacts) -> None:
         draft.fill("doc_no", facts.doc_no, "body", "文号行", facts.doc_no)
     if facts.written_date:
         draft.fill("written_date", facts.written_date, "body", "落款日期", facts.written_date_raw)
-    if facts.signatory and " " not in facts.signatory:
-        # A single signing body; joint documents sign with several names and stay unattributed.
+    if facts.signatory:
         draft.fill("publisher", clean_text(facts.signatory), "body", "落款", facts.signatory)
     if facts.disclosure_note:
         value, _ = normalize_disclosure(facts.disclosure_note)
@@ -255,10 +254,9 @@ def _extract_html(
     if heading is not None:
         draft.fill("title", clean_text(heading.text), "body", "标题", heading.text)
     _fill_from_candidates(draft, candidates, generic=True)
-    if heading is not None and draft.values.get("published_date") is None:
-        found = date_under(lines, heading.last_index)
-        if found is not None:
-            draft.fill("published_date", found[0], "body", "标题下日期", found[1])
+    found = date_under(lines, heading.last_index) if heading is not None else None
+    if draft.values.get("published_date") is None and found is not None:
+        draft.fill("published_date", found[0], "body", "标题下日期", found[1])
     _fill_from_meta(draft, meta, ("title", "published_date", "publisher"))
 
     main = main_container(lines)
@@ -284,6 +282,7 @@ def _extract_html(
             link_chars=sum(line.link_chars for line in lines),
             body_chars=sum(len(line.text) for line in body),
             error_text=error_page(lines),
+            dated_heading=found is not None,
         )
     )
     is_interpretation = _looks_like_interpretation(draft.values.get("title"), meta.column_name)

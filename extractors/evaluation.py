@@ -206,6 +206,10 @@ class MultisiteReport:
 _SPACELESS_FIELDS = frozenset({"title", "index_no", "doc_no", "publisher"})
 
 
+#: What a negative page (not a government document) must leave empty.
+_NEGATIVE_EMPTY_FIELDS = ("index_no", "doc_no", "disclosure", "topic", "validity")
+
+
 def _same(name: str, expected: Any, got: Any, lenient: bool) -> bool:
     if lenient and got is None:
         return True
@@ -236,12 +240,13 @@ def evaluate_multisite(pages: list[LabelledPage]) -> MultisiteReport:
                 report.mismatches.append(Mismatch(page.path.name, name, page.label[name], got[name]))
         if page.negative:
             report.negatives += 1
-            filled = [f for f in ("index_no", "doc_no", "disclosure", "topic", "validity") if got[f] is not None]
+            filled = [f for f in _NEGATIVE_EMPTY_FIELDS if got[f] is not None]
             kind_ok = record.page_kind != "document" or "negative" in page.lenient
             if kind_ok and not filled:
                 report.negatives_clean += 1
             elif not kind_ok:
-                report.mismatches.append(Mismatch(page.path.name, "page_kind", "not document", record.page_kind))
+                miss = Mismatch(page.path.name, "page_kind", "not document", record.page_kind)
+                report.mismatches.append(miss)
     return report
 
 
@@ -259,10 +264,12 @@ def multisite_below_floors(report: MultisiteReport, floors: dict[str, Any]) -> l
         accuracy = tally.accuracy()
         for name, floor in field_floors.items():
             if accuracy.get(name, 0.0) + epsilon < float(floor):
-                problems.append(f"{what}: {name} accuracy {accuracy.get(name, 0.0):.4f} is below its floor {floor}")
+                got = accuracy.get(name, 0.0)
+                problems.append(f"{what}: {name} accuracy {got:.4f} is below its floor {floor}")
     floor = floors.get("negatives_clean")
     if floor is not None and report.negatives_accuracy() + epsilon < float(floor):
-        problems.append(f"multisite negatives: {report.negatives_accuracy():.4f} clean, below the floor {floor}")
+        clean = report.negatives_accuracy()
+        problems.append(f"multisite negatives: {clean:.4f} clean, below the floor {floor}")
     return problems
 
 

@@ -36,9 +36,12 @@ def date_under(lines: list[Line], last_index: int) -> tuple[date, str] | None:
     for line in lines[position + 1 : position + 1 + _DATE_LINES_BELOW]:
         if len(line.text) > 120:
             break
+        if line.text.startswith(p.SUBTITLE_OPENERS):
+            continue  # （二〇二五年十二月一日…通过）: a 题注 under the title, not its date
         for _start, _end, value in iter_dates(line.text):
             return value, line.text
     return None
+
 
 #: How many lines from the top of the page a heading may sit (menus can be long).
 _MAX_LINE_INDEX = 600
@@ -69,6 +72,11 @@ def _plausible(text: str, site_name: str | None) -> bool:
     return not (site_name and compact == _spaceless(site_name))
 
 
+def _repeats(heading: str, hint: str) -> bool:
+    """True when <title>/ArticleTitle holds the heading, or the heading holds it."""
+    return heading in hint or (len(hint) >= p.MIN_TITLE_CHARS and hint in heading)
+
+
 def page_heading(lines: list[Line], hints: list[str], site_name: str | None) -> Heading | None:
     """The heading of the page, or None. ``hints``: <title> and ArticleTitle texts."""
     groups: list[tuple[etree._Element, list[Line]]] = []
@@ -91,7 +99,7 @@ def page_heading(lines: list[Line], hints: list[str], site_name: str | None) -> 
             continue
         compact = _spaceless(text)
         score = weight
-        if any(compact in hint or (len(hint) >= p.MIN_TITLE_CHARS and hint in compact) for hint in compact_hints):
+        if any(_repeats(compact, hint) for hint in compact_hints):
             score += 3.0
         if p.DOCUMENT_TITLE_END.search(compact):
             score += 1.0

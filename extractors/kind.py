@@ -47,6 +47,8 @@ class KindSignals:
     link_chars: int
     body_chars: int
     error_text: bool
+    #: A heading with a date on the lines under it (an article, not a list of them).
+    dated_heading: bool = False
 
 
 def error_page(lines: list[Line]) -> bool:
@@ -65,7 +67,8 @@ def page_kind(signals: KindSignals) -> PageKind:
     if title and p.DOCUMENT_TITLE_END.search(title):
         return "document"
     if (
-        signals.link_chars >= LIST_LINK_SHARE * signals.visible_chars
+        not signals.dated_heading
+        and signals.link_chars >= LIST_LINK_SHARE * signals.visible_chars
         and signals.body_chars < LIST_MAX_BODY_CHARS
     ):
         return "list"

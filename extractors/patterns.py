@@ -281,7 +281,8 @@ TOPIC_LEVEL_SEPARATORS = re.compile(r"\s*[\\＼/／>＞→]\s*")
 _D = r"[0-9０-９]"
 DATE_NUMERIC = re.compile(
     rf"(?<![0-9０-９])(?P<y>(?:1[89]|2[01]|１[８９]|２[０１]){_D}{{2}})\s*"
-    rf"(?P<sep>[-/.年－／．])\s*(?P<m>{_D}{{1,2}})\s*[-/.月－／．]\s*(?P<d>{_D}{{1,2}})(?![0-9０-９])\s*日?"
+    rf"(?P<sep>[-/.年－／．])\s*(?P<m>{_D}{{1,2}})\s*[-/.月－／．]\s*(?P<d>{_D}{{1,2}})"
+    rf"(?:(?![0-9０-９])|(?=[0-9]{{1,2}}:[0-9]{{2}}))\s*日?"
 )
 DATE_COMPACT = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})(?P<m>0[1-9]|1[0-2])(?P<d>0[1-9]|[12]\d|3[01])(?!\d)")
 _CN_DIGIT = "〇零○ＯO一二三四五六七八九"
@@ -475,7 +476,9 @@ QUOTED_TITLE = re.compile(r"《(?P<title>[^《》]{4,120})》")
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 #: class/id words of elements that hold a page's heading.
-TITLE_HINTS = re.compile(r"title|tit\b|tit[_-]|_tit|-tit|biaoti|headline|bt\b|_bt|-bt|bt_|xl_tit|subject", re.IGNORECASE)
+TITLE_HINTS = re.compile(
+    r"title|tit\b|tit[_-]|_tit|-tit|biaoti|headline|bt\b|_bt|-bt|bt_|xl_tit|subject", re.IGNORECASE
+)
 #: ... unless they name a column, a list or site furniture.
 TITLE_NEGATIVE_HINTS = re.compile(
     r"column|lanmu|site|logo|header__|nav|menu|list|crumb|position|location|foot|side|sub-?title|fbt",
@@ -485,7 +488,9 @@ MIN_TITLE_CHARS, MAX_TITLE_CHARS = 5, 200
 #: A breadcrumb ("首页 > 政务公开 > …", "当前位置：…") is never a title.
 BREADCRUMB = re.compile(r"(?:[>＞»›]\s*\S+\s*[>＞»›])|^\s*(?:当前位置|您当前的位置|您的位置|所在位置|位置)")
 #: Lines that are page furniture, not a title.
-NOT_A_TITLE = re.compile(r"^(?:首页|网站首页|返回顶部|打印本页|关闭窗口|【打印】|【关闭】|上一篇|下一篇|版权所有)|Copyright|ICP备")
+NOT_A_TITLE = re.compile(
+    r"^(?:首页|网站首页|返回顶部|打印本页|关闭窗口|【打印】|【关闭】|上一篇|下一篇|版权所有)|Copyright|ICP备"
+)
 #: The kind words a 公文 title ends with (GB/T 9704 文种, 规范性文件 names, 解读): a page whose
 #: title ends so is a document, not news.
 DOCUMENT_TITLE_END = re.compile(
@@ -512,3 +517,5 @@ NOT_A_PUBLISHER = re.compile(
     r"新闻|网$|网站$|公众号|微信|微博|客户端|直通车|头条|[A-Za-z]{4,}"
 )
 TRAILING_PARENTHESES = re.compile(r"(?:[（(][^（）()]*[）)])+$")
+#: Lines under a heading that open so are its subtitle (题注), not the article's date line.
+SUBTITLE_OPENERS = ("（", "(", "——", "—")
