@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 import numpy as np
-from gongkai.models.records import Classification, ColumnConfig, DocumentRecord, SiteConfig
+from gongkai.models.records import GUESS_STAGES, Classification, ColumnConfig, DocumentRecord, SiteConfig
 
 NO_DATE = 0
 
@@ -58,6 +58,9 @@ class DocBatch:
     fetched_at: list[str | None]
     page_sha256: list[str | None]
     warc_record_id: list[str | None]
+    #: Per row, field → stage for the values only guessed from ``<meta>`` or the URL: a finding
+    #: that rests on one is "to review", never confirmed.
+    guessed: list[dict[str, str]] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.urls)
@@ -111,7 +114,16 @@ class DocBatch:
             fetched_at=[r.fetched_at.isoformat() if r.fetched_at else None for r in records],
             page_sha256=[r.page_sha256 for r in records],
             warc_record_id=list(warc_record_ids) if warc_record_ids is not None else [None] * n,
+            guessed=[_guessed(r) for r in records],
         )
+
+
+def _guessed(record: DocumentRecord) -> dict[str, str]:
+    return {
+        name: source.stage
+        for name, source in record.sources.items()
+        if source.stage in GUESS_STAGES and getattr(record, name, None) is not None
+    }
 
 
 def _is_crawled(record: DocumentRecord) -> bool:

@@ -42,7 +42,7 @@ from gongkai.extractors.fields import (
     normalize_disclosure,
     topic_levels,
 )
-from gongkai.extractors.heading import date_under, page_heading
+from gongkai.extractors.heading import date_under, page_heading, text_heading
 from gongkai.extractors.index_no import check_index_no
 from gongkai.extractors.kind import KindSignals, allowed_fields, error_page, page_kind
 from gongkai.extractors.links import collect_links, find_boxes, interpreted_policies
@@ -72,11 +72,21 @@ class _Draft:
         """The fields that have a value."""
         return {name for name, value in self.values.items() if value is not None}
 
-    def fill(self, name: str, value: Any, stage: str, label: str | None, raw: str | None) -> bool:
+    def fill(
+        self,
+        name: str,
+        value: Any,
+        stage: str,
+        label: str | None,
+        raw: str | None,
+        confidence: float | None = None,
+    ) -> bool:
         if value is None or self.values.get(name) is not None:
             return False
+        if confidence is None:
+            confidence = p.SOURCE_CONFIDENCE.get((stage, label), p.STAGE_CONFIDENCE[stage])
         self.values[name] = value
-        self.sources[name] = FieldSource(stage=stage, label=label, raw=raw)  # type: ignore[arg-type]
+        self.sources[name] = FieldSource(stage=stage, label=label, raw=raw, confidence=confidence)  # type: ignore[arg-type]
         return True
 
 
@@ -120,7 +130,13 @@ def _fill_from_candidates(draft: _Draft, candidates: list[Candidate], generic: b
                 value = _value_for(name, candidate.value)
             if name == "publisher" and generic and not is_government_body(value):
                 continue  # 来源：本网 / 新华社 / …日报 names no publisher
-            if draft.fill(name, value, "block", candidate.label, normalize_space(candidate.value) or None):
+            sure = p.STAGE_CONFIDENCE["block"]
+            if generic:
+                sure = p.GENERIC_LABEL_CONFIDENCE
+            elif candidate.from_script:
+                sure = p.SCRIPT_BLOCK_CONFIDENCE
+            raw = normalize_space(candidate.value) or None
+            if draft.fill(name, value, "block", candidate.label, raw, sure):
                 break
 
 
@@ -394,13 +410,34 @@ def extract_text(text: str, url: str) -> DocumentRecord:
         _fill_from_candidates(draft, candidates, generic=False)
         _fill_from_candidates(draft, candidates, generic=True)
         body = _text_body(lines, candidates)
-        _fill_from_body(draft, body_facts(body, draft.filled()))
-        if draft.values.get("title") is None:
-            heading = _text_heading(lines, candidates, body)
-            draft.fill("title", heading, "body", "标题行", heading)
+        facts = body_facts(body, draft.filled())
+        _fill_from_body(draft, facts)
+        first_label = min((c.position for c in candidates), default=None)
+        heading = text_heading(lines, first_label)
+        found = date_under(lines, heading.last_index) if heading is not None else None
+        if heading is not None:
+            draft.fill("title", clean_text(heading.text), "body", "标题行", heading.text)
+        else:
+            fallback = _text_heading(lines, candidates, body)
+            draft.fill("title", fallback, "body", "标题行", fallback)
+        if found is not None:
+            draft.fill("published_date", found[0], "body", "标题下日期", found[1])
         title = draft.values.get("title")
+        kind = page_kind(
+            KindSignals(
+                has_block=_has_block(candidates),
+                has_doc_no=draft.values.get("doc_no") is not None,
+                has_signature=facts.signatory is not None,
+                title=title,
+                visible_chars=sum(len(line.text) for line in lines),
+                link_chars=0,
+                body_chars=sum(len(line.text) for line in body),
+                error_text=error_page(lines),
+                dated_heading=found is not None,
+            )
+        )
         is_interpretation = _looks_like_interpretation(title, None)
-        record = _finish(draft, url, body, is_interpretation)
+        record = _finish(draft, url, body, is_interpretation, kind)
         # In text only a box heading proper counts (相关解读/政策解读), not a tab such as 图片解读.
         headings = {line.text.strip(" ：:【】") for line in lines}
         record.has_interpretation_box = any(

@@ -13,12 +13,15 @@ from __future__ import annotations
 import fnmatch
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from gongkai.extractors.document import extract
-from gongkai.models.records import METADATA_FIELDS
+from gongkai.extractors import patterns as p
+from gongkai.extractors.document import debug_lines, extract
+from gongkai.models.records import METADATA_FIELDS, DocumentRecord
 
 PAGE_SUFFIXES = (".html", ".htm", ".shtml", ".jsp")
 #: Fields only a metadata block (or the document's own text) can give; a news page has none.
@@ -218,10 +221,17 @@ def _same(name: str, expected: Any, got: Any, lenient: bool) -> bool:
     return got == expected
 
 
-def evaluate_multisite(pages: list[LabelledPage]) -> MultisiteReport:
+def read_html(page: LabelledPage) -> DocumentRecord:
+    return extract(page.path.read_bytes(), page.url)
+
+
+def evaluate_multisite(
+    pages: list[LabelledPage], read: Callable[[LabelledPage], DocumentRecord] = read_html
+) -> MultisiteReport:
+    """Score ``read(page)`` (by default :func:`extract` on the page's bytes) against the labels."""
     report = MultisiteReport()
     for page in pages:
-        record = extract(page.path.read_bytes(), page.url)
+        record = read(page)
         got = record.metadata()
         # Multisite labels the 主题分类's first level (its README); the record keeps every level.
         got["topic"] = record.topic_levels[0] if record.topic_levels else got["topic"]
@@ -311,3 +321,35 @@ def below_floors(report: EvalReport, baseline: dict[str, Any]) -> list[str]:
     if floor is not None and report.negatives_accuracy() + epsilon < float(floor):
         problems.append(f"negatives: {report.negatives_accuracy():.4f} clean, below the floor {floor}")
     return problems
+
+
+# --- the same pages as plain text ----------------------------------------------------------------
+
+#: How a text variant separates a label from its value (a copy of the page pasted elsewhere).
+TEXT_SEPARATORS: dict[str, str] = {
+    "colon": "：",
+    "ascii-colon": ": ",
+    "spaces": "  ",
+    "ideographic-space": "\u3000",
+    "tab": "\t",
+}
+_LABEL_AND_COLON = re.compile(rf"(?P<label>{p.ALL_LABELS_PATTERN})\s*{p.COLON}\s*")
+
+
+def page_text(page: LabelledPage, separator: str = "：", spaced_labels: bool = False, breadcrumb: bool = False) -> str:
+    """The page's visible text, line by line, as a reader would copy it, with each "label：" written
+    as ``label + separator`` (``spaced_labels``: 发 布 机 构; ``breadcrumb``: a 首页 > … line on top).
+
+    Made at test time from the page as saved; never stored.
+    """
+
+    def rewrite(match: re.Match[str]) -> str:
+        label = p.SPACE_RUN.sub("", match.group("label"))
+        if spaced_labels:
+            label = " ".join(label)
+        return label + separator
+
+    lines = [_LABEL_AND_COLON.sub(rewrite, line) for line in debug_lines(page.path.read_bytes())]
+    if breadcrumb:
+        lines.insert(0, "首页 > 政务公开 > 通知公告")
+    return "\n".join(lines)

@@ -107,3 +107,29 @@ def page_heading(lines: list[Line], hints: list[str], site_name: str | None) -> 
         if best is None or key[:2] > best[:2]:
             best = key
     return best[2] if best else None
+
+
+def text_heading(lines: list[Line], first_label: int | None) -> Heading | None:
+    """The heading of a page given as text: a plausible title line that a date, a label line or
+    the metadata block follows closely, a 公文 title ending (通知, 办法 …) preferred; the earliest
+    of the best wins."""
+    best: tuple[float, int, Heading] | None = None
+    for k, line in enumerate(lines[:_MAX_LINE_INDEX]):
+        text = line.text
+        if not _plausible(text, None) or len(_spaceless(text)) < p.MIN_TEXT_TITLE_CHARS:
+            continue
+        if p.LABEL_START_LINE.match(text) or p.LABEL_ONLY_LINE.match(text) or p.LABEL_START_SPACED.match(text):
+            continue
+        score = 0.0
+        if first_label is not None and line.index == first_label - 1:
+            score += 2.0
+        if date_under(lines[k:], line.index) is not None:
+            score += 2.0
+        if p.DOCUMENT_TITLE_END.search(_spaceless(text)):
+            score += 1.5
+        if score < 2.0:
+            continue
+        key = (score, -line.index, Heading(text, line.index))
+        if best is None or key[:2] > best[:2]:
+            best = key
+    return best[2] if best else None

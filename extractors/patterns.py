@@ -189,6 +189,8 @@ for _label in STOP_LABELS:
     LABEL_INDEX.setdefault(_label, (None, 0))
 
 _ALL_LABELS = _alternation(list(LABEL_INDEX))
+#: Every known label (field and stop labels), as a regular expression (spaces allowed inside).
+ALL_LABELS_PATTERN = _ALL_LABELS
 _OPEN = r"[【\[［〔(（<《]?"
 _CLOSE = r"[】\]］〕)）>》]?"
 
@@ -485,6 +487,8 @@ TITLE_NEGATIVE_HINTS = re.compile(
     re.IGNORECASE,
 )
 MIN_TITLE_CHARS, MAX_TITLE_CHARS = 5, 200
+#: In plain text nothing marks a heading: a title line is at least this long.
+MIN_TEXT_TITLE_CHARS = 8
 #: A breadcrumb ("首页 > 政务公开 > …", "当前位置：…") is never a title.
 BREADCRUMB = re.compile(r"(?:[>＞»›]\s*\S+\s*[>＞»›])|^\s*(?:当前位置|您当前的位置|您的位置|所在位置|位置)")
 #: Lines that are page furniture, not a title.
@@ -519,3 +523,22 @@ NOT_A_PUBLISHER = re.compile(
 TRAILING_PARENTHESES = re.compile(r"(?:[（(][^（）()]*[）)])+$")
 #: Lines under a heading that open so are its subtitle (题注), not the article's date line.
 SUBTITLE_OPENERS = ("（", "(", "——", "—")
+
+# --- how sure a value is (FieldSource.confidence) --------------------------------------------------
+
+#: By extraction stage: what a reader sees (block, body) is sure; <meta> and the URL are guesses.
+STAGE_CONFIDENCE: dict[str, float] = {"block": 0.95, "body": 0.85, "meta": 0.5, "url": 0.3}
+#: A generic block label (来源, 时间) and a row written by a script are a little less sure.
+GENERIC_LABEL_CONFIDENCE = 0.85
+SCRIPT_BLOCK_CONFIDENCE = 0.8
+#: Finer, by (stage, label as recorded in FieldSource.label).
+SOURCE_CONFIDENCE: dict[tuple[str, str | None], float] = {
+    ("body", "标题"): 0.9,
+    ("body", "文号行"): 0.9,
+    ("body", "此件"): 0.9,
+    ("body", "落款日期"): 0.85,
+    ("body", "落款"): 0.8,
+    ("body", "标题下日期"): 0.8,
+    ("body", "标题行"): 0.75,
+    ("meta", "<title>"): 0.4,
+}

@@ -7,7 +7,7 @@ working-day calendar come in through :class:`AuditContext`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -58,6 +58,22 @@ class Rule:
     @property
     def title(self) -> str:
         return f"{self.title_zh} ({self.title_en})"
+
+
+#: How a review reason names a guessing stage.
+_GUESS_SOURCES = {"meta": "<meta>", "url": "the URL"}
+
+
+def guess_reason(data: SiteData, row: int, names: Iterable[str]) -> str | None:
+    """Why a finding on ``names`` of document ``row`` is only to review: "published_date read only
+    from <meta>" for each value the extractor guessed rather than read where a reader sees it."""
+    guessed = data.docs.guessed[row] if data.docs.guessed else {}
+    reasons = [
+        f"{name} read only from {_GUESS_SOURCES.get(guessed[name], guessed[name])}"
+        for name in dict.fromkeys(names)
+        if name in guessed
+    ]
+    return "; ".join(reasons) or None
 
 
 def _when(value: str | None) -> datetime | None:

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 from gongkai.audits.batch import SiteData, iso
 from gongkai.audits.ownership import Ownership
-from gongkai.audits.rules.base import AuditContext, Rule, document_finding
+from gongkai.audits.rules.base import AuditContext, Rule, document_finding, guess_reason
 from gongkai.models.records import Finding
 
 OUT_OF_SCOPE_DISCLOSURE = ("依申请公开", "不予公开")
@@ -126,7 +126,14 @@ def check_late_publication(data: SiteData, ctx: AuditContext, params: Mapping[st
             detail += "; provisional: the holiday calendar of a year in this span is not yet announced"
         findings.append(
             document_finding(
-                rule, data, int(row), detail, values, provisional=bool(provisional[row]), legal_basis=basis
+                rule,
+                data,
+                int(row),
+                detail,
+                values,
+                provisional=bool(provisional[row]),
+                legal_basis=basis,
+                review_reason=guess_reason(data, int(row), ("written_date", "published_date")),
             )
         )
     return findings

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 from gongkai.audits.batch import SiteData, iso
 from gongkai.audits.docno import doc_no_year, index_no_year
-from gongkai.audits.rules.base import AuditContext, Rule, document_finding
+from gongkai.audits.rules.base import AuditContext, Rule, document_finding, guess_reason
 from gongkai.models.records import DISCLOSURE_VALUES, Finding
 
 #: field → its name on the page, for details a reader understands.
@@ -43,7 +43,28 @@ def check_metadata_missing(data: SiteData, ctx: AuditContext, params: Mapping[st
     any_missing = np.zeros(len(docs), dtype=bool)
     for name in fields:
         any_missing |= columns[name]
+    # A value only guessed from <meta> or the URL is one the page may not show: such a document
+    # is listed apart ("to review"), never accused on the strength of the guess.
+    guessed = data.docs.guessed or [{}] * len(docs)
+    only_guessed = np.fromiter(
+        (any(name in guessed[row] for name in fields) for row in range(len(docs))),
+        dtype=bool,
+        count=len(docs),
+    )
     findings = []
+    for row in np.flatnonzero(only_guessed & ~any_missing):
+        unseen = [name for name in fields if name in guessed[row]]
+        labels = "、".join(FIELD_LABELS[name] for name in unseen)
+        findings.append(
+            document_finding(
+                METADATA_MISSING,
+                data,
+                int(row),
+                f"the page may show no {labels} (only a guess from the page's head or URL gave one)",
+                {"unseen": unseen, "labels": [FIELD_LABELS[n] for n in unseen]},
+                review_reason=guess_reason(data, int(row), unseen),
+            )
+        )
     for row in np.flatnonzero(any_missing):
         missing = [name for name in fields if columns[name][row]]
         labels = "、".join(FIELD_LABELS[name] for name in missing)
@@ -83,7 +104,15 @@ def check_doc_no_format(data: SiteData, ctx: AuditContext, params: Mapping[str, 
         if old:
             detail += f" (document before {cutoff.isoformat()}, when GB/T 9704-2012 took effect)"
         findings.append(
-            document_finding(DOC_NO_FORMAT, data, row, detail, values, severity="info" if old else None)
+            document_finding(
+                DOC_NO_FORMAT,
+                data,
+                row,
+                detail,
+                values,
+                severity="info" if old else None,
+                review_reason=guess_reason(data, row, ("doc_no",)),
+            )
         )
     return findings
 
@@ -159,6 +188,11 @@ def check_date_inconsistency(data: SiteData, ctx: AuditContext, params: Mapping[
                     "written_year": int(written_year[row]),
                 }
             )
+        used = ["written_date"] if (written_future[row] or doc_no_off[row] or index_off[row]) else []
+        if before[row]:
+            used += ["written_date", "published_date"]
+        if published_future[row]:
+            used.append("published_date")
         serious = bool(before[row] or written_future[row] or published_future[row])
         only_december = all(problem.get("late_december") for problem in problems)
         findings.append(
@@ -169,6 +203,7 @@ def check_date_inconsistency(data: SiteData, ctx: AuditContext, params: Mapping[
                 "; ".join(_describe(problem) for problem in problems),
                 {"problems": problems, "written_date": w, "published_date": p},
                 severity="high" if serious else ("info" if only_december else "low"),
+                review_reason=guess_reason(data, int(row), used),
             )
         )
     return findings
@@ -244,8 +279,16 @@ def check_disclosure_attribute(data: SiteData, ctx: AuditContext, params: Mappin
             severity = "high" if v == "不予公开" else "medium"
         values = {"kind": kind, "disclosure": v, "disclosure_raw": raw}
         findings.append(
-            document_finding(DISCLOSURE_ATTRIBUTE, data, int(row), detail, values, severity=severity)
-        )  # type: ignore[arg-type]
+            document_finding(
+                DISCLOSURE_ATTRIBUTE,
+                data,
+                int(row),
+                detail,
+                values,
+                severity=severity,  # type: ignore[arg-type]
+                review_reason=guess_reason(data, int(row), ("disclosure",)),
+            )
+        )
     return findings
 
 
