@@ -206,8 +206,6 @@ def _finish(
         fields["index_no_defects"] = list(check_index_no(index_no, written, published).defects)
     if written and published and written > published:
         draft.warnings.append("成文日期 is after 发布日期")
-    if kind == "document" and not any(source.stage == "block" for source in draft.sources.values()):
-        draft.warnings.append("no metadata block")
     text = "\n".join(line.text for line in body)
     return DocumentRecord(
         url=url,
@@ -235,7 +233,9 @@ def _has_block(candidates: list[Candidate]) -> bool:
         specific = candidate.field in _DOCUMENT_BLOCK_FIELDS or (
             candidate.field == "publisher" and cutoff is not None and candidate.rank < cutoff
         )
-        if specific and clean_text(candidate.value):
+        if not specific:
+            continue
+        if clean_text(candidate.value):
             return True
     return False
 
@@ -288,9 +288,12 @@ def _extract_html(
     draft.fill("title", title_tag, "meta", "<title>", meta.title_element)
 
     visible = sum(len(line.text) for line in lines)
+    has_block = _has_block(candidates)
+    if not has_block:
+        draft.warnings.append("no metadata block")
     kind = page_kind(
         KindSignals(
-            has_block=_has_block(candidates),
+            has_block=has_block,
             has_doc_no=draft.values.get("doc_no") is not None,
             has_signature=facts.signatory is not None,
             title=draft.values.get("title"),
@@ -298,7 +301,7 @@ def _extract_html(
             link_chars=sum(line.link_chars for line in lines),
             body_chars=sum(len(line.text) for line in body),
             error_text=error_page(lines),
-            dated_heading=found is not None,
+            dated_heading=found is not None or meta.first(p.META_FIELDS["title"]) is not None,
         )
     )
     is_interpretation = _looks_like_interpretation(draft.values.get("title"), meta.column_name)
@@ -417,15 +420,19 @@ def extract_text(text: str, url: str) -> DocumentRecord:
         found = date_under(lines, heading.last_index) if heading is not None else None
         if heading is not None:
             draft.fill("title", clean_text(heading.text), "body", "标题行", heading.text)
-        else:
-            fallback = _text_heading(lines, candidates, body)
+        elif first_label is not None:
+            # No line reads as a title: the line right above the block, if plausible.
+            fallback = _text_heading(lines, candidates, [])
             draft.fill("title", fallback, "body", "标题行", fallback)
         if found is not None:
             draft.fill("published_date", found[0], "body", "标题下日期", found[1])
         title = draft.values.get("title")
+        has_block = _has_block(candidates)
+        if not has_block:
+            draft.warnings.append("no metadata block")
         kind = page_kind(
             KindSignals(
-                has_block=_has_block(candidates),
+                has_block=has_block,
                 has_doc_no=draft.values.get("doc_no") is not None,
                 has_signature=facts.signatory is not None,
                 title=title,

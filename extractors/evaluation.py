@@ -14,8 +14,8 @@ import fnmatch
 import hashlib
 import json
 import re
-from dataclasses import dataclass, field
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -336,7 +336,9 @@ TEXT_SEPARATORS: dict[str, str] = {
 _LABEL_AND_COLON = re.compile(rf"(?P<label>{p.ALL_LABELS_PATTERN})\s*{p.COLON}\s*")
 
 
-def page_text(page: LabelledPage, separator: str = "：", spaced_labels: bool = False, breadcrumb: bool = False) -> str:
+def page_text(
+    page: LabelledPage, separator: str = "：", spaced_labels: bool = False, breadcrumb: bool = False
+) -> str:
     """The page's visible text, line by line, as a reader would copy it, with each "label：" written
     as ``label + separator`` (``spaced_labels``: 发 布 机 构; ``breadcrumb``: a 首页 > … line on top).
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from gongkai.extractors import patterns as p
-from gongkai.extractors.dates import iter_dates
+from gongkai.extractors.dates import is_date_line, iter_dates
 from gongkai.extractors.dom import Line, tag_of
 from lxml import etree
 
@@ -33,13 +33,20 @@ def date_under(lines: list[Line], last_index: int) -> tuple[date, str] | None:
     position = next((k for k, line in enumerate(lines) if line.index == last_index), None)
     if position is None:
         return None
+    previous = lines[position].text
     for line in lines[position + 1 : position + 1 + _DATE_LINES_BELOW]:
-        if len(line.text) > 120:
-            break
-        if line.text.startswith(p.SUBTITLE_OPENERS):
+        text = line.text
+        if len(text) > 120:
+            break  # the text has begun
+        if is_date_line(text) and p.ORG_SUFFIX.search(previous.strip()):
+            break  # a 落款: the document is signed right under its heading, no date line there
+        previous = text
+        if text.startswith(p.SUBTITLE_OPENERS):
             continue  # （二〇二五年十二月一日…通过）: a 题注 under the title, not its date
-        for _start, _end, value in iter_dates(line.text):
-            return value, line.text
+        for _start, _end, value in iter_dates(text):
+            return value, text
+        if text.rstrip().endswith(("：", ":")) and len(text) > 12:
+            break  # the 主送机关 line ("各乡镇人民政府，县政府各部门："): the text has begun
     return None
 
 
@@ -109,6 +116,12 @@ def page_heading(lines: list[Line], hints: list[str], site_name: str | None) -> 
     return best[2] if best else None
 
 
+def _opens_a_document(text: str) -> bool:
+    """A 文号 line, or the 主送机关 line ("各区医疗保障局，…：") that opens a 公文's text."""
+    compact = _spaceless(text).strip("（）()")
+    return bool(p.DOC_NO_LINE.match(compact) or (len(compact) <= 80 and compact.endswith(("：", ":"))))
+
+
 def text_heading(lines: list[Line], first_label: int | None) -> Heading | None:
     """The heading of a page given as text: a plausible title line that a date, a label line or
     the metadata block follows closely, a 公文 title ending (通知, 办法 …) preferred; the earliest
@@ -116,19 +129,29 @@ def text_heading(lines: list[Line], first_label: int | None) -> Heading | None:
     best: tuple[float, int, Heading] | None = None
     for k, line in enumerate(lines[:_MAX_LINE_INDEX]):
         text = line.text
-        if not _plausible(text, None) or len(_spaceless(text)) < p.MIN_TEXT_TITLE_CHARS:
+        if len(_spaceless(text)) < p.MIN_TEXT_TITLE_CHARS or not _plausible(text, None):
             continue
         if p.LABEL_START_LINE.match(text) or p.LABEL_ONLY_LINE.match(text) or p.LABEL_START_SPACED.match(text):
             continue
+        compact = _spaceless(text)
+        if p.NOT_A_TEXT_TITLE.match(text) or p.DOC_NO_LINE.match(compact.strip("（）()")) or is_date_line(text):
+            continue
+        if compact.endswith(p.SENTENCE_ENDS) or (p.ORG_SUFFIX.search(compact) and "关于" not in compact):
+            continue  # a sentence of the text, or a signing body
         score = 0.0
         if first_label is not None and line.index == first_label - 1:
             score += 2.0
         if date_under(lines[k:], line.index) is not None:
             score += 2.0
+        if any(_opens_a_document(below.text) for below in lines[k + 1 : k + 4]):
+            score += 2.0
         if p.DOCUMENT_TITLE_END.search(_spaceless(text)):
             score += 1.5
         if score < 2.0:
             continue
+        if compact.startswith("关于") and k and p.ORG_SUFFIX.search(lines[k - 1].text):
+            # GB/T 9704 title: 发文机关 + 关于…, the body's name often on the line above.
+            text = lines[k - 1].text + text
         key = (score, -line.index, Heading(text, line.index))
         if best is None or key[:2] > best[:2]:
             best = key

@@ -47,7 +47,8 @@ class KindSignals:
     link_chars: int
     body_chars: int
     error_text: bool
-    #: A heading with a date on the lines under it (an article, not a list of them).
+    #: A heading with a date on the lines under it, or an ArticleTitle <meta> (an article page,
+    #: not a list of them).
     dated_heading: bool = False
 
 
@@ -59,11 +60,13 @@ def error_page(lines: list[Line]) -> bool:
 
 
 def page_kind(signals: KindSignals) -> PageKind:
-    if signals.error_text or signals.visible_chars < MIN_VISIBLE_CHARS:
+    if signals.error_text:
         return "other"
-    title = p.SPACE_RUN.sub("", signals.title or "")
     if signals.has_block or signals.has_doc_no or signals.has_signature:
         return "document"
+    if signals.visible_chars < MIN_VISIBLE_CHARS:
+        return "other"
+    title = p.SPACE_RUN.sub("", signals.title or "")
     if title and p.DOCUMENT_TITLE_END.search(title):
         return "document"
     if (

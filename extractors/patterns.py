@@ -489,6 +489,16 @@ TITLE_NEGATIVE_HINTS = re.compile(
 MIN_TITLE_CHARS, MAX_TITLE_CHARS = 5, 200
 #: In plain text nothing marks a heading: a title line is at least this long.
 MIN_TEXT_TITLE_CHARS = 8
+#: Text lines that are never a title: an unknown bracketed label ("[联合发文单位] …"), an unknown
+#: "label：" line, a numbered item ("2.…", "（三）…").
+NOT_A_TEXT_TITLE = re.compile(
+    r"^\s*(?:[\[［][\u4e00-\u9fff]{2,8}[\]］]|[\u4e00-\u9fff]{2,6}\s*[：:]|"
+    r"\d{1,2}\s*[.、．]|[（(]?[一二三四五六七八九十]{1,3}[)）、])"
+)
+#: A line ending so is a sentence, not a title.
+SENTENCE_ENDS = ("。", "；", ";", "，", ",")
+#: A line that is only a 文号 (国办函〔2018〕71号, 京医保发〔2026〕5号).
+DOC_NO_LINE = re.compile(r"^[\u4e00-\u9fff]{1,20}[〔\[【［﹝(（]\d{4}[〕\]】］﹞)）]第?\d{1,5}号$")
 #: A breadcrumb ("首页 > 政务公开 > …", "当前位置：…") is never a title.
 BREADCRUMB = re.compile(r"(?:[>＞»›]\s*\S+\s*[>＞»›])|^\s*(?:当前位置|您当前的位置|您的位置|所在位置|位置)")
 #: Lines that are page furniture, not a title.
