@@ -72,18 +72,20 @@ def _mid_line_label_ok(text: str, start: int, label: str) -> bool:
     return not _CJK.match(text[start - 1])
 
 
+def _label_ok(text: str, match: re.Match[str]) -> bool:
+    return _mid_line_label_ok(text, match.start("label"), match.group("label"))
+
+
 def split_label_line(text: str, spaced: bool = False) -> list[tuple[str, str]]:
     """ "索引号：A 主题分类：B" → [("索引号", "A"), ("主题分类", "B")] (labels as printed).
 
     ``spaced``: the line separates its labels from their values by spaces only ("索引号 A 主题分类 B").
     """
     pattern = p.LABEL_IN_SPACED_LINE if spaced else p.LABEL_IN_LINE
-    known = [
-        m for m in pattern.finditer(text) if _mid_line_label_ok(text, m.start("label"), m.group("label"))
-    ]
+    known = [m for m in pattern.finditer(text) if m.group("label") is None or _label_ok(text, m)]
     if not known:
         return []
-    cuts = [(m.start(), m.end(), m.group("label")) for m in known]
+    cuts = [(m.start(), m.end(), m.group("label") or m.groupdict().get("long") or "") for m in known]
     for generic in p.GENERIC_LABEL_IN_LINE.finditer(text):
         if all(generic.end() <= s or generic.start() >= e for s, e, _ in cuts):
             cuts.append((generic.start(), generic.end(), ""))
@@ -132,8 +134,9 @@ def _value_after(lines: list[Line], i: int) -> str:
     label_line, following = lines[i], lines[i + 1]
     if following.from_script != label_line.from_script or _is_label_line(following.text):
         return ""
-    if label_line.owner is None:  # plain text: the next line is the value
-        return following.text
+    if label_line.owner is None:  # plain text: the next line is the value, unless it is labelled
+        spaced = len(following.text) <= p.MAX_SPACED_LABEL_LINE and p.LABEL_START_SPACED.match(following.text)
+        return "" if spaced else following.text
     target = _value_owner(label_line.owner, following.owner)
     if target is None:
         return ""

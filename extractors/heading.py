@@ -122,6 +122,15 @@ def _opens_a_document(text: str) -> bool:
     return bool(p.DOC_NO_LINE.match(compact) or (len(compact) <= 80 and compact.endswith(("：", ":"))))
 
 
+def _label_or_date_line(text: str) -> bool:
+    """Lines of a text page that are never its title: label lines, 文号 lines, date lines."""
+    if p.LABEL_START_LINE.match(text) or p.LABEL_ONLY_LINE.match(text) or p.LABEL_START_SPACED.match(text):
+        return True
+    if p.NOT_A_TEXT_TITLE.match(text) or is_date_line(text):
+        return True
+    return bool(p.DOC_NO_LINE.match(_spaceless(text).strip("（）()")))
+
+
 def text_heading(lines: list[Line], first_label: int | None) -> Heading | None:
     """The heading of a page given as text: a plausible title line that a date, a label line or
     the metadata block follows closely, a 公文 title ending (通知, 办法 …) preferred; the earliest
@@ -131,11 +140,9 @@ def text_heading(lines: list[Line], first_label: int | None) -> Heading | None:
         text = line.text
         if len(_spaceless(text)) < p.MIN_TEXT_TITLE_CHARS or not _plausible(text, None):
             continue
-        if p.LABEL_START_LINE.match(text) or p.LABEL_ONLY_LINE.match(text) or p.LABEL_START_SPACED.match(text):
+        if _label_or_date_line(text):
             continue
         compact = _spaceless(text)
-        if p.NOT_A_TEXT_TITLE.match(text) or p.DOC_NO_LINE.match(compact.strip("（）()")) or is_date_line(text):
-            continue
         if compact.endswith(p.SENTENCE_ENDS) or (p.ORG_SUFFIX.search(compact) and "关于" not in compact):
             continue  # a sentence of the text, or a signing body
         score = 0.0

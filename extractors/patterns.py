@@ -202,8 +202,9 @@ _LABEL_THEN_SEPARATOR = (
     rf"(?:(?P<br>{_BRACKET_OPEN})|{_OPEN})\s*(?P<label>{_ALL_LABELS})\s*"
     rf"(?(br){_BRACKET_CLOSE}\s*{COLON}?|{_CLOSE}\s*{COLON})"
 )
-#: A label followed by a colon, or by spaces only (lines such as "发布机构　北京市财政局").
-_LABEL_THEN_SPACE = rf"{_OPEN}\s*(?P<label>{_ALL_LABELS})\s*{_CLOSE}(?:\s*{COLON}|\s+(?=\S))"
+#: A label followed by a colon, or by spaces only (lines such as "发布机构　北京市财政局"), or
+#: closing the line (its value on the next one).
+_LABEL_THEN_SPACE = rf"{_OPEN}\s*(?P<label>{_ALL_LABELS})\s*{_CLOSE}(?:\s*{COLON}|\s+(?=\S)|\s*$)"
 
 #: A line that is only a label: "索 引 号：", "【发文字号】", "成文日期".
 LABEL_ONLY_LINE = re.compile(rf"^\s*{_OPEN}\s*(?P<label>{_ALL_LABELS})\s*{_CLOSE}\s*{COLON}?\s*$")
@@ -213,8 +214,12 @@ LABEL_START_LINE = re.compile(rf"^\s*{_LABEL_THEN_SEPARATOR}")
 LABEL_IN_LINE = re.compile(_LABEL_THEN_SEPARATOR)
 #: A line whose label is separated from its value by spaces only (a tab, an ideographic space).
 LABEL_START_SPACED = re.compile(rf"^\s*{_LABEL_THEN_SPACE}")
-#: In such a line, every further label that follows a space.
-LABEL_IN_SPACED_LINE = re.compile(rf"(?:^|(?<=\s)){_LABEL_THEN_SPACE}")
+#: In such a line, every further label that follows a space (a long label also right after the
+#: previous value: "琼公积金贷〔2026〕10号发布日期 2026-07-02").
+_LONG_LABELS = _alternation([label for label in LABEL_INDEX if len(label) >= 4])
+LABEL_IN_SPACED_LINE = re.compile(
+    rf"(?:(?:^|(?<=\s)){_LABEL_THEN_SPACE}|(?P<long>{_LONG_LABELS})(?:\s*{COLON}|\s+(?=\S)|\s*$))"
+)
 #: Lines longer than this are not read as space-separated label lines (running text is).
 MAX_SPACED_LABEL_LINE = 240
 #: An unknown short label after whitespace ("… 浏览：12"), which also ends the previous value.
