@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from gongkai.extractors import patterns as p
-from gongkai.extractors.document import debug_lines, extract
+from gongkai.extractors.document import debug_lines, extract, extract_text
 from gongkai.models.records import METADATA_FIELDS, DocumentRecord
 
 PAGE_SUFFIXES = (".html", ".htm", ".shtml", ".jsp")
@@ -260,16 +260,18 @@ def evaluate_multisite(
     return report
 
 
-def multisite_below_floors(report: MultisiteReport, floors: dict[str, Any]) -> list[str]:
-    """One line per multisite floor (``floors["multisite"]``) the report falls below."""
+def multisite_below_floors(
+    report: MultisiteReport, floors: dict[str, Any], what: str = "multisite"
+) -> list[str]:
+    """One line per floor of ``floors`` (the baseline's ``multisite`` part) the report falls below."""
     problems: list[str] = []
     epsilon = float(floors.get("epsilon", 0.0))
     if report.overall.pages < int(floors.get("min_pages", 1)):
-        problems.append(f"multisite: only {report.overall.pages} labelled pages found")
-    checks = [("multisite", report.overall, floors.get("fields", {}))]
+        problems.append(f"{what}: only {report.overall.pages} labelled pages found")
+    checks = [(what, report.overall, floors.get("fields", {}))]
     check_half = report.halves.get("check")
     if check_half is not None:
-        checks.append(("multisite check half", check_half, floors.get("check_fields", {})))
+        checks.append((f"{what} check half", check_half, floors.get("check_fields", {})))
     for what, tally, field_floors in checks:
         accuracy = tally.accuracy()
         for name, floor in field_floors.items():
@@ -279,7 +281,7 @@ def multisite_below_floors(report: MultisiteReport, floors: dict[str, Any]) -> l
     floor = floors.get("negatives_clean")
     if floor is not None and report.negatives_accuracy() + epsilon < float(floor):
         clean = report.negatives_accuracy()
-        problems.append(f"multisite negatives: {clean:.4f} clean, below the floor {floor}")
+        problems.append(f"{what} negatives: {clean:.4f} clean, below the floor {floor}")
     return problems
 
 
@@ -355,3 +357,31 @@ def page_text(
     if breadcrumb:
         lines.insert(0, "首页 > 政务公开 > 通知公告")
     return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class TextVariant:
+    name: str
+    separator: str
+    spaced_labels: bool = False
+    breadcrumb: bool = False
+
+
+#: The text variants every multisite page is read in (colon, spaces, ideographic space, tab,
+#: spaced labels, a breadcrumb line on top).
+TEXT_VARIANTS: tuple[TextVariant, ...] = (
+    *(TextVariant(name, separator) for name, separator in TEXT_SEPARATORS.items()),
+    TextVariant("spaced-labels", "：", spaced_labels=True),
+    TextVariant("spaced-labels+tab", "\t", spaced_labels=True),
+    TextVariant("breadcrumb", "：", breadcrumb=True),
+)
+
+
+def evaluate_multisite_text(pages: list[LabelledPage], variant: TextVariant) -> MultisiteReport:
+    """The same pages given to :func:`extract_text` as text in one variant."""
+
+    def read(page: LabelledPage) -> DocumentRecord:
+        text = page_text(page, variant.separator, variant.spaced_labels, variant.breadcrumb)
+        return extract_text(text, page.url)
+
+    return evaluate_multisite(pages, read)
