@@ -55,14 +55,25 @@ _MAX_LINE_INDEX = 600
 _HEADING_TAGS = {"h1": 3.0, "h2": 2.5, "h3": 2.0, "h4": 1.5, "h5": 1.2, "h6": 1.2}
 
 
-def _hint_weight(element: etree._Element) -> float:
-    weight = _HEADING_TAGS.get(tag_of(element) or "", 0.0)
-    for level, node in enumerate((element, element.getparent())):
-        if node is None:
-            break
+def _class_weight(node: etree._Element, cache: dict[etree._Element, bool]) -> bool:
+    """True when the element's class or id names a title (cached: siblings share a parent)."""
+    found = cache.get(node)
+    if found is None:
         words = f"{node.get('class') or ''} {node.get('id') or ''}"
-        if words.strip() and p.TITLE_HINTS.search(words) and not p.TITLE_NEGATIVE_HINTS.search(words):
-            weight = max(weight, 2.0 - 0.5 * level)
+        found = bool(
+            len(words) > 1 and p.TITLE_HINTS.search(words) and not p.TITLE_NEGATIVE_HINTS.search(words)
+        )
+        cache[node] = found
+    return found
+
+
+def _hint_weight(element: etree._Element, cache: dict[etree._Element, bool]) -> float:
+    weight = _HEADING_TAGS.get(tag_of(element) or "", 0.0)
+    if weight < 2.0 and _class_weight(element, cache):
+        return 2.0
+    parent = element.getparent()
+    if weight < 1.5 and parent is not None and _class_weight(parent, cache):
+        return 1.5
     return weight
 
 
@@ -96,13 +107,14 @@ def page_heading(lines: list[Line], hints: list[str], site_name: str | None) -> 
             continue
         groups.append((owner, [line]))
     compact_hints = [_spaceless(h) for h in hints if h]
+    cache: dict[etree._Element, bool] = {}
     best: tuple[float, int, Heading] | None = None
     for owner, group in groups:
-        weight = _hint_weight(owner)
-        if not weight:
-            continue
         text = "".join(line.text for line in group[:4]) if len(group) > 1 else group[0].text
-        if not _plausible(text, site_name):
+        if not p.MIN_TITLE_CHARS <= len(text) <= 2 * p.MAX_TITLE_CHARS:
+            continue  # a cheap test first: most lines of a page are too short or too long
+        weight = _hint_weight(owner, cache)
+        if not weight or not _plausible(text, site_name):
             continue
         compact = _spaceless(text)
         score = weight
