@@ -416,7 +416,8 @@ def extract_text(text: str, url: str) -> DocumentRecord:
         facts = body_facts(body, draft.filled())
         _fill_from_body(draft, facts)
         first_label = min((c.position for c in candidates), default=None)
-        heading = text_heading(lines, first_label)
+        last_label = max((c.position for c in candidates), default=None)
+        heading = text_heading(lines, first_label, last_label)
         found = date_under(lines, heading.last_index) if heading is not None else None
         if heading is not None:
             draft.fill("title", clean_text(heading.text), "body", "标题行", heading.text)

@@ -143,7 +143,7 @@ def _label_or_date_line(text: str) -> bool:
     return bool(p.DOC_NO_LINE.match(_spaceless(text).strip("（）()")))
 
 
-def text_heading(lines: list[Line], first_label: int | None) -> Heading | None:
+def text_heading(lines: list[Line], first_label: int | None, last_label: int | None = None) -> Heading | None:
     """The heading of a page given as text: a plausible title line that a date, a label line or
     the metadata block follows closely, a 公文 title ending (通知, 办法 …) preferred; the earliest
     of the best wins."""
@@ -160,6 +160,8 @@ def text_heading(lines: list[Line], first_label: int | None) -> Heading | None:
         score = 0.0
         if first_label is not None and line.index == first_label - 1:
             score += 2.0
+        elif last_label is not None and 0 < line.index - last_label <= 2:
+            score += 1.0  # right under the block (a block printed above the heading)
         if date_under(lines[k:], line.index) is not None:
             score += 2.0
         if any(_opens_a_document(below.text) for below in lines[k + 1 : k + 4]):
