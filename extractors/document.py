@@ -266,7 +266,9 @@ def _extract_html(
     # labels (来源, 时间), the date under the heading; only then <meta>.
     _fill_from_candidates(draft, candidates, generic=False)
     hints = [h for h in (meta.title_element, (meta.first(p.META_FIELDS["title"]) or ("", ""))[1]) if h]
-    heading = page_heading(lines, hints, meta.site_name)
+    # A block that gave the title and the date leaves nothing for the heading to give.
+    needs_heading = draft.values.get("title") is None or draft.values.get("published_date") is None
+    heading = page_heading(lines, hints, meta.site_name) if needs_heading else None
     if heading is not None:
         draft.fill("title", clean_text(heading.text), "body", "标题", heading.text)
     _fill_from_candidates(draft, candidates, generic=True)
