@@ -72,10 +72,8 @@ def test_date_inconsistency_on_a_guessed_date_is_to_review() -> None:
     assert "published_date read only from <meta>" in (guessed.review_reason or "")
 
 
-def test_a_field_given_only_by_a_guess_is_listed_apart_not_accused() -> None:
-    findings = run("metadata_missing", [record("meta")])
-    assert [f.certainty for f in findings] == ["to_review"]
-    assert findings[0].evidence.values["unseen"] == ["published_date"]
+def test_a_guessed_value_is_not_reported_missing_and_an_absent_one_is() -> None:
+    assert run("metadata_missing", [record("meta")]) == []
     (absent,) = run("metadata_missing", [record("block", index_no=None)])
     assert absent.certainty == "confirmed" and absent.evidence.values["missing"] == ["index_no"]
 

@@ -43,28 +43,9 @@ def check_metadata_missing(data: SiteData, ctx: AuditContext, params: Mapping[st
     any_missing = np.zeros(len(docs), dtype=bool)
     for name in fields:
         any_missing |= columns[name]
-    # A value only guessed from <meta> or the URL is one the page may not show: such a document
-    # is listed apart ("to review"), never accused on the strength of the guess.
-    guessed = data.docs.guessed or [{}] * len(docs)
-    only_guessed = np.fromiter(
-        (any(name in guessed[row] for name in fields) for row in range(len(docs))),
-        dtype=bool,
-        count=len(docs),
-    )
+    # A value only guessed from <meta> or the URL is not "missing" here: the rules that read the
+    # value (late_publication, date_inconsistency …) say "to review" when they rest on it.
     findings = []
-    for row in np.flatnonzero(only_guessed & ~any_missing):
-        unseen = [name for name in fields if name in guessed[row]]
-        labels = "、".join(FIELD_LABELS[name] for name in unseen)
-        findings.append(
-            document_finding(
-                METADATA_MISSING,
-                data,
-                int(row),
-                f"the page may show no {labels} (only a guess from the page's head or URL gave one)",
-                {"unseen": unseen, "labels": [FIELD_LABELS[n] for n in unseen]},
-                review_reason=guess_reason(data, int(row), unseen),
-            )
-        )
     for row in np.flatnonzero(any_missing):
         missing = [name for name in fields if columns[name][row]]
         labels = "、".join(FIELD_LABELS[name] for name in missing)
