@@ -302,7 +302,7 @@ def _extract_html(
             visible_chars=visible,
             link_chars=sum(line.link_chars for line in lines),
             body_chars=sum(len(line.text) for line in body),
-            error_text=error_page(lines),
+            error_text=error_page(lines, visible),
             dated_heading=found is not None or meta.first(p.META_FIELDS["title"]) is not None,
         )
     )
@@ -430,6 +430,7 @@ def extract_text(text: str, url: str) -> DocumentRecord:
         if found is not None:
             draft.fill("published_date", found[0], "body", "标题下日期", found[1])
         title = draft.values.get("title")
+        visible = sum(len(line.text) for line in lines)
         has_block = _has_block(candidates)
         if not has_block:
             draft.warnings.append("no metadata block")
@@ -439,10 +440,10 @@ def extract_text(text: str, url: str) -> DocumentRecord:
                 has_doc_no=draft.values.get("doc_no") is not None,
                 has_signature=facts.signatory is not None,
                 title=title,
-                visible_chars=sum(len(line.text) for line in lines),
+                visible_chars=visible,
                 link_chars=0,
                 body_chars=sum(len(line.text) for line in body),
-                error_text=error_page(lines),
+                error_text=error_page(lines, visible),
                 dated_heading=found is not None,
             )
         )

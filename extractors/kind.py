@@ -26,6 +26,8 @@ MIN_VISIBLE_CHARS = 60
 LIST_LINK_SHARE = 0.5
 #: … and its main text is shorter than this.
 LIST_MAX_BODY_CHARS = 400
+#: An error page is short: longer pages are not searched for its words.
+MAX_ERROR_PAGE_CHARS = 2000
 #: The fields each kind keeps.
 _ALLOWED: dict[str, frozenset[str]] = {
     "document": frozenset(METADATA_FIELDS),
@@ -52,9 +54,11 @@ class KindSignals:
     dated_heading: bool = False
 
 
-def error_page(lines: list[Line]) -> bool:
+def error_page(lines: list[Line], visible_chars: int | None = None) -> bool:
     """True when the page says the item does not exist (only on a short page)."""
-    if sum(len(line.text) for line in lines) > 2000:
+    if visible_chars is None:
+        visible_chars = sum(len(line.text) for line in lines)
+    if visible_chars > MAX_ERROR_PAGE_CHARS:
         return False
     return any(p.ERROR_PAGE.search(line.text) for line in lines[:80])
 
