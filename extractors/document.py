@@ -301,7 +301,7 @@ def _extract_html(
             title=draft.values.get("title"),
             visible_chars=visible,
             link_chars=sum(line.link_chars for line in lines),
-            body_chars=sum(len(line.text) for line in body),
+            body_chars=sum(len(line.text) - line.link_chars for line in body),
             error_text=error_page(lines, visible),
             dated_heading=found is not None or meta.first(p.META_FIELDS["title"]) is not None,
         )
@@ -442,7 +442,7 @@ def extract_text(text: str, url: str) -> DocumentRecord:
                 title=title,
                 visible_chars=visible,
                 link_chars=0,
-                body_chars=sum(len(line.text) for line in body),
+                body_chars=sum(len(line.text) - line.link_chars for line in body),
                 error_text=error_page(lines, visible),
                 dated_heading=found is not None,
             )

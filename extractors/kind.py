@@ -24,7 +24,7 @@ from gongkai.models.records import METADATA_FIELDS, PageKind
 MIN_VISIBLE_CHARS = 60
 #: A list page: at least this share of its visible text is link text …
 LIST_LINK_SHARE = 0.5
-#: … and its main text is shorter than this.
+#: … and its main text, links aside, is shorter than this.
 LIST_MAX_BODY_CHARS = 400
 #: An error page is short: longer pages are not searched for its words.
 MAX_ERROR_PAGE_CHARS = 2000
@@ -47,6 +47,7 @@ class KindSignals:
     title: str | None
     visible_chars: int
     link_chars: int
+    #: Characters of the main text that are not link text.
     body_chars: int
     error_text: bool
     #: A heading with a date on the lines under it, or an ArticleTitle <meta> (an article page,
