@@ -14,7 +14,7 @@ from gongkai.flows.cli import cli
 from gongkai.models.records import DocumentRecord
 from gongkai.models.store import Store
 
-from tests.test_classify_models import model_dir, models  # noqa: F401 - session fixtures
+from tests.test_classify_models import models  # noqa: F401 - session fixture
 
 LINES = [
     {"id": "1", "title": "某市人民政府关于印发某市最低生活保障办法的通知", "publisher": "某市人民政府"},
