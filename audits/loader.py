@@ -185,7 +185,7 @@ def _columns(cols: list[Any], facts: list[Any], warc: dict[tuple[str, str], str 
         classified=classified,
         domain=list(domain),
         doc_type=list(doc_type),
-        scores=[s if s is None or isinstance(s, dict) else json.loads(s) for s in scores],
+        scores=_parse_all(scores),
         column=list(column),
         has_content=has_content,
         fetched_at=fetched_at,

@@ -84,6 +84,7 @@ def _atomic_write(path: Path, write: Any) -> None:
     os.close(handle)
     try:
         write(Path(tmp))
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600; these files are package data
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
