@@ -185,7 +185,7 @@ def _columns(cols: list[Any], facts: list[Any], warc: dict[tuple[str, str], str 
         classified=classified,
         domain=list(domain),
         doc_type=list(doc_type),
-        scores=_parse_all(scores),
+        scores=[_rule_scores(value) for value in _parse_all(scores)],
         column=list(column),
         has_content=has_content,
         fetched_at=fetched_at,
@@ -193,6 +193,16 @@ def _columns(cols: list[Any], facts: list[Any], warc: dict[tuple[str, str], str 
         warc_record_id=warc_ids,
     )
     return LoadedSite(batch, links, interprets)
+
+
+#: The parts of a classification's scores the rules read (issue #12); the rest is not kept per row.
+_RULE_SCORE_KEYS = ("needs_interpretation", "domain", "facts")
+
+
+def _rule_scores(value: Any) -> dict[str, Any] | None:
+    if not isinstance(value, dict):
+        return None
+    return {key: value[key] for key in _RULE_SCORE_KEYS if key in value}
 
 
 def load_columns(store: Store, site_id: int) -> list[ColumnRow]:

@@ -232,19 +232,17 @@ def test_every_portable_named_query_runs(filled: str) -> None:
 
 def test_to_review_findings_are_listed_apart(tmp_path: Path) -> None:
     """Issue #12: a finding resting on a guess is never among the default (confirmed) listing."""
-    from gongkai.models.records import Evidence, Finding, SiteConfig
+    from gongkai.models.records import Finding, SiteConfig
 
     url = f"sqlite:///{tmp_path / 'review.db'}"
     site = SiteConfig(name="county", start_urls=["http://127.0.0.1:1/"], allowed_hosts=["127.0.0.1"])
-    sure = Finding(
-        rule_id="catalog_gap", site="county", subject="catalog:a", detail="gap a", evidence=Evidence()
-    )
+    sure = Finding(rule_id="catalog_gap", site="county", subject="catalog:a", detail="gap a", legal_basis="x")
     guess = Finding(
         rule_id="catalog_gap",
         site="county",
         subject="catalog:b",
         detail="gap b",
-        evidence=Evidence(),
+        legal_basis="x",
         certainty="to_review",
         review_reason="1 document(s) may be of domain 社会救助 (best P = 0.40 < threshold 0.96)",
     )
