@@ -264,3 +264,18 @@ def test_to_review_findings_are_listed_apart(tmp_path: Path) -> None:
     book = load_workbook(out)
     assert book.worksheets[0].max_row == 2 and book.worksheets[1].max_row == 2  # header + one row each
     assert "to review" in book.worksheets[1].title
+    # The explorer's findings view: confirmed by default, to_review or all when asked.
+    import sqlite3
+
+    query = queries.get_query("findings")
+    sql = queries.datasette_sql(query)
+    with sqlite3.connect(tmp_path / "review.db") as conn:
+
+        def shown(certainty: str) -> list[str]:
+            params = {name: "" for name in query.filters} | {"certainty": certainty}
+            cursor = conn.execute(sql, params)
+            return sorted(str(row) for row in cursor.fetchall())
+
+        confirmed, review, both = shown(""), shown("to_review"), shown("all")
+        assert len(confirmed) == len(review) == 1 and sorted(confirmed + review) == both
+        assert "gap a" in confirmed[0] and "gap b" in review[0]
