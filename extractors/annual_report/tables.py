@@ -38,6 +38,7 @@ _BLANK = {"", "·", "-", "－", "—", "/", "／", "&nbsp;"}
 _ELISION = {"…", "...", "……"}
 _NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
 _TRAILING_NOTE = re.compile(r"\s*[（(][^（()）]*[)）]\s*$")
+_UNIT = re.compile(r"\s*(?:万?元|件|条|项|个|次|人次)$")
 _SEPARATOR_CELL = re.compile(r"^:?-{3,}:?$")
 #: A cell "结果维持 0": a label then its number (part four written as label/value pairs).
 _LABELLED_NUMBER = re.compile(r"^\D*?[:：\s](-?\d+(?:\.\d+)?)$")
@@ -87,7 +88,7 @@ def piped_cells(text: str, *, labelled: bool = False) -> tuple[list[str], bool] 
             if cell in _BLANK:
                 values.append("")
                 continue
-            bare = _TRAILING_NOTE.sub("", cell).replace(",", "")
+            bare = _UNIT.sub("", _TRAILING_NOTE.sub("", cell).replace(",", ""))
             if _NUMBER.match(bare):
                 values.append(bare)
             elif labelled and (m := _LABELLED_NUMBER.match(bare)):
@@ -347,7 +348,8 @@ def read_part2(text: str, end: int, template: str | None) -> tuple[Table, list[P
             problems.append(
                 Problem(
                     "unreadable",
-                    f"part 2 row {row.key}: {' '.join(values)!r} cannot be cut into {width} cells without guessing",
+                    f"part 2 row {row.key}: {' '.join(values)!r} cannot be cut into {width} cells "
+                    "without guessing",
                     {"row": row.key, "run": values},
                 )
             )
