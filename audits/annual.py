@@ -18,7 +18,6 @@ from datetime import date
 from typing import Any
 
 from gongkai.extractors.annual_report.layout import (
-    GROUP_NAMES,
     PART3_BY_KEY,
     RESULT_ROWS_2019,
     RESULT_ROWS_2021,
@@ -121,7 +120,8 @@ def check_template(report: AnnualReport, params: Mapping[str, Any]) -> list[Prob
         return [
             Problem(
                 "outdated_template",
-                f"the {year} report uses the 2019 format (国办公开办函〔2019〕60号); since {since} the 2021 one applies",
+                f"the {year} report uses the 2019 format (国办公开办函〔2019〕60号); "
+                f"since {since} the 2021 one applies",
                 {"template": report.template, "why": report.template_evidence},
             )
         ]
@@ -129,7 +129,8 @@ def check_template(report: AnnualReport, params: Mapping[str, Any]) -> list[Prob
         return [
             Problem(
                 "outdated_template",
-                "table 3 （六）其他处理 is one row, as in the 2019 format; the 2021 format splits it in three",
+                "table 3 （六）其他处理 is one row, as in the 2019 format; "
+                "the 2021 format splits it in three",
                 {
                     "row": "o_single",
                     "cells": [c.as_evidence() for c in report.part3.rows["o_single"].values()],
@@ -215,7 +216,8 @@ def check_table_sum(report: AnnualReport, params: Mapping[str, Any]) -> list[Pro
                 problems.append(
                     Problem(
                         "table_sum",
-                        f"table 3 column {col}: the results (（一）–（六）) add up to {parts}, （七）总计 says {stated}",
+                        f"table 3 column {col}: the results (（一）–（六）) add up to {parts}, "
+                        f"（七）总计 says {stated}",
                         {
                             "column": col,
                             "rows": {k: table.rows[k][col].number for k in rows if table.rows[k][col].number},
@@ -542,7 +544,8 @@ LATE = AnnualRule(
     "1",
     "年度报告未按期公布",
     "Annual report published after the deadline",
-    f"{ART_49}（部门每年1月31日前；县级以上地方人民政府的年度报告3月31日前）; 2008年条例第三十一条（3月31日前）",
+    f"{ART_49}（部门每年1月31日前；县级以上地方人民政府的年度报告3月31日前）; "
+    "2008年条例第三十一条（3月31日前）",
     {
         "department_deadline": (1, 31),
         "government_deadline": (3, 31),
