@@ -67,6 +67,13 @@ def read_text(text: str, path: str = "") -> AnnualReport:
     mark21, mark19 = re.search(MARK_2021, text), re.search(MARK_2019, text)
     sub_rows = any(report.part3.has_row(k) for k in ("o1", "o2", "o3"))
     report.other_single_row = report.part3.has_row("o_single") and not sub_rows
+    if not part3.found and report.year is None:
+        report.reading.append(
+            Problem(
+                "unreadable", "no annual report in this text: no title with a year, no table of applications"
+            )
+        )
+        return report
     if not part3.found:
         report.template = "older"
         report.template_evidence.append("no part-3 table (本年新收 … 结转下年度) in the format of 2019/2021")
