@@ -183,11 +183,13 @@ def read_part3(text: str) -> Part3Reading:
         runs = region.runs
         if not runs:
             continue
+        if len(runs) == width:  # every cell stands apart: read as printed, sums or not
+            _set_row(reading.table, region.key, [int(r) for r in runs], " ".join(runs), "separated")
+            continue
         options = splits(runs, [width], sum_to_last)
         candidates[region.key] = options
         if len(options) == 1:
-            how = "separated" if len(runs) == width else "split-unique"
-            _set_row(reading.table, region.key, options[0], " ".join(runs), how)
+            _set_row(reading.table, region.key, options[0], " ".join(runs), "split-unique")
     _resolve_by_columns(reading, candidates, regions)
     return reading
 
@@ -292,7 +294,10 @@ def read_part4(text: str, start: int) -> tuple[Table, list[Problem]]:
         if not runs:
             return table, problems
         source = " ".join(runs)
-        options = splits(runs, [len(PART4_COLUMNS)] * len(PART4_GROUPS), sum_to_last)
+        if len(runs) == width:  # every cell stands apart
+            options = [[int(r) for r in runs]]
+        else:
+            options = splits(runs, [len(PART4_COLUMNS)] * len(PART4_GROUPS), sum_to_last)
         if len(options) != 1:
             why = "no split gives groups adding up" if not options else f"{len(options)} splits add up"
             problems.append(
