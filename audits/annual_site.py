@@ -26,6 +26,8 @@ from gongkai.models.tables import sites
 ANNUAL_TITLE = re.compile(r"信息公开\s*(?:工作)?\s*(?:年度)?\s*(?:报告|年报)")
 #: A column holding the annual reports.
 ANNUAL_COLUMN = re.compile(r"年报|年度报告")
+#: The first report year of a format with tables (国办公开办函〔2019〕60号).
+FORMATS_FROM = 2019
 #: The rule ids the findings are filed under.
 RULE_IDS: tuple[str, ...] = tuple(f"annual_{rule.id}" for rule in ANNUAL_RULES)
 
@@ -56,7 +58,10 @@ def read_stored_report(store: Store, record: DocumentRecord) -> tuple[AnnualRepo
         except UnreadableReport as exc:
             why = str(exc)
             continue
-        if report.part3.rows or report.template == "older":
+        # a page without the tables of the 2019/2021 formats is a report only for the years before
+        # them; from 2019 on, its tables are in a file (or an image the reader cannot see)
+        older = report.template == "older" and report.year is not None and report.year < FORMATS_FROM
+        if report.part3.rows or older:
             best = report
             if report.part3.rows:
                 break
