@@ -92,3 +92,31 @@ def test_annual_reports_become_findings(tmp_path: Path) -> None:
         audit_step(store, "hq", date(2026, 2, 2))
         missing = [f for f in store.list_findings("hq") if f.rule_id == "annual_missing_report"]
         assert [f.subject for f in missing] == [f"{BASE}/nb/"] and "2025" in missing[0].detail
+
+
+def test_the_report_has_an_annual_section(tmp_path: Path) -> None:
+    from gongkai.reports.annual import annual_section
+    from gongkai.reports.build import write_report
+    from gongkai.reports.period import parse_period
+
+    with open_store(f"sqlite:///{tmp_path / 'g.db'}") as store:
+        store.upsert_site("hq")
+        for year, published, seed in ((2023, "2024-04-15", 31), (2024, "2025-01-20", 32)):
+            sample = consistent(seed)
+            sample.year, sample.agency = year, "红桥县财政局"
+            html = html_text(sample)
+            inner = html[html.index("<body>") + 6 : html.index("</body>")]
+            title = f"红桥县财政局{year}年度政府信息公开工作年度报告"
+            save(store, f"{BASE}/nb/{year}.html", page(title, published, inner), "text/html", "detail")
+        section = annual_section(store, ["hq"])
+        assert section is not None
+        assert [(r.year, r.timeliness) for r in section.rows] == [(2023, "late"), (2024, "on_time")]
+        # each table adds up; the two years' 结转 agree only if the samples happen to
+        chained = consistent(31).rows["carried_forward"][6] == consistent(32).rows["carried_over"][6]
+        assert [p["code"] for p in section.rows[1].problems] == ([] if chained else ["carry_over"])
+        assert section.counts["late"] == 1 and section.counts["arithmetic_wrong"] == (0 if chained else 1)
+        assert [y for y, _ in section.trend()["红桥县财政局"]] == [2023, 2024]
+        written = write_report(store, ["hq"], parse_period(None), tmp_path / "out", formats=("html",))
+        text = written.files["html"].read_text(encoding="utf-8")
+        assert 'id="annual"' in text and 'id="annual-reports"' in text and "逾期" in text
+        assert "data:image/png;base64," in text
