@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from gongkai.audits.annual_site import annual_step
 from gongkai.extractors import extract
 from gongkai.flows.pipeline import audit_step
 from gongkai.models.records import FetchedPage, SiteColumn
@@ -89,7 +90,7 @@ def test_annual_reports_become_findings(tmp_path: Path) -> None:
             ("annual_late", url_2023, "confirmed"),  # the page's date, 2024-02-20
         }, found
         # a year on, no 2025 report: the 年报 column is reported; the fixed ones stay as they are
-        audit_step(store, "hq", date(2026, 2, 2))
+        annual_step(store, "hq", date(2026, 2, 2))
         missing = [f for f in store.list_findings("hq") if f.rule_id == "annual_missing_report"]
         assert [f.subject for f in missing] == [f"{BASE}/nb/"] and "2025" in missing[0].detail
 
