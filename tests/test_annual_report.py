@@ -285,3 +285,9 @@ def test_command_json_lines(tmp_path: Path) -> None:
     assert lines[1]["problems"][0]["code"] == "unreadable"
     readable = CliRunner().invoke(cli, ["annual-report", str(good)])
     assert readable.exit_code == 0 and "table_sum" in readable.stdout
+
+
+def test_numbers_about_other_things_are_not_claims() -> None:
+    sample = consistent(8)
+    sample.narrative = "全年办理人大代表建议50件、政协提案12件。"
+    assert check_report(read_text(crawler_text(sample, " "))) == []

@@ -37,9 +37,9 @@ PATTERNS: tuple[tuple[str, re.Pattern[str], tuple[str, ...], tuple[str, ...]], .
         ("案件", "复议", "诉讼", "审批"),
     ),
     (
-        "handled",
+        "handled",  # 办结N件, 办理…申请N件; not 办理人大代表建议N件: 申请 or nothing in between
         re.compile(r"(?:办结|答复|办理)" + _MID + _N + r"件"),
-        (),
+        ("申请", ""),
         ("案件", "复议", "诉讼", "费", "审批", "事项"),
     ),
     ("carried_forward", re.compile(r"结转(?:至|到)?\s*(?:下一?年度?|\d{4}\s*年)\s*" + _N + r"件"), (), ()),
@@ -65,7 +65,7 @@ def claims(narrative: str) -> list[Claim]:
         for m in pattern.finditer(narrative):
             groups = m.groupdict()
             between = (groups.get("mid") or "") + (groups.get("after") or "")
-            if must and not any(w in between for w in must):
+            if must and not any((w in between) if w else not between.strip() for w in must):
                 continue
             if any(w in between for w in must_not):
                 continue
