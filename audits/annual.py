@@ -31,6 +31,7 @@ from gongkai.extractors.annual_report.model import (
     Problem,
 )
 from gongkai.extractors.annual_report.narrative import ALL_MAINTAINED, DONE_ALL, claims, narrative_of
+from gongkai.models.records import Severity
 
 Check = Callable[[AnnualReport, Mapping[str, Any]], list[Problem]]
 
@@ -47,7 +48,7 @@ class AnnualRule:
     title_en: str
     legal_basis: str
     parameters: Mapping[str, Any]
-    severity: str
+    severity: Severity
     check: Check | None = None  # None: a rule over several reports (see check_run)
 
     def run(self, report: AnnualReport, overrides: Mapping[str, Any] | None = None) -> list[Problem]:

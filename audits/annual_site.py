@@ -18,6 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 from gongkai.audits.annual import ANNUAL_RULES, ANNUAL_RULES_BY_ID, check_run, missing_reports
 from gongkai.extractors.annual_report import AnnualReport, Problem, UnreadableReport, read_bytes
+from gongkai.extractors.annual_report.meta import agency_of, year_of
 from gongkai.models.records import DocumentRecord, Evidence, Finding
 from gongkai.models.store import Store
 from gongkai.models.tables import sites
@@ -43,16 +44,17 @@ def is_annual_report(record: DocumentRecord) -> bool:
 def read_stored_report(store: Store, record: DocumentRecord) -> tuple[AnnualReport | None, str | None]:
     """The report of a stored document (its page, else its PDF/DOCX attachments); (None, why)."""
     why = None
-    candidates = [(record.url, None)] + [
-        (link.url, None) for link in record.links if link.kind == "attachment"
-    ] + [(a.url, None) for a in record.attachments]  # fmt: skip
+    urls = [record.url]
+    urls += [link.url for link in record.links if link.kind == "attachment"]
+    urls += [attachment.url for attachment in record.attachments]
     best: AnnualReport | None = None
-    for url, _ in dict.fromkeys(candidates):
+    for url in dict.fromkeys(urls):
         raw = store.page_body(url)
         if raw is None:
             continue
         page = store.get_page(url)
-        content_type = (page.headers or {}).get("content-type") if page else None
+        headers = page.headers if page else {}
+        content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), None)
         try:
             report = read_bytes(raw, url, content_type)
         except UnreadableReport as exc:
@@ -68,8 +70,10 @@ def read_stored_report(store: Store, record: DocumentRecord) -> tuple[AnnualRepo
     if best is None:
         return None, why or "no table of applications on the page or in its attachments"
     best.path = record.url
-    if record.title:
+    if record.title and (best.year is None or best.agency is None):  # the file has no title line
         best.title = best.title or record.title
+        best.year = best.year or year_of(record.title)
+        best.agency = best.agency or agency_of(record.title)
     # the report page's own date is when it was published (a file's 落款 is when it was written)
     if record.published_date:
         best.published, best.published_source = record.published_date, "the report page's date"
@@ -90,7 +94,7 @@ def _finding(site: str, subject: str, code: str, problems: list[Problem], url: s
     return Finding(
         rule_id=rule_id(code),
         rule_version=rule.version,
-        severity=rule.severity,  # type: ignore[arg-type]
+        severity=rule.severity,
         site=site,
         document_url=url,
         subject=subject,

@@ -42,6 +42,8 @@ _UNIT = re.compile(r"\s*(?:万?元|件|条|项|个|次|人次)$")
 _SEPARATOR_CELL = re.compile(r"^:?-{3,}:?$")
 #: A cell "结果维持 0": a label then its number (part four written as label/value pairs).
 _LABELLED_NUMBER = re.compile(r"^\D*?[:：\s](-?\d+(?:\.\d+)?)$")
+#: The most choices of ambiguous rows the column sums are tried on (all of them, or none).
+_MAX_COMBINATIONS = 20_000
 #: Search no further than this for a table's rows once its heading is found.
 _MAX_PART_CHARS = 60_000
 
@@ -229,11 +231,15 @@ def _resolve_by_columns(
     source = {r.key: " ".join(r.runs) for r in regions}
     ambiguous = {k: opts for k, opts in open_rows.items() if opts}
     chosen: dict[str, list[int]] | None = None
-    if ambiguous and len(ambiguous) <= 4:
+    combinations = 1
+    for opts in ambiguous.values():
+        combinations *= len(opts)
+    # too many combinations to try them all: leave the rows unreadable rather than try a few
+    if ambiguous and combinations <= _MAX_COMBINATIONS:
         keys = set(table.rows) | set(ambiguous)
         equations = _column_equations(keys)
         fits = []
-        for combo in itertools.islice(itertools.product(*ambiguous.values()), 20_000):
+        for combo in itertools.product(*ambiguous.values()):
             trial = dict(zip(ambiguous, combo, strict=True))
 
             def row_values(key: str, trial: dict[str, list[int]] = trial) -> list[int]:
