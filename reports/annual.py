@@ -129,7 +129,9 @@ def trend_chart(section: AnnualSection) -> bytes:
     for agency, points in trend.items():
         ax.plot([y for y, _ in points], [n for _, n in points], marker="o", label=agency)
     if trend:
-        ax.legend(loc="upper left", fontsize=8)
+        ax.set_ylim(bottom=0)
+        ax.margins(x=0.1)
+        ax.legend(loc="lower left", fontsize=8)
         years = sorted({y for points in trend.values() for y, _ in points})
         ax.set_xticks(years)
     else:
