@@ -55,6 +55,9 @@ class ReportScore:
     published_ok: bool = False
     expected: set[str] = field(default_factory=set)
     found: set[str] = field(default_factory=set)
+    #: code → how many of the index's inconsistencies / of our problems carry it
+    expected_count: dict[str, int] = field(default_factory=dict)
+    found_count: dict[str, int] = field(default_factory=dict)
     invented: list[str] = field(default_factory=list)
     unmapped: list[str] = field(default_factory=list)
     misses: list[str] = field(default_factory=list)
@@ -84,6 +87,11 @@ class Evaluation:
             "year": self._ratio(sum(s.year_ok for s in r), len(r)),
             "published": self._ratio(sum(s.published_ok for s in r), len(r)),
             "checks_found": self._ratio(expected - sum(len(s.missed) for s in r), expected),
+            # each inconsistency of the index, not just each code per report
+            "inconsistencies_found": self._ratio(
+                sum(min(n, s.found_count.get(c, 0)) for s in r for c, n in s.expected_count.items()),
+                sum(sum(s.expected_count.values()) for s in r),
+            ),
         }
 
     def counts(self) -> dict[str, int]:
@@ -93,6 +101,7 @@ class Evaluation:
             "cells": sum(s.cells for s in r),
             "cell_groups": sum(s.groups for s in r),
             "expected_checks": sum(len(s.expected) for s in r),
+            "inconsistencies": sum(sum(s.expected_count.values()) for s in r),
             "invented": sum(len(s.invented) for s in r),
             "unmapped": sum(len(s.unmapped) for s in r),
         }
@@ -194,6 +203,7 @@ def evaluate(folder: Path) -> Evaluation:
                 score.unmapped.append(words)
             elif code:
                 score.expected.add(code)
+                score.expected_count[code] = score.expected_count.get(code, 0) + 1
         try:
             report = read_report(folder / entry["file"])
         except UnreadableReport as exc:
@@ -216,6 +226,7 @@ def evaluate(folder: Path) -> Evaluation:
             if problem.code in NOT_FINDINGS:
                 continue
             score.found.add(problem.code)
+            score.found_count[problem.code] = score.found_count.get(problem.code, 0) + 1
             if problem.code not in score.expected:
                 score.invented.append(f"{problem.code}: {problem.detail}")
     return evaluation
