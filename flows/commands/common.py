@@ -39,8 +39,9 @@ def resolve_db(db_url: str | None) -> str | None:
     return None
 
 
-def store_from(db_url: str | None, *, migrate: bool = True) -> Store:
-    return open_store(resolve_db(db_url), migrate=migrate)
+def store_from(db_url: str | None, *, migrate: bool = True, must_exist: bool = False) -> Store:
+    """The command's store; ``must_exist`` for read commands (a missing SQLite file is an error)."""
+    return open_store(resolve_db(db_url), migrate=migrate, must_exist=must_exist)
 
 
 def not_built(name: str, issue: int, summary: str) -> click.Command:

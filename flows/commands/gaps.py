@@ -125,7 +125,7 @@ def gaps(
         doc_types=doc_types,
         status=status,  # type: ignore[arg-type]
     )
-    store = store_from(db_url)
+    store = store_from(db_url, must_exist=True)
     try:
         for name in sites:
             if store.site_id(name) is None:
