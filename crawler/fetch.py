@@ -432,7 +432,9 @@ class Fetcher:
             if error.retry_after is not None:
                 # The whole host asked for a pause, not just this URL: capped, and the cap
                 # honoured — the host's next request waits, whether or not this URL is retried.
-                self.gates.gate(host_key(url)).hold_off(min(error.retry_after, policy.max_retry_after_seconds))
+                self.gates.gate(host_key(url)).hold_off(
+                    min(error.retry_after, policy.max_retry_after_seconds)
+                )
                 if error.retry_after > policy.max_retry_after_seconds:
                     raise FetchError(
                         f"{error}: server asks to retry after {error.retry_after:.0f}s, over the"
@@ -471,9 +473,10 @@ class Fetcher:
         pool = self._pool(scheme, host, port, str(pinned))
         policy = self.policy
         delay = self.host_delay(url, policy.delay_seconds)
-        with self.gates.gate(host_key(url)).turn(delay, self.sleep), _Deadline(
-            policy.total_timeout_seconds
-        ) as deadline:
+        with (
+            self.gates.gate(host_key(url)).turn(delay, self.sleep),
+            _Deadline(policy.total_timeout_seconds) as deadline,
+        ):
             started = time.monotonic()
             result.requests_sent += 1
             per_read = min(policy.timeout_seconds, deadline.remaining())

@@ -221,7 +221,9 @@ def test_a_failing_host_trips_the_circuit_breaker_with_one_alert(site: RunningSi
     alerts = [r.alert for r in results if r.alert]
     assert len(alerts) == 1 and "after 3 failed URLs in a row" in alerts[0]
     assert [r.deferred for r in results] == [False] * 3 + [True] * 5
-    assert sorted({p for p in site.paths_seen() if p.startswith("/bad/")}) == [f"/bad/{n}.html" for n in range(3)]
+    assert sorted({p for p in site.paths_seen() if p.startswith("/bad/")}) == [
+        f"/bad/{n}.html" for n in range(3)
+    ]
 
 
 def test_a_success_resets_the_breaker(site: RunningSite) -> None:
