@@ -98,11 +98,14 @@ def test_prefect_temporary_server_is_started_tethered(monkeypatch: pytest.Monkey
     from prefect.server.api import server as prefect_api_server
 
     tether_if_temporary()
-    child = prefect_api_server.subprocess.Popen(
-        [sys.executable, "-m", "http.server", "0", "--bind", "127.0.0.1"]
-    )
+    command = [sys.executable, "-m", "http.server", "0", "--bind", "127.0.0.1"]
+    child = prefect_api_server.subprocess.Popen(command)
     try:
-        cmdline = Path(f"/proc/{child.pid}/cmdline").read_bytes().split(b"\0")
+        cmdline: list[bytes] = []
+        deadline = time.monotonic() + 10
+        while len(cmdline) < 3 and time.monotonic() < deadline:  # empty while the exec settles
+            cmdline = Path(f"/proc/{child.pid}/cmdline").read_bytes().split(b"\0")
+            time.sleep(0.05)
         assert b"gongkai.flows.tether" in cmdline and b"http.server" in cmdline
     finally:
         child.terminate()
