@@ -11,7 +11,6 @@ started it, whatever the signal (kill -9, the SIGTERM of systemd or ``docker sto
 
 from __future__ import annotations
 
-import logging
 import os
 import socket
 import subprocess
@@ -26,7 +25,8 @@ import requests
 from gongkai.flows import tether
 from gongkai.models.errors import GongkaiError
 
-#: Nothing leaves loopback: no telemetry, no analytics.
+#: Nothing leaves loopback: no telemetry, no analytics. Without these, Prefect's temporary server
+#: tries to phone home and logs "ERROR | Failed to send telemetry" on every offline crawl.
 OFFLINE_ENV = {
     "DO_NOT_TRACK": "1",
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
@@ -38,31 +38,6 @@ def configure_offline() -> None:
     """Set the offline defaults before Prefect is imported (explicit user settings win)."""
     for key, value in OFFLINE_ENV.items():
         os.environ.setdefault(key, value)
-    quiet_offline_noise()
-
-
-class _OfflineNoise(logging.Filter):
-    """Drops the ERROR Prefect logs on every run when its telemetry/analytics host is unreachable.
-
-    Offline is our normal (DO_NOT_TRACK=1); a failed phone-home is not an error of the crawl.
-    """
-
-    WORDS = ("telemetry", "analytics", "sens-o-matic")
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        try:
-            text = f"{record.name} {record.getMessage()}".lower()
-        except Exception:  # a record that cannot format itself is not ours to judge
-            return True
-        return not any(word in text for word in self.WORDS)
-
-
-def quiet_offline_noise() -> None:
-    noise = _OfflineNoise()
-    for name in ("prefect", "prefect.client", "prefect.server", "prefect._internal", "prefect.telemetry"):
-        logger = logging.getLogger(name)
-        if not any(isinstance(f, _OfflineNoise) for f in logger.filters):
-            logger.addFilter(noise)
 
 
 def tether_temporary_server() -> None:

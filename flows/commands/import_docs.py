@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 from gongkai.audits.importer import import_documents
-from gongkai.flows.commands.common import db_option, make_console, store_from
+from gongkai.flows.commands.common import db_option, make_console, printable, store_from
 
 
 @click.command(name="import-docs")
@@ -24,9 +24,7 @@ def import_docs(file: Path, site: str | None, db_url: str | None) -> None:
     adds nothing.
     """
     with store_from(db_url) as store, make_console(stderr=True).status(f"importing {file} …"):
-        result = import_documents(
-            store, file, default_site=site, on_error=lambda message: click.echo(f"error: {message}", err=True)
-        )
+        result = import_documents(store, file, default_site=site, on_error=_say)
     click.echo(
         f"imported {result.imported} of {result.read} documents from {file} "
         f"(new {result.new}, changed {result.changed}, unchanged {result.unchanged}; "
@@ -34,3 +32,7 @@ def import_docs(file: Path, site: str | None, db_url: str | None) -> None:
     )
     if result.errors:
         raise SystemExit(1)  # some lines rejected (named above); the good ones are imported
+
+
+def _say(message: str) -> None:
+    click.echo(printable(f"error: {message}"), err=True)
