@@ -605,6 +605,11 @@ class SiteCrawler:
             }
         )
         [saved] = self.store.save_documents([record], self.config.name)
+        failed = next((w for w in record.warnings if w.startswith("extraction failed")), None)
+        if failed is not None:  # stored (the page is kept for re-extraction), but never silent
+            with self._lock:
+                self.stats.errors += 1
+                self.stats.error_lines.append(f"error: {entry.url}: {failed}")
         with self._lock:
             if saved.status == "new":
                 self.stats.new_documents += 1

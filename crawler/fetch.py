@@ -24,6 +24,7 @@ redirects and 304s included) is archived with its request before anything else h
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
 import re
 import socket
@@ -36,14 +37,13 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import urllib3
-from protego import Protego
-
 from gongkai.crawler.addresses import AddressPolicy, AddressRefused, Resolver, resolve_checked
 from gongkai.crawler.archive import ArchivedRecord, Exchange, WarcArchive
 from gongkai.crawler.bodies import BadEncoding, BodyTooLarge, decode_content
 from gongkai.crawler.politeness import SHARED_GATES, HostGates
 from gongkai.crawler.scope import Scope, host_key, host_port, iri_to_uri, normalise_url
 from gongkai.models.records import CrawlPolicy
+from protego import Protego
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.exceptions import HTTPError as Urllib3Error
 
@@ -155,10 +155,8 @@ class _Deadline:
 def _shut(conn: Any) -> None:
     sock = getattr(conn, "sock", None)
     if sock is not None:
-        try:
+        with contextlib.suppress(OSError):  # already closed: nothing left to wake
             sock.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
 
 
 class _DeadlineMixin:
@@ -407,7 +405,7 @@ class Fetcher:
                 # Not the site's answer: the next run asks again (RFC 9309 2.3.1.4).
                 raise FetchError(
                     f"robots.txt unavailable ({robots.reason}): treated as disallowed for now, not"
-                    f" fetched; retried next run: {url}"
+                    " fetched; retried next run"
                 )
             raise RobotsDisallowed(f"robots.txt disallows {url}", permanent=True)
 
