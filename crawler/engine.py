@@ -204,13 +204,22 @@ class SiteCrawler:
         return self.run
 
     def step(self, max_entries: int | None = None, max_requests: int | None = None) -> bool:
-        """Work off up to ``max_entries`` frontier entries. True when nothing is left to do."""
+        """Work off up to ``max_entries`` frontier entries. True when nothing is left to do.
+
+        Reaching ``max_requests`` is remembered (``stats.stopped``), whichever caller loops over
+        the steps, so :meth:`finish` ends the run as stopped at the limit, not resumable.
+        """
+        done = self._step(max_entries, max_requests)
+        if not done and max_requests is not None and self.stats.requests >= max_requests:
+            self._limit_reached(max_requests)
+        return done
+
+    def _step(self, max_entries: int | None, max_requests: int | None) -> bool:
         assert self.run is not None, "call start() first"
         budget = max_entries if max_entries is not None else self.limits.batch_size
         done_entries = 0
         while done_entries < budget:
             if max_requests is not None and self.stats.requests >= max_requests:
-                self._limit_reached(max_requests)
                 return False
             batch = self.frontier.pending(min(self.limits.batch_size, budget - done_entries))
             if not batch:
@@ -269,7 +278,6 @@ class SiteCrawler:
         self.start()
         while not self.step(self.limits.batch_size, max_requests=max_pages):
             if max_pages is not None and self.stats.requests >= max_pages:
-                self._limit_reached(max_pages)
                 break
         return self.finish()
 

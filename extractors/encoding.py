@@ -49,7 +49,7 @@ class Decoded:
         if self.text.isascii():
             return None
         if wanted and self.method in ("utf-8", "detected") and not _same_family(wanted, self.encoding):
-            return f"charset declared as {self.declared} but the page is {self.encoding}: decoded as {self.encoding}"
+            return f"charset declared as {self.declared} but the page is {self.encoding}: decoded as such"
         return None
 
 

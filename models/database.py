@@ -61,11 +61,11 @@ def require_existing(raw_url: str) -> None:
     if url.get_backend_name() != "sqlite":
         return
     database = url.database or ""
-    if database and database != ":memory:" and not database.startswith("file:"):
-        if not Path(database).expanduser().exists():
-            raise StoreError(
-                f"no database at {database}: nothing crawled or imported there yet (check --db / GONGKAI_DB)"
-            )
+    on_disk = database and database != ":memory:" and not database.startswith("file:")
+    if on_disk and not Path(database).expanduser().exists():
+        raise StoreError(
+            f"no database at {database}: nothing crawled or imported there yet (check --db / GONGKAI_DB)"
+        )
 
 
 def describe_error(exc: sa.exc.DBAPIError, raw_url: str | None = None) -> str:
