@@ -162,6 +162,13 @@ def _shut(conn: Any) -> None:
 class _DeadlineMixin:
     """Connections put themselves under the running request's deadline before sending."""
 
+    def connect(self) -> None:
+        # HTTPS connects (TLS handshake included) before request(): under the deadline too.
+        deadline = _Deadline.current()
+        if deadline is not None:
+            deadline.attach(self)
+        super().connect()  # type: ignore[misc]
+
     def request(self, *args: Any, **kwargs: Any) -> Any:
         deadline = _Deadline.current()
         if deadline is not None:
