@@ -1,14 +1,16 @@
 """Extract a :class:`DocumentRecord` from a detail page (bytes) or from page text.
 
-The cascade, most reliable source first; a later stage only fills what is still empty, and every
-value records where it came from (``record.sources``):
+The cascade, what a reader sees first; a later stage only fills what is still empty, and every
+value records where it came from and how sure it is (``record.sources``):
 
-1. ``<meta>`` tags: ArticleTitle, PubDate (and, below the block's own publisher labels,
-   ContentSource);
-2. the metadata block (:mod:`extractors.block`) — visible lines first, then rows that templates
-   write with ``document.write``;
-3. the body text (:mod:`extractors.body`): the 文号 line, the signature date, （此件公开发布）;
-4. the URL (t20200915_ …) for the publication date; ``<title>`` for the title.
+1. the metadata block's specific labels (:mod:`extractors.block`) — visible lines first, then rows
+   that templates write with ``document.write``;
+2. the page heading (:mod:`extractors.heading`), then the block's generic labels (来源, 时间; a
+   来源 only when it names a government body), then the date under the heading;
+3. the body text (:mod:`extractors.body`): the 文号 line, the 落款, （此件公开发布）;
+4. guesses: ``<meta>`` ArticleTitle, PubDate, ContentSource; the URL (t20200915_ …); ``<title>``.
+
+Then the page's kind (:mod:`extractors.kind`) decides which fields it keeps.
 
 Both entry points are pure and never raise: whatever goes wrong becomes a warning on the record.
 """
@@ -275,7 +277,7 @@ def _extract_html(
     found = date_under(lines, heading.last_index) if heading is not None else None
     if draft.values.get("published_date") is None and found is not None:
         draft.fill("published_date", found[0], "body", "标题下日期", found[1])
-    _fill_from_meta(draft, meta, ("title", "published_date", "publisher"))
+    _fill_from_meta(draft, meta, ("title", "published_date"))
 
     main = main_container(lines)
     body = body_lines(lines, main)
@@ -286,6 +288,8 @@ def _extract_html(
         # mostly a table can push it out of the main block).
         facts = replace(facts, disclosure_note=disclosure_note(lines[-400:]))
     _fill_from_body(draft, facts)
+    # ContentSource is a guess: the 落款 a reader sees names the publisher first.
+    _fill_from_meta(draft, meta, ("publisher",))
     title_tag = title_from_title_element(meta.title_element, meta.site_name)
     draft.fill("title", title_tag, "meta", "<title>", meta.title_element)
 
