@@ -68,16 +68,21 @@ def test_eval_extract_meets_the_floors() -> None:
 
 def test_eval_extract_command_passes_and_fails_on_floors(tmp_path: Path) -> None:
     runner = CliRunner()
-    ok = runner.invoke(cli, ["eval", "extract", "--data", str(SHARED_DATA), "--json"])
+    # Text variants are held to their floors in test_extract_multisite.py: not twice here.
+    ok = runner.invoke(cli, ["eval", "extract", "--data", str(SHARED_DATA), "--json", "--no-text"])
     assert ok.exit_code == 0, ok.output
     report = json.loads(ok.output)
     assert report["fields"]["doc_no"] >= 0.97 and report["below_floors"] == []
+    multisite = report["multisite"]
+    assert multisite["pages"] >= 93 and set(multisite["halves"]) == {"tune", "check"}
+    assert "negative" in multisite["families"] and multisite["negatives_clean"] == 1.0
     # A floor above what is reachable must fail the command (the gate can fail).
     impossible = json.loads(BASELINE.read_text(encoding="utf-8"))
     impossible["min_pages"] = 10_000
     path = tmp_path / "baseline.json"
     path.write_text(json.dumps(impossible), encoding="utf-8")
-    failed = runner.invoke(cli, ["eval", "extract", "--data", str(SHARED_DATA), "--baseline", str(path)])
+    args = ["eval", "extract", "--data", str(SHARED_DATA), "--baseline", str(path), "--no-text"]
+    failed = runner.invoke(cli, args)
     assert failed.exit_code == 1 and "BELOW FLOOR" in failed.stderr
 
 
