@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 import sqlalchemy as sa
 from gongkai.audits.batch import DocBatch, InterpretationIndex
-from gongkai.audits.docno import check_doc_no, is_canonical
+from gongkai.extractors.values import check_doc_no, is_canonical
 from gongkai.models.store import Store, utcnow
 from gongkai.models.tables import document_links, documents, sites
 from scipy import sparse

@@ -295,6 +295,10 @@ DOC_NO_BRACKETED = re.compile(
     rf"(?P<open>[{re.escape(OPEN_BRACKETS)}])?\s*(?P<year>{_NUM}{{4}}|{_NUM}{{2}})\s*"
     rf"(?P<close>[{re.escape(CLOSE_BRACKETS)}])?\s*(?P<di>第)?\s*(?P<num>{_NUM}{{1,6}})\s*(?P<hao>号)?$"
 )
+#: A 文号 already in the GB/T 9704 form (no defect, nothing to normalise).
+DOC_NO_CANONICAL = re.compile(
+    r"^[\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z0-9·]{0,24}〔(?:19|20)\d{2}〕[1-9]\d{0,5}号$"
+)
 #: Orders (令) and numbered announcements: 国务院令第711号, 国家税务总局公告2018年第60号.
 DOC_NO_ORDER = re.compile(
     rf"^(?P<code>[\u4e00-\u9fff]{{1,30}}?(?:令|公告|通告|公报))\s*(?:(?P<year>{_NUM}{{4}})\s*年\s*)?"
@@ -432,8 +436,26 @@ RELATED_BOX_HEADINGS = frozenset(
         "相关附件",
     }
 )
-#: Link text that names an interpretation (not the bare column name 政策解读).
-INTERPRETATION_LINK_TEXT = re.compile(r"解读|图解|一图读懂|答记者问|政策问答|问答|吹风会|新闻发布会")
+#: The words that name an interpretation (解读 wording), longest first. Link texts, title markers
+#: (audits.linking strips them from titles) and the crawler all read this one list.
+INTERPRETATION_WORDS: tuple[str, ...] = (
+    "政策解读",
+    "图片解读",
+    "视频解读",
+    "文字解读",
+    "一图读懂",
+    "一图看懂",
+    "答记者问",
+    "政策问答",
+    "政策说明",
+    "新闻发布会",
+    "吹风会",
+    "图解",
+    "解读",
+    "问答",
+)
+#: Link text that names an interpretation (a bare column name 政策解读 is excluded by the caller).
+INTERPRETATION_LINK_TEXT = re.compile("|".join(map(re.escape, INTERPRETATION_WORDS)))
 #: Titles of pages that are themselves interpretations (BRIEF §2.5).
 #: A notice *about* interpretation work ("关于做好政策解读工作的通知") is not one: the words must
 #: open or close the title, or sit right after a quoted policy title.
@@ -450,3 +472,13 @@ INTERPRETATION_COLUMN = re.compile(r"解读")
 POLICY_LINK_TEXT = re.compile(r"^(?:政策原文|原文|文件原文|原文链接|查看原文|相关文件|点击查看原文)$")
 #: A quoted title: 《国务院办公厅关于……的通知》.
 QUOTED_TITLE = re.compile(r"《(?P<title>[^《》]{4,120})》")
+
+# --- paging (list pages) ---------------------------------------------------------------------
+
+#: Anchor texts of a pager: previous/next/first/last, page numbers and arrows.
+PAGING_WORDS = re.compile(
+    r"^(上一页|下一页|上页|下页|尾页|末页|前页|后页|首页|上一月|下一月|上月|下月|\d+|[<>«»‹›＜＞]+|next|prev)$",
+    re.IGNORECASE,
+)
+#: Anchor texts of the link to the next page of a list.
+NEXT_PAGE_WORDS = re.compile(r"^(下一页|下页|后一页|后页|下一頁|next|next page|>|›|»|＞|>>?)$", re.IGNORECASE)

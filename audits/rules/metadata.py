@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 from gongkai.audits.batch import SiteData, iso
-from gongkai.audits.docno import doc_no_year, index_no_year
+from gongkai.extractors.values import doc_no_year, index_no_year
 from gongkai.audits.rules.base import AuditContext, Rule, document_finding
 from gongkai.models.records import DISCLOSURE_VALUES, Finding
 
