@@ -309,7 +309,7 @@ REGISTRATION_NO = re.compile(r"^[A-Z]{2,8}-\d{4}-\d{3,6}$")
 REGISTRATION_NO_IN_TEXT = re.compile(r"(?<![A-Za-z0-9-])[A-Z]{2,8}-(?:19|20)\d{2}-\d{3,6}(?![A-Za-z0-9-])")
 #: A 文号 named inside running text, bracketed by the sentence: （国办发〔2019〕54号）.
 DOC_NO_IN_TEXT = re.compile(
-    r"(?P<doc_no>[\u4e00-\u9fff]{1,14}[〔\[【［﹝](?:19|20)\d{2}[〕\]】］﹞]\s*第?\s*\d{1,5}\s*号"
+    r"(?P<doc_no>[\u4e00-\u9fff]{1,14}\s*[〔\[【［﹝(（]\s*(?:19|20)\d{2}\s*[〕\]】］﹞)）]\s*第?\s*\d{1,5}\s*号"
     r"|[\u4e00-\u9fff]{1,14}令\s*第\s*\d{1,5}\s*号)"
 )
 #: Words that introduce a 文号 in running text and are not part of its 代字.
@@ -454,6 +454,8 @@ INTERPRETATION_WORDS: tuple[str, ...] = (
     "解读",
     "问答",
 )
+#: Words a title wraps around what a policy and its 解读 share (stripped before titles are compared).
+TITLE_MARKER_WORDS: tuple[str, ...] = (*INTERPRETATION_WORDS, "权威发布")
 #: Link text that names an interpretation (a bare column name 政策解读 is excluded by the caller).
 INTERPRETATION_LINK_TEXT = re.compile("|".join(map(re.escape, INTERPRETATION_WORDS)))
 #: Titles of pages that are themselves interpretations (BRIEF §2.5).

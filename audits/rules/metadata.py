@@ -10,8 +10,8 @@ from typing import Any
 
 import numpy as np
 from gongkai.audits.batch import SiteData, iso
-from gongkai.extractors.values import doc_no_year, index_no_year
 from gongkai.audits.rules.base import AuditContext, Rule, document_finding
+from gongkai.extractors.values import doc_no_year, index_no_year
 from gongkai.models.records import DISCLOSURE_VALUES, Finding
 
 #: field → its name on the page, for details a reader understands.
