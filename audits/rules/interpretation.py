@@ -113,6 +113,9 @@ MISSING_INTERPRETATION = Rule(
     severity="medium",
     scope="document",
     check=check_missing_interpretation,
+    label="缺少政策解读",
+    indicator="interpretation_coverage",
+    weight=20,
 )
 
 LATE_INTERPRETATION = Rule(
@@ -125,4 +128,7 @@ LATE_INTERPRETATION = Rule(
     severity="low",
     scope="document",
     check=check_late_interpretation,
+    label="解读滞后",
+    indicator="interpretation_timeliness",
+    weight=5,
 )

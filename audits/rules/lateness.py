@@ -159,4 +159,7 @@ LATE_PUBLICATION = Rule(
     severity="medium",
     scope="document",
     check=check_late_publication,
+    label="逾期发布",
+    indicator="timely_publication",
+    weight=25,
 )

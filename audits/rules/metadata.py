@@ -262,6 +262,9 @@ METADATA_MISSING = Rule(
     severity="medium",
     scope="document",
     check=check_metadata_missing,
+    label="元数据缺项",
+    indicator="metadata_completeness",
+    weight=15,
 )
 
 DOC_NO_FORMAT = Rule(
@@ -274,6 +277,9 @@ DOC_NO_FORMAT = Rule(
     severity="low",
     scope="document",
     check=check_doc_no_format,
+    label="文号不规范",
+    indicator="doc_no_validity",
+    weight=8,
 )
 
 DATE_INCONSISTENCY = Rule(
@@ -289,6 +295,9 @@ DATE_INCONSISTENCY = Rule(
     severity="low",
     scope="document",
     check=check_date_inconsistency,
+    label="日期矛盾",
+    indicator="date_consistency",
+    weight=5,
 )
 
 INDEX_NO_DUPLICATE = Rule(
@@ -304,6 +313,9 @@ INDEX_NO_DUPLICATE = Rule(
     severity="medium",
     scope="document",
     check=check_index_no_duplicate,
+    label="索引号重复",
+    indicator="index_no_uniqueness",
+    weight=5,
 )
 
 DISCLOSURE_ATTRIBUTE = Rule(
@@ -319,4 +331,7 @@ DISCLOSURE_ATTRIBUTE = Rule(
     severity="low",
     scope="document",
     check=check_disclosure_attribute,
+    label="公开属性问题",
+    indicator="disclosure_attribute",
+    weight=7,
 )
