@@ -22,6 +22,7 @@ from gongkai.audits.catalog import Catalog, catalog_for_site, load_standard
 from gongkai.audits.linking import find_links, interpretation_index, store_links
 from gongkai.audits.loader import load_columns, load_site, site_rows
 from gongkai.audits.rules import RULES, RULES_BY_ID, AuditContext, Rule
+from gongkai.models.checks import CheckRow, replace_checks
 from gongkai.models.errors import ConfigError, GongkaiError
 from gongkai.models.records import Finding, SiteConfig
 from gongkai.models.store import Store, utcnow
@@ -177,10 +178,27 @@ def _audit_site(
     outcome = SiteResult(site=name, documents=len(loaded.docs), links=link_count)
     document_ids = dict(zip(loaded.docs.urls, loaded.docs.ids.tolist(), strict=True))
     stats = store.sync_findings_by_rule(name, [r.id for r in rule_list], findings, ctx.today, document_ids)
+    replace_checks(store.engine, site_id, [r.id for r in rule_list], _check_rows(data), ctx.today)
     t4 = clock()
     outcome.rules = stats
     outcome.seconds = {"load": t1 - t0, "link": t2 - t1, "check": t3 - t2, "sync": t4 - t3, **rule_seconds}
     return outcome
+
+
+def _check_rows(data: SiteData) -> Iterator[CheckRow]:
+    """What the rules checked, as rows of ``audit_checks``."""
+    ids = data.docs.ids
+    for checks in data.checks.values():
+        for i, row in enumerate(checks.rows.tolist()):
+            lag = int(checks.lag[i])
+            yield CheckRow(
+                document_id=int(ids[row]),
+                rule_id=checks.rule_id,
+                failed=bool(checks.failed[i]),
+                lag=lag if lag >= 0 else None,
+                provisional=bool(checks.provisional[i]),
+                params=checks.params,
+            )
 
 
 def _record_run(store: Store, site_id: int, started: Any, outcome: SiteResult) -> None:
