@@ -38,6 +38,8 @@ class SiteResult:
     #: rule id → {"opened", "kept", "closed", "reopened"}
     rules: dict[str, dict[str, int]] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
+    #: Rows written to ``audit_checks`` (what the timing rules checked).
+    checks: int = 0
 
 
 @dataclass
@@ -178,7 +180,9 @@ def _audit_site(
     outcome = SiteResult(site=name, documents=len(loaded.docs), links=link_count)
     document_ids = dict(zip(loaded.docs.urls, loaded.docs.ids.tolist(), strict=True))
     stats = store.sync_findings_by_rule(name, [r.id for r in rule_list], findings, ctx.today, document_ids)
-    replace_checks(store.engine, site_id, [r.id for r in rule_list], _check_rows(data), ctx.today)
+    outcome.checks = replace_checks(
+        store.engine, site_id, [r.id for r in rule_list], _check_rows(data), ctx.today
+    )
     t4 = clock()
     outcome.rules = stats
     outcome.seconds = {"load": t1 - t0, "link": t2 - t1, "check": t3 - t2, "sync": t4 - t3, **rule_seconds}
@@ -210,6 +214,11 @@ def _record_run(store: Store, site_id: int, started: Any, outcome: SiteResult) -
                 started_at=started,
                 finished_at=utcnow(),
                 status="ok",
-                stats={"documents": outcome.documents, "links": outcome.links, "rules": outcome.rules},
+                stats={
+                    "documents": outcome.documents,
+                    "links": outcome.links,
+                    "rules": outcome.rules,
+                    "checks": outcome.checks,
+                },
             )
         )

@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
-from gongkai.models.tables import audit_checks, sites
+from gongkai.models.tables import audit_checks, runs, sites
 
 _BATCH = 5000
 
@@ -90,3 +90,20 @@ def read_checks(conn: sa.Connection, site_names: Sequence[str]) -> list[StoredCh
         StoredCheck(r[0], int(r[1]), r[2], r[3], None if r[4] is None else int(r[4]), bool(r[5]), r[6] or {})
         for r in conn.execute(query)
     ]
+
+
+def sites_with_checks(conn: sa.Connection, site_names: Sequence[str]) -> set[str]:
+    """The sites whose latest audit run recorded its checks (an audit older than 0005 did not)."""
+    latest = (
+        sa.select(runs.c.site_id, sa.func.max(runs.c.id).label("run_id"))
+        .where(runs.c.kind == "audit")
+        .group_by(runs.c.site_id)
+        .subquery()
+    )
+    query = (
+        sa.select(sites.c.name, runs.c.stats)
+        .join(latest, latest.c.site_id == sites.c.id)
+        .join(runs, runs.c.id == latest.c.run_id)
+        .where(sites.c.name.in_(list(site_names)))
+    )
+    return {name for name, stats in conn.execute(query) if isinstance(stats, dict) and "checks" in stats}

@@ -40,8 +40,8 @@ def _timeliness_tested(doc: Doc, _: ReportData) -> bool:
 
 
 def _needs_interpretation(doc: Doc, _: ReportData) -> bool:
-    # The 解读 rules test the site's own policies only (their ``own_only`` parameter).
-    return doc.own and doc.needs_interpretation and not doc.is_interpretation
+    # What the 解读 rules tested (the audit's record; by default the site's own policies only).
+    return doc.interpretation_tested
 
 
 def _has_linked_interpretation(doc: Doc, data: ReportData) -> bool:
