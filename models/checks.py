@@ -34,6 +34,9 @@ def replace_checks(
     """Replace the site's checks of ``rule_ids`` with ``rows`` (one transaction); returns the count."""
     count = 0
     with engine.begin() as conn:
+        # Two audits of one site at once (two workers on one night) take turns: the site's row is
+        # locked for the transaction (SQLite's BEGIN IMMEDIATE already serialises writers).
+        conn.execute(sa.select(sites.c.id).where(sites.c.id == site_id).with_for_update())
         mine = (audit_checks.c.site_id == site_id) & audit_checks.c.rule_id.in_(list(rule_ids))
         conn.execute(sa.delete(audit_checks).where(mine))
         batch: list[dict[str, Any]] = []

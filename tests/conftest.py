@@ -113,7 +113,7 @@ def prefect_harness(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
 
 #: Fixtures that make a test slow: a Prefect server, Chromium. (Tests that evaluate the classifiers
 #: on the real held-out sets, or open Chromium themselves, carry ``@pytest.mark.slow``.)
-SLOW_FIXTURES = frozenset({"prefect_harness", "browser_page"})
+SLOW_FIXTURES = frozenset({"prefect_harness", "prefect_api", "browser_page"})
 
 
 def pytest_collection_modifyitems(config, items) -> None:  # type: ignore[no-untyped-def]
