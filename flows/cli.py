@@ -22,6 +22,7 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("import-docs", "import_docs", "import_docs"),
     ("docs", "docs", "docs"),
     ("audit", "audit", "audit"),
+    ("annual-report", "annual_report", "annual_report"),
     ("gaps", "gaps", "gaps"),
     ("report", "report", "report"),
     ("explore", "explore", "explore"),
