@@ -38,8 +38,13 @@ def lines() -> list[dict[str, Any]]:
             "written_date": written.isoformat(),
             "published_date": published.isoformat(),
             "disclosure": None if n % 3 == 0 else "主动公开",
-            "needs_interpretation": n % 4 != 1,
-            "doc_type": "normative",
+            # A confident call (calibrated probability above the rule's threshold): the 解读
+            # findings are confirmed, so the report scores them.
+            "classification": {
+                "doc_type": "normative",
+                "needs_interpretation": n % 4 != 1,
+                "scores": {"needs_interpretation": 0.99 if n % 4 != 1 else 0.01},
+            },
         }
         if n % 2 == 0:
             interpretation = f"http://127.0.0.1:1/i{n}.html"
@@ -121,4 +126,4 @@ def test_report_figures_equal_the_audit_records(
 
     # 解读覆盖率: every policy the 解读 rules tested (needs one, is not one itself).
     coverage = results["interpretation_coverage"]
-    assert coverage.eligible == len([p for p in policies if p["needs_interpretation"]])
+    assert coverage.eligible == len([p for p in policies if p["classification"]["needs_interpretation"]])
