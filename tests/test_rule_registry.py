@@ -18,7 +18,7 @@ from gongkai.reports.indicators import BY_ID, INDICATORS
 from gongkai.reports.scoring import WEIGHTS_FILE, load_weights
 from openpyxl import load_workbook
 
-from tests.test_reports_data import SITES, TODAY, populate
+from tests.test_reports_data import SITES, TODAY, expected_findings, populate
 
 _CJK = re.compile(r"^[\u4e00-\u9fff]{2,10}$")
 
@@ -46,9 +46,7 @@ def _one_finding_per_missing_rule(store_url: str) -> None:
     """The invented report data lacks some rules: add an open finding of each on its first site."""
     with open_store(store_url) as store:
         site = SITES[0].name
-        present = {
-            row[0] for row in store.engine.connect().exec_driver_sql("SELECT DISTINCT rule_id FROM findings")
-        }
+        present = {f.rule for f in expected_findings()}
         for rule in RULES:
             if rule.id in present:
                 continue
