@@ -57,6 +57,17 @@ class GongkaiGroup(click.Group):
         except GongkaiError as exc:
             click.echo(f"error: {exc}", err=True)
             ctx.exit(EXIT_USER_ERROR)
+        except Exception as exc:
+            # A database refusing mid-command (read-only file, disk full): one line, not a
+            # 70-line SQLAlchemy traceback. Imported here: --help stays fast.
+            from sqlalchemy.exc import DBAPIError
+
+            if not isinstance(exc, DBAPIError):
+                raise
+            from gongkai.models.database import describe_error
+
+            click.echo(f"error: {describe_error(exc)}", err=True)
+            ctx.exit(EXIT_USER_ERROR)
 
 
 @click.group(cls=GongkaiGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -136,7 +136,7 @@ def gaps(
         status=status,  # type: ignore[arg-type]
         certainty=certainty,  # type: ignore[arg-type]
     )
-    store = store_from(db_url)
+    store = store_from(db_url, must_exist=True)
     try:
         for name in sites:
             if store.site_id(name) is None:
