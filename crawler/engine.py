@@ -35,19 +35,14 @@ from gongkai.crawler.listing import ListAnalysis, analyse_list
 from gongkai.crawler.pagination import next_page
 from gongkai.crawler.politeness import HostGates
 from gongkai.crawler.scope import Scope, host_key, normalise_url
+from gongkai.extractors.values import is_paging_word
 from gongkai.models.records import CrawlPolicy, DocumentRecord, FetchedPage, SiteColumn, SiteConfig
 from gongkai.models.store import Store, utcnow
 
 from gongkai import extractors
 
-#: Link texts that point at a policy's interpretation (相关解读 boxes, 政策解读, 图解, 问答).
-INTERPRETATION_TEXT = re.compile(r"(解读|图解|问答|答记者问|一图读懂|政策说明)")
 _MAX_ERROR_LINES = 200
 STOP_KNOWN = "reached items already stored unchanged"
-PAGING_WORDS = re.compile(
-    r"^(上一页|下一页|上页|下页|尾页|末页|前页|后页|首页|上一月|下一月|上月|下月|\d+|[<>«»‹›＜＞]+|next|prev)$",
-    re.IGNORECASE,
-)
 
 
 @dataclass
@@ -568,7 +563,7 @@ class SiteCrawler:
             if url in skip or is_asset(url) or is_attachment(url):
                 continue
             same_dir = urlsplit(url).path.rsplit("/", 1)[0] == series_dir
-            if same_dir and PAGING_WORDS.match(anchor.text or anchor.title):
+            if same_dir and is_paging_word(anchor.text or anchor.title):
                 continue  # the column's own paging links, not other columns
             if not self.scope.allows(url):
                 with self._lock:
@@ -625,13 +620,13 @@ class SiteCrawler:
                 self.stats.changed_documents += 1
             else:
                 self.stats.unchanged_documents += 1
-        self._queue_document_links(entry, record, body, content_type, got.final_url)
+        self._queue_document_links(entry, record, got.final_url)
         self.frontier.mark(entry, "done")
 
-    def _queue_document_links(
-        self, entry: Entry, record: DocumentRecord, body: bytes, content_type: str | None, base_url: str
-    ) -> None:
-        """Interpretations, the policy an interpretation answers, and attachments."""
+    def _queue_document_links(self, entry: Entry, record: DocumentRecord, base_url: str) -> None:
+        """Interpretations, the policy an interpretation answers, and attachments: the links of
+        the record the extractor made (the page is parsed once; its reading of 解读 links is the
+        one the audit uses)."""
         assert self.run is not None
         found: dict[str, tuple[str, str]] = {}
         for link in record.links:
@@ -642,14 +637,7 @@ class SiteCrawler:
             url = normalise_url(attachment.url, base_url)
             if url:
                 found[url] = ("attachment", attachment.text)
-        page = parse_page(body, base_url, content_type)
-        for anchor in page.anchors():
-            if anchor.url in found or anchor.url == entry.url:
-                continue
-            if is_attachment(anchor.url):
-                found[anchor.url] = ("attachment", anchor.label)
-            elif INTERPRETATION_TEXT.search(anchor.label) and not is_asset(anchor.url):
-                found[anchor.url] = ("interpretation", anchor.label)
+        found.pop(entry.url, None)
         new: list[NewEntry] = []
         for url, (kind, text) in found.items():
             if not self.scope.allows(url):

@@ -26,7 +26,6 @@ from gongkai.extractors import patterns as p
 from gongkai.extractors.block import Candidate, block_candidates
 from gongkai.extractors.body import BodyFacts, body_facts, body_lines, disclosure_note, main_container
 from gongkai.extractors.dates import date_from_url, parse_date
-from gongkai.extractors.doc_no import check_doc_no
 from gongkai.extractors.dom import (
     MAX_TEXT_CHARS,
     Line,
@@ -42,13 +41,12 @@ from gongkai.extractors.fields import (
     clean_text,
     is_government_body,
     normalize_disclosure,
-    topic_levels,
 )
 from gongkai.extractors.heading import date_under, page_heading, text_heading
-from gongkai.extractors.index_no import check_index_no
 from gongkai.extractors.kind import KindSignals, allowed_fields, error_page, page_kind
 from gongkai.extractors.links import collect_links, find_boxes, interpreted_policies
 from gongkai.extractors.meta import PageMeta, read_meta, title_from_title_element
+from gongkai.extractors.values import derived_fields
 from gongkai.models.records import METADATA_FIELDS, DocumentRecord, FieldSource
 
 _log = logging.getLogger(__name__)
@@ -197,15 +195,8 @@ def _finish(
     fields: dict[str, Any] = {name: values[name] for name in METADATA_FIELDS if values.get(name) is not None}
     doc_no, index_no = fields.get("doc_no"), fields.get("index_no")
     written, published = fields.get("written_date"), fields.get("published_date")
-    registration_no = draft.registration_no
-    if doc_no:
-        check = check_doc_no(doc_no, written)
-        fields["doc_no_normalized"] = check.normalized
-        fields["doc_no_defects"] = list(check.defects)
-        if check.kind == "registration" and registration_no is None:
-            registration_no = check.normalized
-    if index_no:
-        fields["index_no_defects"] = list(check_index_no(index_no, written, published).defects)
+    topic, registration_no = fields.get("topic"), draft.registration_no
+    fields.update(derived_fields(doc_no, index_no, written, published, topic, registration_no))
     if written and published and written > published:
         draft.warnings.append("成文日期 is after 发布日期")
     text = "\n".join(line.text for line in body)
@@ -214,8 +205,6 @@ def _finish(
         **fields,
         sources=dict(draft.sources),
         disclosure_raw=draft.disclosure_raw,
-        registration_no=registration_no,
-        topic_levels=topic_levels(fields.get("topic")),
         body_text=text[:MAX_BODY_CHARS],
         is_interpretation=is_interpretation,
         page_kind=kind,

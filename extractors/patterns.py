@@ -323,6 +323,10 @@ DOC_NO_BRACKETED = re.compile(
     rf"(?P<open>[{re.escape(OPEN_BRACKETS)}])?\s*(?P<year>{_NUM}{{4}}|{_NUM}{{2}})\s*"
     rf"(?P<close>[{re.escape(CLOSE_BRACKETS)}])?\s*(?P<di>第)?\s*(?P<num>{_NUM}{{1,6}})\s*(?P<hao>号)?$"
 )
+#: A 文号 already in the GB/T 9704 form (no defect, nothing to normalise).
+DOC_NO_CANONICAL = re.compile(
+    r"^[\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z0-9·]{0,24}〔(?:19|20)\d{2}〕[1-9]\d{0,5}号$"
+)
 #: Orders (令) and numbered announcements: 国务院令第711号, 国家税务总局公告2018年第60号.
 DOC_NO_ORDER = re.compile(
     rf"^(?P<code>[\u4e00-\u9fff]{{1,30}}?(?:令|公告|通告|公报))\s*(?:(?P<year>{_NUM}{{4}})\s*年\s*)?"
@@ -333,7 +337,7 @@ REGISTRATION_NO = re.compile(r"^[A-Z]{2,8}-\d{4}-\d{3,6}$")
 REGISTRATION_NO_IN_TEXT = re.compile(r"(?<![A-Za-z0-9-])[A-Z]{2,8}-(?:19|20)\d{2}-\d{3,6}(?![A-Za-z0-9-])")
 #: A 文号 named inside running text, bracketed by the sentence: （国办发〔2019〕54号）.
 DOC_NO_IN_TEXT = re.compile(
-    r"(?P<doc_no>[\u4e00-\u9fff]{1,14}[〔\[【［﹝](?:19|20)\d{2}[〕\]】］﹞]\s*第?\s*\d{1,5}\s*号"
+    r"(?P<doc_no>[\u4e00-\u9fff]{1,14}\s*[〔\[【［﹝(（]\s*(?:19|20)\d{2}\s*[〕\]】］﹞)）]\s*第?\s*\d{1,5}\s*号"
     r"|[\u4e00-\u9fff]{1,14}令\s*第\s*\d{1,5}\s*号)"
 )
 #: Words that introduce a 文号 in running text and are not part of its 代字.
@@ -460,8 +464,28 @@ RELATED_BOX_HEADINGS = frozenset(
         "相关附件",
     }
 )
-#: Link text that names an interpretation (not the bare column name 政策解读).
-INTERPRETATION_LINK_TEXT = re.compile(r"解读|图解|一图读懂|答记者问|政策问答|问答|吹风会|新闻发布会")
+#: The words that name an interpretation (解读 wording), longest first. Link texts, title markers
+#: (audits.linking strips them from titles) and the crawler all read this one list.
+INTERPRETATION_WORDS: tuple[str, ...] = (
+    "政策解读",
+    "图片解读",
+    "视频解读",
+    "文字解读",
+    "一图读懂",
+    "一图看懂",
+    "答记者问",
+    "政策问答",
+    "政策说明",
+    "新闻发布会",
+    "吹风会",
+    "图解",
+    "解读",
+    "问答",
+)
+#: Words a title wraps around what a policy and its 解读 share (stripped before titles are compared).
+TITLE_MARKER_WORDS: tuple[str, ...] = (*INTERPRETATION_WORDS, "权威发布")
+#: Link text that names an interpretation (a bare column name 政策解读 is excluded by the caller).
+INTERPRETATION_LINK_TEXT = re.compile("|".join(map(re.escape, INTERPRETATION_WORDS)))
 #: Titles of pages that are themselves interpretations (BRIEF §2.5).
 #: A notice *about* interpretation work ("关于做好政策解读工作的通知") is not one: the words must
 #: open or close the title, or sit right after a quoted policy title.
@@ -557,3 +581,12 @@ SOURCE_CONFIDENCE: dict[tuple[str, str | None], float] = {
     ("body", "标题行"): 0.75,
     ("meta", "<title>"): 0.4,
 }
+# --- paging (list pages) ---------------------------------------------------------------------
+
+#: Anchor texts of a pager: previous/next/first/last, page numbers and arrows.
+PAGING_WORDS = re.compile(
+    r"^(上一页|下一页|上页|下页|尾页|末页|前页|后页|首页|上一月|下一月|上月|下月|\d+|[<>«»‹›＜＞]+|next|prev)$",
+    re.IGNORECASE,
+)
+#: Anchor texts of the link to the next page of a list.
+NEXT_PAGE_WORDS = re.compile(r"^(下一页|下页|后一页|后页|下一頁|next|next page|>|›|»|＞|>>?)$", re.IGNORECASE)

@@ -111,6 +111,18 @@ def prefect_harness(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
                 os.environ[name] = value
 
 
+#: Fixtures that make a test slow: a Prefect server, Chromium. (Tests that evaluate the classifiers
+#: on the real held-out sets, or open Chromium themselves, carry ``@pytest.mark.slow``.)
+SLOW_FIXTURES = frozenset({"prefect_harness", "prefect_api", "browser_page"})
+
+
+def pytest_collection_modifyitems(config, items) -> None:  # type: ignore[no-untyped-def]
+    """``slow`` on every test that uses a slow fixture (``make test-fast`` leaves them out)."""
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # type: ignore[no-untyped-def]
     if _pg_skip_reason:
         terminalreporter.write_sep("!", "WARNING: " + _pg_skip_reason[0], red=True, bold=True)

@@ -46,6 +46,13 @@ class Rule:
     severity: Severity
     scope: str  # document | column | catalog
     check: CheckFn
+    #: The short Chinese name every output shows (逾期发布); reports, workbook, explorer read it here.
+    label: str
+    #: The report indicator the rule's findings feed (``reports.indicators``).
+    indicator: str
+    #: The rule's default share of the assessment score (its indicator's default weight is the sum
+    #: over the rules that feed it); a weights file (``gongkai report --weights``) overrides it.
+    weight: float
 
     def params(self, ctx: AuditContext) -> dict[str, Any]:
         merged = dict(self.parameters)

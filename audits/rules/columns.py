@@ -110,6 +110,9 @@ STALE_COLUMN = Rule(
     severity="medium",
     scope="column",
     check=check_stale_column,
+    label="栏目未更新",
+    indicator="column_upkeep",
+    weight=2.5,
 )
 
 EMPTY_COLUMN = Rule(
@@ -122,4 +125,7 @@ EMPTY_COLUMN = Rule(
     severity="medium",
     scope="column",
     check=check_empty_column,
+    label="空白栏目",
+    indicator="column_upkeep",
+    weight=2.5,
 )

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
-from gongkai.audits.batch import SiteData, iso
+from gongkai.audits.batch import RuleChecks, SiteData, iso
 from gongkai.audits.ownership import Ownership
 from gongkai.audits.rules.base import AuditContext, Rule, document_finding, guess_reason
 from gongkai.models.records import Finding
@@ -91,6 +91,9 @@ def check_late_publication(data: SiteData, ctx: AuditContext, params: Mapping[st
     if calendar_rows.any():
         deadline[calendar_rows] = cal.deadlines_calendar(docs.written[calendar_rows], limit[calendar_rows])
     late = candidates & np.where(working, wd > limit, docs.published > deadline)
+    data.checks[LATE_PUBLICATION.id] = RuleChecks.of(
+        LATE_PUBLICATION.id, candidates, late, wd, provisional, params
+    )
 
     findings = []
     rule = LATE_PUBLICATION
@@ -166,4 +169,7 @@ LATE_PUBLICATION = Rule(
     severity="medium",
     scope="document",
     check=check_late_publication,
+    label="逾期发布",
+    indicator="timely_publication",
+    weight=25,
 )

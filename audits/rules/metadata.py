@@ -10,8 +10,8 @@ from typing import Any
 
 import numpy as np
 from gongkai.audits.batch import SiteData, iso
-from gongkai.audits.docno import doc_no_year, index_no_year
 from gongkai.audits.rules.base import AuditContext, Rule, document_finding, guess_reason
+from gongkai.extractors.values import doc_no_year, index_no_year
 from gongkai.models.records import DISCLOSURE_VALUES, Finding
 
 #: field → its name on the page, for details a reader understands.
@@ -286,6 +286,9 @@ METADATA_MISSING = Rule(
     severity="medium",
     scope="document",
     check=check_metadata_missing,
+    label="元数据缺项",
+    indicator="metadata_completeness",
+    weight=15,
 )
 
 DOC_NO_FORMAT = Rule(
@@ -298,6 +301,9 @@ DOC_NO_FORMAT = Rule(
     severity="low",
     scope="document",
     check=check_doc_no_format,
+    label="文号不规范",
+    indicator="doc_no_validity",
+    weight=8,
 )
 
 DATE_INCONSISTENCY = Rule(
@@ -313,6 +319,9 @@ DATE_INCONSISTENCY = Rule(
     severity="low",
     scope="document",
     check=check_date_inconsistency,
+    label="日期矛盾",
+    indicator="date_consistency",
+    weight=5,
 )
 
 INDEX_NO_DUPLICATE = Rule(
@@ -328,6 +337,9 @@ INDEX_NO_DUPLICATE = Rule(
     severity="medium",
     scope="document",
     check=check_index_no_duplicate,
+    label="索引号重复",
+    indicator="index_no_uniqueness",
+    weight=5,
 )
 
 DISCLOSURE_ATTRIBUTE = Rule(
@@ -343,4 +355,7 @@ DISCLOSURE_ATTRIBUTE = Rule(
     severity="low",
     scope="document",
     check=check_disclosure_attribute,
+    label="公开属性问题",
+    indicator="disclosure_attribute",
+    weight=7,
 )
