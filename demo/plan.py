@@ -3,6 +3,7 @@
 Everything is decided here, as data (:mod:`demo.model`); rendering and the ground truth only
 read the plan. Randomness comes from one seeded generator, so a plan depends on ``today`` and the
 seed alone. The selection of real documents does not depend on ``today`` (only their dates do).
+The real documents come from the project's own facts file (:mod:`gongkai.demo.facts`).
 """
 
 from __future__ import annotations
@@ -11,12 +12,11 @@ import random
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
-from pathlib import Path
 
 from gongkai.audits.calendar import add_working_days, working_days_after
 from gongkai.demo import bodies, dates, docno, titles
 from gongkai.demo.model import AttachmentFile, DemoColumn, DemoDocument, SitePlan, SiteSpec
-from gongkai.demo.realdata import ORDER_NO, RealDocument, real_documents, real_news, real_reposts
+from gongkai.demo.facts import ORDER_NO, DemoFacts, RealDocument
 
 DEFAULT_SEED = 4
 
@@ -95,15 +95,14 @@ class Candidate:
     real_lag: int
 
 
-def candidates(spec: SiteSpec, folder: Path) -> tuple[list[Candidate], list[Candidate]]:
+def candidates(spec: SiteSpec, facts: DemoFacts) -> tuple[list[Candidate], list[Candidate]]:
     """The government's own documents with an unambiguous 解读 need: (needs, does not need)."""
     needs: list[Candidate] = []
     plain: list[Candidate] = []
-    province = spec.agency.removesuffix("人民政府")
-    for real in real_documents(folder):
+    for real in facts.documents:
         if real.government != spec.government:
             continue
-        publisher = _own_publisher(spec, real, province)
+        publisher = own_publisher(spec, real)
         need = titles.needs_interpretation(real.title)
         if publisher is None or need is None:
             continue
@@ -113,7 +112,18 @@ def candidates(spec: SiteSpec, folder: Path) -> tuple[list[Candidate], list[Cand
     return needs, plain
 
 
-def _own_publisher(spec: SiteSpec, real: RealDocument, province: str) -> str | None:
+def usable(spec: SiteSpec, real: RealDocument) -> bool:
+    """Whether the planner can take ``real`` for the site: its own, with an unambiguous 解读 need."""
+    return (
+        real.government == spec.government
+        and own_publisher(spec, real) is not None
+        and titles.needs_interpretation(real.title) is not None
+    )
+
+
+def own_publisher(spec: SiteSpec, real: RealDocument) -> str | None:
+    """The site's own body that issued ``real`` (None: not the site's own document)."""
+    province = spec.agency.removesuffix("人民政府")
     if ORDER_NO.match(real.doc_no):
         return spec.agency if real.title.startswith(province) and "关于" not in real.title else None
     if docno.code_of(real.doc_no) not in spec.codes:
@@ -128,9 +138,9 @@ def _own_publisher(spec: SiteSpec, real: RealDocument, province: str) -> str | N
 class SitePlanner:
     """Builds one site's plan: documents are taken from the pools without reuse."""
 
-    def __init__(self, spec: SiteSpec, today: date, rng: random.Random, folder: Path) -> None:
-        self.spec, self.today, self.rng, self.folder = spec, today, rng, folder
-        self.needs, self.plain = candidates(spec, folder)
+    def __init__(self, spec: SiteSpec, today: date, rng: random.Random, facts: DemoFacts) -> None:
+        self.spec, self.today, self.rng, self.facts = spec, today, rng, facts
+        self.needs, self.plain = candidates(spec, facts)
         self.rng.shuffle(self.needs)
         self.rng.shuffle(self.plain)
         self.used_titles: set[str] = set()
@@ -424,7 +434,7 @@ class SitePlanner:
 
     def reposts(self, column: DemoColumn, count: int, newest_age: int, oldest_age: int) -> None:
         """State Council documents reposted weeks later: late, but not this site's own lateness."""
-        pool = real_reposts(self.folder)
+        pool = list(self.facts.reposts)
         self.rng.shuffle(pool)
         chosen = [r for r in pool if _masked(r.title) not in self.used_titles][:count]
         for repost, target in zip(chosen, self.targets(count, newest_age, oldest_age), strict=True):
@@ -447,14 +457,14 @@ class SitePlanner:
                     own=False,
                     needs_interpretation=False,
                     role="repost",
-                    topic=repost.topic or None,
+                    topic=_topic(title),
                     validity="有效",
                     body="reply",
                 )
             )
 
     def news(self, column: DemoColumn, count: int, newest_age: int, step: int) -> None:
-        pool = real_news(self.folder)
+        pool = list(self.facts.news)
         self.rng.shuffle(pool)
         chosen = [n for n in pool if _masked(n.title) not in self.used_titles][:count]
         for i, item in enumerate(chosen):
@@ -526,11 +536,11 @@ def _sort(columns: list[DemoColumn]) -> None:
         column.documents.sort(key=lambda d: (d.published or d.written or date.min, d.path), reverse=True)
 
 
-def plan_sites(today: date, folder: Path, seed: int = DEFAULT_SEED) -> list[SitePlan]:
+def plan_sites(today: date, facts: DemoFacts, seed: int = DEFAULT_SEED) -> list[SitePlan]:
     """The five demo sites for the reference date ``today``."""
     plans = []
     for index, spec in enumerate(SPECS):
-        planner = SitePlanner(spec, today, random.Random(seed * 1000 + index), folder)
+        planner = SitePlanner(spec, today, random.Random(seed * 1000 + index), facts)
         globals()[f"_plan_{spec.name}"](planner)
         for column in planner.columns:
             for doc in column.documents:
