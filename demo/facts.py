@@ -153,7 +153,11 @@ def parse_facts(text: str, where: str = "facts") -> DemoFacts:
         if kind == "document":
             documents.append(
                 RealDocument(
-                    row["issuer"], row["title"], row["doc_no"], _day(row["written"], at), _day(row["published"], at)
+                    row["issuer"],
+                    row["title"],
+                    row["doc_no"],
+                    _day(row["written"], at),
+                    _day(row["published"], at),
                 )
             )
         elif kind == "repost":

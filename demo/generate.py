@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from gongkai.demo.facts import DemoFacts, load_facts
 from gongkai.demo.model import SitePlan
 from gongkai.demo.plan import DEFAULT_SEED, plan_sites
-from gongkai.demo.facts import DemoFacts, load_facts
 from gongkai.demo.render import render_site
 from gongkai.demo.site import StaticSite
 from gongkai.demo.truth import RULES, site_truth

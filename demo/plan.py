@@ -15,8 +15,8 @@ from datetime import date, timedelta
 
 from gongkai.audits.calendar import add_working_days, working_days_after
 from gongkai.demo import bodies, dates, docno, titles
-from gongkai.demo.model import AttachmentFile, DemoColumn, DemoDocument, SitePlan, SiteSpec
 from gongkai.demo.facts import ORDER_NO, DemoFacts, RealDocument
+from gongkai.demo.model import AttachmentFile, DemoColumn, DemoDocument, SitePlan, SiteSpec
 
 DEFAULT_SEED = 4
 

@@ -22,12 +22,10 @@ from gongkai.audits.calendar import working_days_after
 from gongkai.demo import start_demo_sites
 from gongkai.demo.dates import weekdays_after
 from gongkai.demo.docno import DEFECTS
+from gongkai.demo.facts import DOC_NO, ORDER_NO
 from gongkai.demo.generate import GeneratedSite, generate_sites, truth_document, truth_json
-from gongkai.demo.realdata import DOC_NO, ORDER_NO
 from gongkai.flows.cli import cli
 from gongkai.models.siteconfig import load_site_config
-
-from tests.conftest import SHARED_DATA
 
 TODAY = date(2026, 11, 22)
 #: Other reference dates: early in a known year, and a year the holiday calendar does not know.
@@ -36,7 +34,6 @@ OTHER_DAYS = [date(2025, 3, 10), date(2027, 2, 1)]
 
 @cache
 def sites_for(today: date) -> tuple[GeneratedSite, ...]:
-    assert SHARED_DATA.is_dir()
     return tuple(generate_sites(today))
 
 
@@ -94,10 +91,10 @@ def test_five_sites_with_a_few_hundred_documents(truth: dict) -> None:
     assert kinds == {"news", "notice", "policy", "other"}
 
 
-def test_titles_and_doc_numbers_come_from_the_real_data(truth: dict) -> None:
+def test_titles_and_doc_numbers_come_from_the_real_data(truth: dict, shared_data: Path) -> None:
     """Re-dated real titles: with years blanked, each own document's title is a real one."""
     real = set()
-    with open(SHARED_DATA / "corpus" / "titles_with_dates.tsv", encoding="utf-8") as handle:
+    with open(shared_data / "corpus" / "titles_with_dates.tsv", encoding="utf-8") as handle:
         for line in handle:
             real.add(re.sub(r"(?:19|20)\d{2}", "Y", re.sub(r"\s+", "", line.split("\t")[2])))
     own = [d for d in truth["documents"] if d["own_agency"] and not d["is_interpretation"]]

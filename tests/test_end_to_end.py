@@ -14,7 +14,7 @@ from gongkai.models.store import open_store
 TODAY = date(2026, 11, 22)
 
 
-def test_two_nights_over_the_demo_sites(prefect_harness: None, tmp_path: Path) -> None:
+def test_two_nights_over_the_demo_sites(prefect_harness: None, classifiers: None, tmp_path: Path) -> None:
     run = start_demo_sites(TODAY, [0] * 5, tmp_path / "sites")
     db = f"sqlite:///{tmp_path / 'g.db'}"
     sites_dir = str(run.config_paths[0].parent)

@@ -68,6 +68,7 @@ def demo(
     db_url: str | None, today: str | None, out_dir: Path, keep: bool, keep_serving: bool, runner: str
 ) -> None:
     """Run the nightly crawl-and-audit twice over the five demo sites and show what it found."""
+    from gongkai.demo.plan import SPECS
     from gongkai.demo.run import DemoSitesError, start_demo_sites, today_in_china
     from gongkai.demo.score import score
 
@@ -91,8 +92,8 @@ def demo(
     try:
         run = start_demo_sites(reference, None, out / "sites")
     except DemoSitesError as exc:
-        console.print(f"ports 8801–8805 not free ({exc}); using free ports instead")
-        run = start_demo_sites(reference, [0] * 5, out / "sites")
+        console.print(f"the default ports are not free ({exc}); using free ports instead")
+        run = start_demo_sites(reference, [0] * len(SPECS), out / "sites")
     try:
         truth = run.truth()
         console.print(f"[bold]gongkai demo[/bold] — reference date {reference.isoformat()}")
