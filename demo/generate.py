@@ -66,6 +66,7 @@ def site_config(plan: SitePlan, base_url: str) -> SiteConfig:
         allowed_hosts=[host],
         delay_seconds=DEMO_DELAY_SECONDS,
         max_pages=2000,
+        catalog=spec.catalog,
         columns=[
             ColumnConfig(url=base_url + column.path, name=column.name, kind=column.kind)
             for column in plan.columns

@@ -19,6 +19,8 @@ from gongkai.demo.facts import ORDER_NO, DemoFacts, RealDocument
 from gongkai.demo.model import AttachmentFile, DemoColumn, DemoDocument, SitePlan, SiteSpec
 
 DEFAULT_SEED = 4
+#: How late the planted late 解读 come (working days after the policy; the rule's grace is 0–3).
+INTERPRETATION_DELAY_WORKING_DAYS = 12
 
 SPECS: tuple[SiteSpec, ...] = (
     SiteSpec(
@@ -68,6 +70,7 @@ SPECS: tuple[SiteSpec, ...] = (
         site_id_code="5300000004",
         index_prefix="01527901-8/",
         url_style="dated",
+        catalog="demo_portal.yaml",
     ),
     SiteSpec(
         name="shanghai",
@@ -276,12 +279,26 @@ class SitePlanner:
     def role(self, column: DemoColumn, role: str, target: date) -> DemoDocument:
         spec = self.spec
         on_time = lambda c: c.real_lag <= 12  # noqa: E731
-        if role in ("missing_box", "missing_nobox"):
-            # Past any grace period for a 解读 (同步 or 3 working days), so "missing" is settled.
+        if role in ("missing_box", "missing_nobox", "interp_late"):
+            # Past any grace period for a 解读 (同步 or 3 working days), so "missing" is settled,
+            # and room before today for a 解读 that comes weeks late.
             target = min(target, self.today - timedelta(days=30))
+        if role == "interp_late":
+            # Only where the duty to interpret is certain (BRIEF §2.4): a 规章 (令) or a 规-series
+            # 规范性文件; a late 解读 of a document that may need none would be no finding.
+            doc = self.placed(
+                column, self.take(self.needs, lambda c: _certain_need(c) and on_time(c)), target, role
+            )
+            doc.interpretation_box = True
+            return doc
         if role in ("interp_explicit", "interp_named", "missing_box", "missing_nobox"):
             doc = self.placed(column, self.take(self.needs, on_time), target, role)
             doc.interpretation_box = role in ("interp_explicit", "missing_box")
+            return doc
+        if role.startswith("disclosure:"):
+            # 公开属性 says 依申请公开/不予公开, yet the full text is on the site (BRIEF §1.6).
+            doc = self.placed(column, self.take(self.plain, on_time), target, role)
+            doc.disclosure = role.split(":", 1)[1]
             return doc
         if role == "order":
             doc = self.placed(
@@ -403,23 +420,28 @@ class SitePlanner:
             d
             for c in self.columns
             for d in c.documents
-            if d.role in ("interp_explicit", "interp_named", "order", "registration_no")
+            if d.role in ("interp_explicit", "interp_named", "order", "registration_no", "interp_late")
         ]
         for i, policy in enumerate(policies):
             assert policy.published is not None
             inner = titles.inner_title(policy.title)
             title = forms[i % len(forms)].format(inner=inner)
             mode = "named" if policy.role == "interp_named" else "explicit"
+            published = policy.published
+            if policy.role == "interp_late":
+                # Weeks after the policy: far past 同步 and any local grace of a few working days.
+                published = add_working_days(policy.published, INTERPRETATION_DELAY_WORKING_DAYS).day
+                assert published <= self.today, (policy.title, published)
             interp = DemoDocument(
                 site=self.spec.name,
                 column=column.name,
-                path=self._path(column, policy.published),
+                path=self._path(column, published),
                 title=title,
-                index_no=self.index_no(policy.published.year),
+                index_no=self.index_no(published.year),
                 doc_no=None,
                 publisher=policy.publisher,
-                written=policy.published,
-                published=policy.published,
+                written=published,
+                published=published,
                 own=True,
                 needs_interpretation=False,
                 role=f"interpretation_{mode}",
@@ -489,6 +511,11 @@ class SitePlanner:
             )
 
 
+def _certain_need(cand: Candidate) -> bool:
+    """A 令-numbered 规章 or a 规-series 文号: a 解读 is due whatever the title says."""
+    return bool(ORDER_NO.match(cand.doc_no)) or (docno.code_of(cand.doc_no) or "").endswith("规")
+
+
 def _masked(title: str) -> str:
     """A title with its years blanked: two real titles a year apart are one title once re-dated."""
     return re.sub(r"(?:19|20)\d{2}", "YYYY", title)
@@ -521,7 +548,7 @@ def _attach(planner: SitePlanner) -> None:
     file_type = "pdf" if planner.spec.cms in ("govcn", "trs_page", "meta_only") else "docx"
     for column in planner.columns:
         for doc in column.documents:
-            if doc.role not in ("interp_explicit", "interp_named", "registration_no"):
+            if doc.role not in ("interp_explicit", "interp_named", "registration_no", "interp_late"):
                 continue
             folder = doc.path.rsplit("/", 1)[0]
             stamp = f"{doc.published:%Y%m%d}" if doc.published else "00000000"
@@ -581,6 +608,7 @@ def _plan_guangdong(p: SitePlanner) -> None:
     ]  # fmt: skip
     p.policy_mix(files, roles, newest_age=3, oldest_age=150)
     p.duplicate_index(files, p.today - timedelta(days=64))
+    p.policy_mix(files, ["disclosure:依申请公开"], newest_age=40, oldest_age=40)
     p.interpretations(interp)
     p.reposts(reposts, 6, newest_age=5, oldest_age=120)
     # 通知公告 not updated for about nine months: a stale column (the limit is 6 months).
@@ -599,8 +627,10 @@ def _plan_henan(p: SitePlanner) -> None:
         "plain", "plain", "missing_box", "plain", "plain", "interp_explicit",
     ]  # fmt: skip
     p.policy_mix(files, roles, newest_age=2, oldest_age=170)
+    p.policy_mix(files, ["interp_late", "disclosure:不予公开"], newest_age=50, oldest_age=110)
     p.interpretations(interp)
     p.news(news, 18, newest_age=1, step=3)
+    p.column("zdxm", "重大建设项目", "other")  # an empty column: 暂无信息
 
 
 def _plan_sichuan(p: SitePlanner) -> None:
@@ -648,6 +678,7 @@ def _plan_shanghai(p: SitePlanner) -> None:
         "missing_nobox", "late_21", "interp_explicit", "plain", "plain",
     ]  # fmt: skip
     p.policy_mix(files, roles, newest_age=3, oldest_age=175)
+    p.policy_mix(files, ["interp_late"], newest_age=60, oldest_age=60)
     p.interpretations(interp)
     p.policy_mix(notices, ["plain"] * 24, newest_age=2, oldest_age=160)
     p.news(news, 12, newest_age=0, step=2)
