@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from gongkai.audits.calendar import add_working_days, working_days_after
-from gongkai.demo import bodies, dates, docno, titles
+from gongkai.demo import annual, bodies, dates, docno, titles
 from gongkai.demo.facts import ORDER_NO, DemoFacts, RealDocument
 from gongkai.demo.model import AttachmentFile, DemoColumn, DemoDocument, SitePlan, SiteSpec
 
@@ -577,6 +577,7 @@ def plan_sites(today: date, facts: DemoFacts, seed: int = DEFAULT_SEED) -> list[
                     ident = doc.path.rsplit("_", 1)[1]
                     doc.path = f"{column.path}{doc.published:%Y%m}/t{doc.published:%Y%m%d}_{ident}"
         _attach(planner)
+        annual.plant(planner)  # the 年报 column of the annual-report site (demo/annual.py)
         _sort(planner.columns)
         plans.append(SitePlan(spec, planner.columns))
     return plans

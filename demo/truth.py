@@ -14,7 +14,7 @@ from typing import Any
 
 from gongkai.audits.calendar import working_days_after
 from gongkai.audits.catalog import load_catalog
-from gongkai.demo import docno
+from gongkai.demo import annual, docno
 from gongkai.demo.model import DemoColumn, DemoDocument, SitePlan
 
 from gongkai.resources import corpus_path
@@ -32,6 +32,7 @@ RULES: tuple[str, ...] = (
     "empty_column",
     "stale_column",
     "catalog_gap",
+    *annual.RULES,
 )
 
 LATE_AFTER_WORKING_DAYS = 20
@@ -231,6 +232,7 @@ def site_truth(plan: SitePlan, base_url: str, today: date) -> dict[str, Any]:
                 }
             )
     findings += catalog_findings(plan, name)
+    findings += annual.truth_findings(plan, base_url)
     findings.sort(key=lambda f: (f["rule"], f["subject"]))
     return {"documents": documents, "columns": columns, "findings": findings}
 

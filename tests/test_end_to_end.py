@@ -25,6 +25,7 @@ def test_two_nights_over_the_demo_sites(prefect_harness: None, classifiers: None
         assert {
             "late_publication", "missing_interpretation", "doc_no_format", "metadata_missing",
             "empty_column", "stale_column", "late_interpretation", "disclosure_attribute", "catalog_gap",
+            "annual_late", "annual_table_sum",
         } <= planted  # fmt: skip
         first = run_nightly(sites_dir, db, archive, reports, TODAY.isoformat())
         assert not first["config_errors"]

@@ -148,25 +148,28 @@ def _print_findings(db: str, truth: dict[str, Any], score: Any) -> None:
     with open_store(db) as store:
         result = score(store, truth)
         counts: dict[str, int] = {}
+        review: dict[str, int] = {}
         for finding in store.list_findings(status="open"):
-            counts[finding.rule_id] = counts.get(finding.rule_id, 0) + 1
+            tally = review if finding.certainty == "to_review" else counts
+            tally[finding.rule_id] = tally.get(finding.rule_id, 0) + 1
     planted: dict[str, int] = {}
     for item in truth["findings"]:
         planted[item["rule"]] = planted.get(item["rule"], 0) + 1
     rows = []
-    for rule in sorted(set(counts) | set(result.rules)):
+    for rule in sorted(set(counts) | set(review) | set(result.rules)):
         rule_score = result.rules.get(rule)
         rows.append(
             [
                 rule,
                 planted.get(rule, 0) if rule_score else "–",
                 counts.get(rule, 0),
+                review.get(rule, 0),
                 f"{rule_score.precision:.2f}" if rule_score else "–",
                 f"{rule_score.recall:.2f}" if rule_score else "–",
             ]
         )
     print_table(
-        ["rule", "planted", "open findings", "precision", "recall"],
+        ["rule", "planted", "open findings", "to review (not counted)", "precision", "recall"],
         rows,
         title="findings vs the planted truth",
     )
