@@ -6,6 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from gongkai.extractors.evaluation import below_floors, evaluate, golden_pages, load_baseline
 from gongkai.flows.cli import cli
@@ -21,6 +22,7 @@ REQUIRED_KEYS = {
 }  # fmt: skip
 
 
+@pytest.mark.real_data
 def test_extract_json_lines_for_html_and_text() -> None:
     pages = [SHARED_DATA / "pages" / "govcn" / "content_5338761.html", GOLDEN / "plain_text_page.txt"]
     result = CliRunner().invoke(cli, ["extract", "--json", *map(str, pages)])
@@ -44,6 +46,7 @@ def test_extract_url_option_and_directory(tmp_path: Path) -> None:
     assert line["url"] == url and line["published_date"] == "2023-03-08"
 
 
+@pytest.mark.real_data
 def test_extract_readable_table() -> None:
     page = SHARED_DATA / "pages" / "other" / "pingtan_67630_fragment.html"
     result = CliRunner().invoke(cli, ["extract", str(page)], env={"COLUMNS": "200"})
@@ -59,6 +62,7 @@ def test_extract_bad_input_gets_one_line_and_the_rest_goes_on(tmp_path: Path) ->
     assert "cannot read" in result.stderr and "1 of 2 inputs could not be read" in result.stderr
 
 
+@pytest.mark.real_data
 def test_eval_extract_meets_the_floors() -> None:
     baseline = load_baseline(BASELINE)
     report = evaluate(golden_pages(SHARED_DATA, baseline["negative_globs"]))
@@ -66,6 +70,7 @@ def test_eval_extract_meets_the_floors() -> None:
     assert below_floors(report, baseline) == []
 
 
+@pytest.mark.real_data
 def test_eval_extract_command_passes_and_fails_on_floors(tmp_path: Path) -> None:
     runner = CliRunner()
     # Text variants are held to their floors in test_extract_multisite.py: not twice here.

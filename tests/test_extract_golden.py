@@ -22,6 +22,8 @@ PAGES = golden_pages(SHARED_DATA, BASELINE["negative_globs"])
 LABELLED = [page for page in PAGES if page.expected is not None]
 NEGATIVES = [page for page in PAGES if page.expected is None]
 OTHER = SHARED_DATA / "pages" / "other"
+#: Every test here reads the real pages: skipped (and counted) where ../shared/data is missing.
+pytestmark = pytest.mark.real_data
 _META_CHARSET = re.compile(r"(<meta[^>]*charset=)[\"']?[A-Za-z0-9_-]+", re.IGNORECASE)
 
 
