@@ -17,7 +17,7 @@ from gongkai.reports import queries
 from gongkai.reports.labels import NO_VALUE
 
 Status = Literal["open", "closed", "all"]
-GROUPS: tuple[str, ...] = ("agency", "domain", "rule", "month", "site", "severity")
+GROUPS: tuple[str, ...] = ("agency", "domain", "rule", "month", "site", "severity", "certainty")
 
 #: The order of keys in JSON/CSV output: the contract's keys first, then the context.
 OUTPUT_KEYS: tuple[str, ...] = (
@@ -31,6 +31,8 @@ OUTPUT_KEYS: tuple[str, ...] = (
     "evidence",
     "working_days",
     "provisional",
+    "certainty",
+    "review_reason",
     "id",
     "document_id",
     "rule_version",
@@ -69,6 +71,8 @@ class GapFilters:
     topics: Sequence[str] = ()
     doc_types: Sequence[str] = ()
     status: Status = "open"
+    #: ``confirmed`` or ``to_review`` (None: both).
+    certainty: str | None = None
 
     def as_query_filters(self) -> dict[str, queries.FilterValue]:
         return {
@@ -81,6 +85,7 @@ class GapFilters:
             "topic": list(self.topics),
             "doc_type": list(self.doc_types),
             "status": None if self.status == "all" else self.status,
+            "certainty": self.certainty,
         }
 
 
