@@ -26,6 +26,15 @@ from gongkai.reports.sections import Rendered, collect
 FULL_LIST_LIMIT = 600
 #: Findings shown per rule in the main report when the full list is elsewhere.
 SAMPLE_PER_RULE = 10
+#: Above this many 发布机构 (or findings, FULL_LIST_LIMIT) a report is compact: the per-agency
+#: breakdowns in the main report keep the agencies with the most findings and the 指标明细 keep
+#: their overall figures; every row stays in the XLSX.
+AGENCY_LIMIT = 40
+#: Above this many catalogued sites the per-site 标准目录 tables are in the XLSX only (the matrix
+#: of all sites stays; see reports.coverage).
+CATALOG_TABLE_SITES = 6
+#: Columns a compact report lists (those with findings first; all of them in the XLSX).
+COLUMN_LIMIT = 60
 
 DOCUMENT_IDS = {i.id for i in DOCUMENT_INDICATORS}
 
@@ -99,6 +108,34 @@ class Report:
         return len(self.findings) + len(self.to_review) <= FULL_LIST_LIMIT
 
     @property
+    def compact(self) -> bool:
+        """Whether the main report keeps only what a reader reads (a large or many-agency scope)."""
+        return not self.full_list_inline or len(self.per_agency) > AGENCY_LIMIT
+
+    @property
+    def agencies_shown(self) -> list[GroupRow]:
+        """The 发布机构 rows the main report shows: all, or in a compact report those with most findings."""
+        if not self.compact:
+            return self.per_agency
+
+        def failing(row: GroupRow) -> int:
+            return sum(r.failing for r in row.results.values())
+
+        return sorted(self.per_agency, key=lambda r: (-failing(r), -r.documents, r.name))[:AGENCY_LIMIT]
+
+    @property
+    def columns_shown(self) -> list[dict[str, Any]]:
+        """The columns the main report lists: all, or in a compact report those with findings."""
+        if not self.compact:
+            return self.columns
+        return [c for c in self.columns if c["findings"]][:COLUMN_LIMIT]
+
+    @property
+    def catalog_tables(self) -> bool:
+        """Whether the main report lists each catalogued site's items (few sites) or not (XLSX)."""
+        return sum(c.has_matrix for c in self.coverage) <= CATALOG_TABLE_SITES
+
+    @property
     def ties(self) -> list[tuple[int, list[str]]]:
         return ties(self.ranking)
 
@@ -109,8 +146,9 @@ class Report:
 
     @property
     def scope_label(self) -> str:
-        names = "、".join(s.agency or s.name for s in self.sites)
-        return f"{names}（{self.period.label}）"
+        names = [s.agency or s.name for s in self.sites]
+        shown = "、".join(names) if len(names) <= 3 else f"{'、'.join(names[:3])}等 {len(names)} 个评估对象"
+        return f"{shown}（{self.period.label}）"
 
 
 def build_report(data: ReportData, weights: WeightsConfig, title: str | None = None) -> Report:

@@ -106,8 +106,6 @@ def broken_names(pages: list[Page], names: set[str]) -> list[tuple[int, str]]:
 def _next_below(page: Page, word: Word) -> Word | None:
     height = word.y1 - word.y0
     candidates = [
-        w
-        for w in page.words
-        if abs(w.x0 - word.x0) < 1.5 and word.y0 < w.y0 <= word.y1 + 0.8 * height
+        w for w in page.words if abs(w.x0 - word.x0) < 1.5 and word.y0 < w.y0 <= word.y1 + 0.8 * height
     ]
     return min(candidates, key=lambda w: w.y0, default=None)
