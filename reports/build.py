@@ -32,6 +32,14 @@ def slug(text: str) -> str:
     return re.sub(r"[^0-9A-Za-z_-]+", "_", text).strip("_") or "report"
 
 
+def _annual(store: Store, sites: Sequence[str]) -> tuple[object, bytes | None]:
+    """The annual-report section and its chart (None, None when no site published a report)."""
+    from gongkai.reports.annual import annual_section, trend_chart
+
+    section = annual_section(store, sites)
+    return section, trend_chart(section) if section else None
+
+
 def write_report(
     store: Store,
     sites: Sequence[str] | None,
@@ -60,8 +68,17 @@ def write_report(
                 "no Chinese font found (Debian package fonts-noto-cjk; `make system-deps`): "
                 "chart labels will show empty boxes"
             )
+        annual, annual_chart = _annual(store, [s.name for s in report.sites])
         linked = None if report.full_list_inline else evidence_name
-        html = render_html(report, all_charts(report), catalog_charts(report), ranking_chart(report), linked)
+        html = render_html(
+            report,
+            all_charts(report),
+            catalog_charts(report),
+            annual,
+            annual_chart,
+            ranking_chart=ranking_chart(report),
+            evidence_file=linked,
+        )
         if linked is not None:
             # A large report: every finding and its evidence go to a linked page (and the XLSX);
             # the main report (HTML and PDF) keeps the counts and a sample per rule.

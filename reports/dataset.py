@@ -187,7 +187,8 @@ def is_to_review(finding: dict[str, Any]) -> bool:
 
 
 def report_findings(store: Store, sites: Sequence[str], period: Period) -> list[dict[str, Any]]:
-    """The findings a report counts: ``gaps`` rows for the same sites and dates.
+    """The findings a report counts: ``gaps --certainty all`` rows for the same sites and dates
+    (the report splits them: confirmed ones are scored, to-review ones are counted apart).
 
     Document findings: the open ones whose document is dated in the period (a closed one was
     fixed on the page, which the archive shows). Column and catalog findings: those the audit saw
@@ -197,13 +198,20 @@ def report_findings(store: Store, sites: Sequence[str], period: Period) -> list[
     """
     chosen = list(sites)
     found = list_gaps(
-        store, GapFilters(sites=chosen, since=period.start, until=period.end, status="open"), sort=["id"]
+        store,
+        GapFilters(sites=chosen, since=period.start, until=period.end, status="open", certainty="all"),
+        sort=["id"],
     )
     if period.start is not None or period.end is not None:
         fixed = list_gaps(
             store,
             GapFilters(
-                rules=STATE_RULES, sites=chosen, since=period.start, until=period.end, status="closed"
+                rules=STATE_RULES,
+                sites=chosen,
+                since=period.start,
+                until=period.end,
+                status="closed",
+                certainty="all",
             ),
             sort=["id"],
         )

@@ -94,7 +94,7 @@ def numeral(n: int) -> str:
     return head + (NUMERALS[units - 1] if units else "")
 
 
-def outline(report: Report) -> list[tuple[str, str]]:
+def outline(report: Report, annual: bool = False) -> list[tuple[str, str]]:
     """(anchor id, heading) of the report's numbered sections, in order."""
     many = bool(report.ranking)
     parts: list[tuple[str, str]] = []
@@ -104,6 +104,8 @@ def outline(report: Report) -> list[tuple[str, str]]:
     parts += [("to-review", "待复核事项（不计分）"), ("charts", "图表"), ("agencies", "按发布机构")]
     parts += [("domains", "按领域（26个基层政务公开标准领域）"), ("catalog", "标准目录覆盖（领域 × 事项）")]
     parts += [("months", "按月趋势"), ("details", "指标明细"), ("columns", "栏目")]
+    if annual:
+        parts += [("annual", "政府信息公开工作年度报告")]
     parts += [(f"section-{item.section.id}", item.section.title) for item in report.sections]
     parts += [("findings", "问题清单")]
     numbered = [(anchor, f"{numeral(n)}、{title}") for n, (anchor, title) in enumerate(parts, start=1)]
@@ -116,10 +118,13 @@ def render_html(
     report: Report,
     charts: list[Chart],
     catalog_charts: list[Chart] | None = None,
+    annual: Any = None,
+    annual_chart: bytes | None = None,
     ranking_chart: Chart | None = None,
     evidence_file: str | None = None,
 ) -> str:
-    """The main report. ``evidence_file`` names the linked evidence page of a large report."""
+    """The main report. ``annual``: the annual-report section (``reports.annual.AnnualSection``),
+    if any; ``evidence_file`` names the linked evidence page of a large report."""
     template = environment().get_template("report.html.j2")
     inline = report.full_list_inline
     shown = _findings_by_rule(report, None if inline else SAMPLE_PER_RULE)
@@ -130,8 +135,10 @@ def render_html(
             return f"#f-{fid}"
         return f"{evidence_file}#f-{fid}"
 
-    sections = dict(outline(report))
+    toc = outline(report, annual is not None)
     return template.render(
+        annual=annual,
+        annual_chart=annual_chart,
         report=report,
         charts=charts,
         catalog_charts=catalog_charts or [],
@@ -139,8 +146,8 @@ def render_html(
         generated=report.generated_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         findings_by_rule=shown,
         rule_counts=dict(Counter(f["rule"] for f in report.findings)),
-        heading=sections,
-        toc=outline(report),
+        heading=dict(toc),
+        toc=toc,
         flink=flink,
         evidence_file=evidence_file,
         inline=inline,

@@ -204,8 +204,11 @@ def build_report(data: ReportData, weights: WeightsConfig, title: str | None = N
         per_agency=rows(ind.by_agency(data), counts_agency),
         per_domain=rows(ind.by_domain(data), counts_domain),
         per_month=rows(ind.by_month(data), counts_month),
-        # Every finding gaps lists, confirmed or to review: equal to ``gaps --by rule``.
-        rule_totals=sorted(Counter(f["rule"] for f in [*data.findings, *data.to_review]).items()),
+        # Confirmed findings per rule: ``gaps --by rule``; rules with only to-review ones count 0
+        # here (``gaps --by rule --certainty to_review`` counts those, see ``rule_to_review``).
+        rule_totals=sorted(
+            {**dict.fromkeys((f["rule"] for f in data.to_review), 0), **Counter(f["rule"] for f in data.findings)}.items()
+        ),
         findings=findings,
         lags=[d.lag for d in timely_docs if d.lag is not None],
         columns=_columns_with_findings(data),

@@ -2,9 +2,9 @@
 
 The unit ranked is the assessed site (one government portal), named by its configured agency
 (the site's name when it has none). Its score is the site's own score (every indicator, columns
-and 标准目录 included), its findings are the rows ``gongkai gaps --site NAME`` lists, split into
-confirmed (scored) and to review (counted, never scored), and its card breaks them down by
-发布机构 exactly as ``gongkai gaps --site NAME --by agency`` counts them.
+and 标准目录 included), its findings are the rows ``gongkai gaps --site NAME`` lists (confirmed,
+scored) and apart those of ``--certainty to_review`` (counted, never scored), and its card
+breaks them down by 发布机构 exactly as ``gongkai gaps --site NAME --by agency`` counts them.
 
 Ties are stated, not hidden: scores are compared as printed (one decimal), sites with the same
 printed score share a rank (standard competition ranking: 1, 2, 2, 4), and each is marked 并列.
@@ -58,7 +58,7 @@ class RankRow:
 
     @property
     def findings(self) -> int:
-        """Every open finding of the site, as ``gaps --site NAME`` counts them."""
+        """Every open finding of the site, confirmed or to review (``gaps --certainty all``)."""
         return self.confirmed + self.to_review
 
 

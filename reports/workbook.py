@@ -83,15 +83,15 @@ def _about(ws: Worksheet, report: Report) -> None:
 
 def _totals(ws: Worksheet, report: Report) -> None:
     """Findings per rule: open ones (``gongkai gaps --by rule`` with the same scope) and, for columns
-    and catalog items, those seen open in the period and fixed since (``--status closed``)."""
-    everything = [*report.findings, *report.to_review]
-    fixed = Counter(f["rule"] for f in everything if f.get("status") == "closed")
+    and catalog items, those seen open in the period and fixed since (``--status closed``); the
+    to-review ones apart (``--certainty to_review``), never scored."""
+    fixed = Counter(f["rule"] for f in report.findings if f.get("status") == "closed")
     doubtful = report.rule_to_review
     rows = [
         (rule, RULES.get(rule, rule), count, count - fixed[rule], fixed[rule], doubtful.get(rule, 0))
         for rule, count in report.rule_totals
     ]
-    headers = ["rule", "规则", "问题", "其中未整改", "其中期间内存在、已整改", "其中待复核（不计分）"]
+    headers = ["rule", "规则", "问题", "其中未整改", "其中期间内存在、已整改", "另有待复核（不计分）"]
     last = write_table(ws, headers, rows, widths=[26, 18, 10, 12, 22, 20])
     set_text(ws, last + 1, 2, "合计")
     for column, index in ((3, 2), (4, 3), (5, 4), (6, 5)):
@@ -106,7 +106,7 @@ def _ranking(ws: Worksheet, report: Report) -> None:
             headers += [f"{indicator.name}", f"{indicator.name}·合规", f"{indicator.name}·适用"]
         else:
             headers += [f"{indicator.name}·问题", f"{indicator.name}·适用"]
-    headers += ["问题（计分）", "待复核（不计分）", "问题合计（= gaps --site）"]
+    headers += ["问题（计分）", "待复核（不计分）", "合计"]
     rows = []
     for r in report.ranking:
         line: list[Any] = [

@@ -110,12 +110,15 @@ def test_the_ranking_equals_gaps_and_the_audit_records(made: Made) -> None:
     ranking = sheet_rows(made.file("*.xlsx"), "排名")
     assert len(ranking) == SITES
     by_site = {row["site"]: row["count"] for row in gaps_json(made.db, "--by", "site")}
+    held = gaps_json(made.db, "--by", "site", "--certainty", "to_review")
+    held_by_site = {row["site"]: row["count"] for row in held}
     confirmed = Counter(site for site, _, c in made.stored.values() if c == "confirmed")
     doubtful = Counter(site for site, _, c in made.stored.values() if c == "to_review")
     for row in ranking:
         site = row["站点"]
-        assert row["问题合计（= gaps --site）"] == by_site.get(site, 0), site
-        assert row["问题（计分）"] == confirmed[site] and row["待复核（不计分）"] == doubtful[site], site
+        assert row["问题（计分）"] == by_site.get(site, 0) == confirmed[site], site
+        assert row["待复核（不计分）"] == held_by_site.get(site, 0) == doubtful[site], site
+        assert row["合计"] == confirmed[site] + doubtful[site]
     # Each document indicator's failing count is the site's confirmed open findings of its rules.
     by_site_rule = Counter((site, rule) for site, rule, c in made.stored.values() if c == "confirmed")
     for row in ranking:
@@ -143,11 +146,11 @@ def test_each_card_splits_findings_by_agency_as_gaps_does(made: Made) -> None:
     cards = re.findall(r'<section class="card" id="card-([^"]+)">(.*?)</section>', html, re.S)
     assert len(cards) == SITES
     for site, body in cards[:: SITES // 10]:
-        shown = {a: int(n) for a, n in re.findall(r'data-agency="([^"]+)" data-findings="(\d+)"', body)}
-        counted = {
-            row["agency"]: row["count"] for row in gaps_json(made.db, "--site", site, "--by", "agency")
-        }
-        assert {a: n for a, n in shown.items() if n} == counted, site
+        shown = re.findall(r'data-agency="([^"]+)" data-findings="(\d+)" data-review="(\d+)"', body)
+        for column, certainty in ((1, "confirmed"), (2, "to_review")):
+            rows = gaps_json(made.db, "--site", site, "--by", "agency", "--certainty", certainty)
+            counted = {row["agency"]: row["count"] for row in rows}
+            assert {s[0]: int(s[column]) for s in shown if int(s[column])} == counted, (site, certainty)
 
 
 def test_to_review_findings_are_counted_apart_and_never_scored(made: Made) -> None:
@@ -161,13 +164,13 @@ def test_to_review_findings_are_counted_apart_and_never_scored(made: Made) -> No
     about = {row["项目"]: row["内容"] for row in sheet_rows(book, "说明")}
     deductions = sum(float(row["扣分"]) for row in scored)
     assert abs(about["满分"] - deductions - about["总体得分"]) < 0.01
-    # The summary per rule: the total is gaps --by rule, of which the held-back part is apart.
+    # The summary per rule: gaps --by rule (confirmed), and the held-back ones apart.
     gaps = {row["rule"]: row["count"] for row in gaps_json(made.db, "--by", "rule")}
     held = Counter(rule for _, rule, c in made.stored.values() if c == "to_review")
     for row in sheet_rows(book, "汇总"):
         if row["rule"]:
-            assert row["问题"] == gaps[row["rule"]]
-            assert row["其中待复核（不计分）"] == held.get(row["rule"], 0)
+            assert row["问题"] == gaps.get(row["rule"], 0)
+            assert row["另有待复核（不计分）"] == held.get(row["rule"], 0)
     # The report states, for each rule, how many calls were held back.
     html = made.file("*.html").read_text(encoding="utf-8")
     for rule in REASONS:
