@@ -207,7 +207,10 @@ def build_report(data: ReportData, weights: WeightsConfig, title: str | None = N
         # Confirmed findings per rule: ``gaps --by rule``; rules with only to-review ones count 0
         # here (``gaps --by rule --certainty to_review`` counts those, see ``rule_to_review``).
         rule_totals=sorted(
-            {**dict.fromkeys((f["rule"] for f in data.to_review), 0), **Counter(f["rule"] for f in data.findings)}.items()
+            {
+                **dict.fromkeys((f["rule"] for f in data.to_review), 0),
+                **Counter(f["rule"] for f in data.findings),
+            }.items()
         ),
         findings=findings,
         lags=[d.lag for d in timely_docs if d.lag is not None],
