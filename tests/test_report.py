@@ -174,7 +174,10 @@ def test_pdf_has_the_charts_and_chinese_text(made: Made) -> None:
     for agency in {d.publisher for d in docs_in(*YEAR) if d.publisher} | {s.agency for s in SITES}:
         assert agency in text, agency
     assert "政务公开第三方评估报告" in text and "未公布指标权重" in text
-    plain = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    # In the order the PDF draws it (a cell at a time; reading order may interleave table columns).
+    plain = subprocess.run(
+        ["pdftotext", "-raw", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
     # Shown as text; a table cell may wrap it, so compare without whitespace.
     assert re.sub(r"\s+", "", EVIL_TITLE) in re.sub(r"\s+", "", plain)
     images = subprocess.run(

@@ -158,7 +158,8 @@ def test_to_review_findings_are_counted_apart_and_never_scored(made: Made) -> No
     doubtful = {fid for fid, (_, _, c) in made.stored.items() if c == "to_review"}
     listed = sheet_rows(book, "待复核")
     assert {row["编号"] for row in listed} == doubtful
-    assert {row["待复核原因"] for row in listed} == set(REASONS.values())
+    # Ours, and any the audit itself held back (a classifier call below its threshold).
+    assert {row["待复核原因"] for row in listed} >= set(REASONS.values())
     scored = sheet_rows(book, "问题清单")
     assert not doubtful & {row["编号"] for row in scored}
     about = {row["项目"]: row["内容"] for row in sheet_rows(book, "说明")}
