@@ -283,3 +283,13 @@ def test_user_errors_are_one_line(made: Made, tmp_path: Path) -> None:
         result = CliRunner().invoke(cli, ["report", "--db", made.db, "--out", str(tmp_path / "x"), *args])
         assert result.exit_code == 2, (args, result.output)
         assert message in result.output, (args, result.output)
+
+
+def test_pdf_pages_fit_a4_and_agency_names_stay_on_one_line(made: Made) -> None:
+    from tests.pdf_layout import broken_names, outside_printable_box, read_pdf
+
+    pages = read_pdf(made.file("pdf"))
+    assert any(p.landscape for p in pages) and any(not p.landscape for p in pages)
+    assert outside_printable_box(pages) == []
+    names = {d.publisher for d in DOCS if d.publisher} | {s.agency for s in SITES if s.agency}
+    assert broken_names(pages, names) == []
