@@ -31,6 +31,8 @@ BENCHES: dict[str, tuple[list[str], list[str]]] = {
     "audit": (["-m", "bench.bench_audit"], ["--docs", "100000"]),
     "prefect": (["bench/bench_prefect.py"], []),
     "reports": (["bench/bench_reports.py"], []),
+    # 100 agencies, ~50,000 findings: `gongkai report --all` as HTML + PDF + XLSX end to end.
+    "reports_large": (["-m", "bench.bench_reports", "--large", "66000"], ["--large", "6000"]),
 }
 
 

@@ -709,6 +709,7 @@ DOC_COLUMNS = [
     "last_seen_at",
     "changed_at",
     "audit_facts",
+    "page_kind",
 ]
 VERSION_COLUMNS = [
     "document_id",
@@ -827,6 +828,8 @@ def _write_site(
                 seen,
                 seen,
                 json.dumps(audit_facts(record)),
+                # Every generated page is an official document, as before page_kind existed.
+                "document",
             )
         )
         version_rows.append((doc.id, 1, content_hash, text, page_sha, seen, None))

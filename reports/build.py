@@ -58,9 +58,10 @@ def write_report(
     scope = sites[0] if sites and len(sites) == 1 else "all"
     stem = f"gongkai-report-{slug(scope)}-{slug(period.label if period.start else 'all-time')}"
     html: str | None = None
+    evidence_name = f"{stem}-evidence.html"
     if "html" in formats or "pdf" in formats:
-        from gongkai.reports.charts import all_charts, catalog_charts, cjk_font
-        from gongkai.reports.html import render_html
+        from gongkai.reports.charts import all_charts, catalog_charts, cjk_font, ranking_chart
+        from gongkai.reports.html import render_evidence_html, render_html
 
         if cjk_font() is None:
             written.warnings.append(
@@ -68,7 +69,23 @@ def write_report(
                 "chart labels will show empty boxes"
             )
         annual, annual_chart = _annual(store, [s.name for s in report.sites])
-        html = render_html(report, all_charts(report), catalog_charts(report), annual, annual_chart)
+        linked = None if report.full_list_inline else evidence_name
+        html = render_html(
+            report,
+            all_charts(report),
+            catalog_charts(report),
+            annual,
+            annual_chart,
+            ranking_chart=ranking_chart(report),
+            evidence_file=linked,
+        )
+        if linked is not None:
+            # A large report: every finding and its evidence go to a linked page (and the XLSX);
+            # the main report (HTML and PDF) keeps the counts and a sample per rule.
+            target = out_dir / evidence_name
+            target.write_text(render_evidence_html(report, f"{stem}.html"), encoding="utf-8")
+            written.files["evidence"] = target
+            log(f"wrote {target}")
     for fmt in formats:
         target = out_dir / f"{stem}.{fmt}"
         try:

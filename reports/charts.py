@@ -318,3 +318,42 @@ def all_charts(report: Report) -> list[Chart]:
     if len(report.per_month) > 1:
         charts.append(Chart("monthly_trend", "按月趋势", monthly_trend(report)))
     return charts
+
+
+#: Above this many ranked sites the score chart labels bars by rank (the table names them).
+NAMED_BARS = 30
+
+
+def ranking_chart(report: Report) -> Chart | None:
+    """The ranked sites' scores: named horizontal bars, or bars by rank for a long ranking."""
+    rows = [r for r in report.ranking if r.score is not None]
+    if not rows:
+        return None
+    _style()
+    scores = [float(r.score or 0.0) for r in rows]
+    mean = sum(scores) / len(scores)
+    colours = ["#2f5597" if s >= mean else "#ed7d31" for s in scores]
+    if len(rows) <= NAMED_BARS:
+        fig, ax = plt.subplots(figsize=(9.5, max(2.4, 0.32 * len(rows) + 1.2)))
+        labels = [f"{r.rank}{'=' if r.tied else ''}  {r.name}" for r in rows][::-1]
+        bars = ax.barh(labels, scores[::-1], color=colours[::-1])
+        for bar, value in zip(bars, scores[::-1], strict=True):
+            middle = bar.get_y() + bar.get_height() / 2
+            ax.text(bar.get_width() + 0.5, middle, f"{value:.1f}", va="center", fontsize=8)
+        ax.axvline(mean, color="#555", linestyle="--", linewidth=1)
+        ax.set_xlim(0, report.score.scale * 1.08)
+        ax.set_xlabel(f"得分（满分 {report.score.scale:g}；虚线为平均 {mean:.1f}）")
+    else:
+        fig, ax = plt.subplots(figsize=(10.5, 3.8))
+        positions = list(range(1, len(rows) + 1))
+        ax.bar(positions, scores, color=colours, width=0.8)
+        ax.axhline(mean, color="#555", linestyle="--", linewidth=1)
+        ax.set_xlim(0.3, len(rows) + 0.7)
+        ax.set_ylim(max(0.0, min(scores) - 10), report.score.scale)
+        step = max(1, len(rows) // 20)
+        ticks = positions[::step]
+        ax.set_xticks(ticks, [str(rows[p - 1].rank) for p in ticks], fontsize=8)
+        ax.set_xlabel("排名（名称见排名表）")
+        ax.set_ylabel("得分")
+        ax.set_title(f"{len(rows)} 个评估对象得分（虚线为平均 {mean:.1f}）")
+    return Chart("ranking", "评估对象得分排名", _png(fig))

@@ -90,6 +90,8 @@ class Doc:
     is_interpretation: bool
     month: str | None
     own: bool
+    #: ``document`` (an official document), ``news``, ``list`` or ``other`` (``DocumentRecord.page_kind``).
+    page_kind: str = "document"
     #: Whether the late_publication rule tests this document (own, 主动公开 or unmarked, both dates
     #: within the calendar): the 按时发布率 denominator.
     timeliness_tested: bool = False
@@ -110,6 +112,12 @@ class ReportData:
     columns: list[dict[str, Any]]
     #: (rule, document id) → ids of the findings about that document under that rule.
     by_doc: dict[tuple[str, int], list[int]] = field(default_factory=dict)
+    #: Findings the audit marked ``to_review`` (``Finding.certainty``): counted, never scored.
+    #: ``findings`` holds the confirmed ones only, so no indicator, score or deduction sees these.
+    to_review: list[dict[str, Any]] = field(default_factory=list)
+    #: (rule, document id) → ids of to-review findings: the document is held back from that
+    #: indicator's denominator (neither passed nor failed) unless a confirmed finding fails it.
+    held_back: dict[tuple[str, int], list[int]] = field(default_factory=dict)
     #: The 标准目录 matrix of each site in scope (or why it has none).
     coverage: list[SiteCoverage] = field(default_factory=list)
 
@@ -157,12 +165,14 @@ def load_report_data(store: Store, sites: Sequence[str] | None, period: Period) 
     docs = [_doc(row, infos[row["site"]]) for row in doc_rows]
     lags = _interpretation_lags([d for d in docs if d.site not in audited], link_rows)
     lags.update(apply_checks([d for d in docs if d.site in audited], checks))
-    findings = report_findings(store, chosen, period)
+    found = report_findings(store, chosen, period)
+    findings = [f for f in found if not is_to_review(f)]
     data = ReportData(
         period=period,
         sites=infos,
         docs=docs,
         findings=findings,
+        to_review=[f for f in found if is_to_review(f)],
         interpretation_lags=lags,
         columns=column_rows,
     )
@@ -171,12 +181,23 @@ def load_report_data(store: Store, sites: Sequence[str] | None, period: Period) 
         if finding.get("document_id") is not None:
             by_doc[(finding["rule"], int(finding["document_id"]))].append(int(finding["id"]))
     data.by_doc = dict(by_doc)
+    held_back: dict[tuple[str, int], list[int]] = defaultdict(list)
+    for finding in data.to_review:
+        if finding.get("document_id") is not None:
+            held_back[(finding["rule"], int(finding["document_id"]))].append(int(finding["id"]))
+    data.held_back = dict(held_back)
     data.coverage = load_coverage(store, chosen, configs, period, findings)
     return data
 
 
+def is_to_review(finding: dict[str, Any]) -> bool:
+    """Whether the audit held this finding back as uncertain (``Finding.certainty``)."""
+    return finding.get("certainty") == "to_review"
+
+
 def report_findings(store: Store, sites: Sequence[str], period: Period) -> list[dict[str, Any]]:
-    """The findings a report counts: ``gaps`` rows for the same sites and dates.
+    """The findings a report counts: ``gaps --certainty all`` rows for the same sites and dates
+    (the report splits them: confirmed ones are scored, to-review ones are counted apart).
 
     Document findings: the open ones whose document is dated in the period (a closed one was
     fixed on the page, which the archive shows). Column and catalog findings: those the audit saw
@@ -186,13 +207,20 @@ def report_findings(store: Store, sites: Sequence[str], period: Period) -> list[
     """
     chosen = list(sites)
     found = list_gaps(
-        store, GapFilters(sites=chosen, since=period.start, until=period.end, status="open"), sort=["id"]
+        store,
+        GapFilters(sites=chosen, since=period.start, until=period.end, status="open", certainty="all"),
+        sort=["id"],
     )
     if period.start is not None or period.end is not None:
         fixed = list_gaps(
             store,
             GapFilters(
-                rules=STATE_RULES, sites=chosen, since=period.start, until=period.end, status="closed"
+                rules=STATE_RULES,
+                sites=chosen,
+                since=period.start,
+                until=period.end,
+                status="closed",
+                certainty="all",
             ),
             sort=["id"],
         )
@@ -255,6 +283,7 @@ def _doc(row: dict[str, Any], site: SiteInfo) -> Doc:
         is_interpretation=bool(row.get("is_interpretation")) or row.get("doc_type") == "interpretation",
         month=row.get("month"),
         own=site.owns(row.get("publisher"), row.get("doc_no")),
+        page_kind=row.get("page_kind") or "document",
     )
     if written and published and _in_calendar(written, published):
         count = working_days_after(written, published)

@@ -8,6 +8,7 @@ even a slip in escaping could not run code or fetch anything when the file is op
 from __future__ import annotations
 
 import base64
+from collections import Counter
 from datetime import UTC
 from typing import Any
 from urllib.parse import urlsplit
@@ -17,7 +18,7 @@ from gongkai.reports.charts import Chart
 from gongkai.reports.coverage import EXPECT_LABELS, STATUS_LABELS
 from gongkai.reports.indicators import BY_ID, INDICATORS
 from gongkai.reports.labels import DOC_TYPES, SEVERITIES
-from gongkai.reports.model import Report
+from gongkai.reports.model import SAMPLE_PER_RULE, Report
 from gongkai.reports.scoring import DISCLAIMER
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
@@ -26,6 +27,8 @@ from gongkai.resources import corpus_path
 TEMPLATES = corpus_path("reports", "templates")
 #: How many finding links an indicator cell shows before pointing to the findings list.
 LINKS_PER_CELL = 12
+#: How many to-review findings the report lists before pointing to the XLSX.
+LIST_LIMIT = 200
 
 
 def safe_href(url: Any) -> str | None:
@@ -73,11 +76,43 @@ def environment() -> Environment:
         SEVERITIES=SEVERITIES,
         DOC_TYPES=DOC_TYPES,
         LINKS_PER_CELL=LINKS_PER_CELL,
+        LIST_LIMIT=LIST_LIMIT,
+        SAMPLE_PER_RULE=SAMPLE_PER_RULE,
         DISCLAIMER=DISCLAIMER,
         STATUS_LABELS=STATUS_LABELS,
         EXPECT_LABELS=EXPECT_LABELS,
     )
     return env
+
+
+NUMERALS = "一二三四五六七八九十"
+
+
+def numeral(n: int) -> str:
+    """1 → 一, 12 → 十二, 20 → 二十 (section numbers up to 99)."""
+    tens, units = divmod(n, 10)
+    head = "" if tens == 0 else ("十" if tens == 1 else NUMERALS[tens - 1] + "十")
+    return head + (NUMERALS[units - 1] if units else "")
+
+
+def outline(report: Report, annual: bool = False) -> list[tuple[str, str]]:
+    """(anchor id, heading) of the report's numbered sections, in order."""
+    many = bool(report.ranking)
+    parts: list[tuple[str, str]] = []
+    if many:
+        parts += [("ranking", "评估对象排名"), ("cards", "各评估对象成绩单")]
+    parts += [("overall", "合并总体得分" if many else "总体得分")]
+    parts += [("to-review", "待复核事项（不计分）"), ("charts", "图表"), ("agencies", "按发布机构")]
+    parts += [("domains", "按领域（26个基层政务公开标准领域）"), ("catalog", "标准目录覆盖（领域 × 事项）")]
+    parts += [("months", "按月趋势"), ("details", "指标明细"), ("columns", "栏目")]
+    if annual:
+        parts += [("annual", "政府信息公开工作年度报告")]
+    parts += [(f"section-{item.section.id}", item.section.title) for item in report.sections]
+    parts += [("findings", "问题清单")]
+    numbered = [(anchor, f"{numeral(n)}、{title}") for n, (anchor, title) in enumerate(parts, start=1)]
+    if report.full_list_inline:
+        numbered.append(("evidence", "附录　证据"))
+    return numbered
 
 
 def render_html(
@@ -86,23 +121,54 @@ def render_html(
     catalog_charts: list[Chart] | None = None,
     annual: Any = None,
     annual_chart: bytes | None = None,
+    ranking_chart: Chart | None = None,
+    evidence_file: str | None = None,
 ) -> str:
-    """``annual``: the annual-report section (``reports.annual.AnnualSection``), if any."""
+    """The main report. ``annual``: the annual-report section (``reports.annual.AnnualSection``),
+    if any; ``evidence_file`` names the linked evidence page of a large report."""
     template = environment().get_template("report.html.j2")
+    inline = report.full_list_inline
+    shown = _findings_by_rule(report, None if inline else SAMPLE_PER_RULE)
+    listed = {int(f["id"]) for _, items in shown for f in items}
+
+    def flink(fid: int) -> str:
+        if inline or int(fid) in listed or not evidence_file:
+            return f"#f-{fid}"
+        return f"{evidence_file}#f-{fid}"
+
+    toc = outline(report, annual is not None)
     return template.render(
         annual=annual,
         annual_chart=annual_chart,
         report=report,
         charts=charts,
         catalog_charts=catalog_charts or [],
+        ranking_chart=ranking_chart,
         generated=report.generated_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        findings_by_rule=_findings_by_rule(report),
+        findings_by_rule=shown,
+        rule_counts=dict(Counter(f["rule"] for f in report.findings)),
+        heading=dict(toc),
+        toc=toc,
+        flink=flink,
+        evidence_file=evidence_file,
+        inline=inline,
     )
 
 
-def _findings_by_rule(report: Report) -> list[tuple[str, list[dict[str, Any]]]]:
+def render_evidence_html(report: Report, main_file: str) -> str:
+    """The linked page of a large report: every finding and its evidence, one self-contained file."""
+    template = environment().get_template("evidence.html.j2")
+    return template.render(
+        report=report,
+        generated=report.generated_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        findings_by_rule=_findings_by_rule(report, None),
+        main_file=main_file,
+    )
+
+
+def _findings_by_rule(report: Report, limit: int | None) -> list[tuple[str, list[dict[str, Any]]]]:
     groups: dict[str, list[dict[str, Any]]] = {}
     for finding in report.findings:
         groups.setdefault(finding["rule"], []).append(finding)
     order = [rule for rule in RULE_LABELS if rule in groups] + sorted(set(groups) - set(RULE_LABELS))
-    return [(rule, groups[rule]) for rule in order]
+    return [(rule, groups[rule] if limit is None else groups[rule][:limit]) for rule in order]

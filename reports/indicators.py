@@ -180,16 +180,27 @@ def document_result(indicator: IndicatorDef, docs: Iterable[Doc], data: ReportDa
     assert indicator.applies is not None
     eligible = failing = 0
     ids: list[int] = []
+    held: list[int] = []
     applying: list[Doc] = []
     for doc in docs:
         found = [fid for rule in indicator.rules for fid in data.by_doc.get((rule, doc.id), ())]
-        if found or indicator.applies(doc, data):
+        if not found:
+            doubtful = [fid for rule in indicator.rules for fid in data.held_back.get((rule, doc.id), ())]
+            if doubtful:
+                # Held back as uncertain: neither passed nor failed, so out of the denominator.
+                held.extend(doubtful)
+                continue
+        # News, list and other pages are not official documents: never in a denominator
+        # (unless a confirmed finding is about them, which is always counted).
+        if found or (doc.page_kind == "document" and indicator.applies(doc, data)):
             eligible += 1
             applying.append(doc)
         if found:
             failing += 1
             ids.extend(found)
-    return Result(indicator.id, eligible, failing, sorted(ids), _extra(indicator.id, applying, data))
+    extra = _extra(indicator.id, applying, data)
+    extra["held_back"] = sorted(held)
+    return Result(indicator.id, eligible, failing, sorted(ids), extra)
 
 
 def _extra(indicator: str, docs: Sequence[Doc], data: ReportData) -> dict[str, Any]:
@@ -239,7 +250,12 @@ def column_result(data: ReportData, sites: Sequence[str] | None = None) -> Resul
         failing=len(findings),
         finding_ids=sorted(int(f["id"]) for f in findings),
         # 国办秘函〔2019〕19号: ≥5 stale columns or ≥5 empty columns is a single veto (单项否决).
-        extra={"empty": empty, "stale": stale, "veto": empty >= 5 or stale >= 5},
+        extra={
+            "empty": empty,
+            "stale": stale,
+            "veto": empty >= 5 or stale >= 5,
+            "held_back": _held_back(data, indicator.rules, chosen),
+        },
     )
 
 
@@ -269,8 +285,14 @@ def catalog_result(data: ReportData, sites: Sequence[str] | None = None) -> Resu
             "covered": sum(cell.status == "covered" for cell in cells),
             "sites_with_catalog": [c.site for c in matrices],
             "sites_without_catalog": [c.site for c in data.coverage if c.site in chosen and not c.has_matrix],
+            "held_back": _held_back(data, indicator.rules, chosen),
         },
     )
+
+
+def _held_back(data: ReportData, rules: Sequence[str], sites: set[str]) -> list[int]:
+    """Ids of the to-review findings of these rules and sites (counted apart, never scored)."""
+    return sorted(int(f["id"]) for f in data.to_review if f["rule"] in rules and f["site"] in sites)
 
 
 def catalog_domain(finding: dict[str, Any]) -> str:
@@ -319,8 +341,10 @@ def by_month(data: ReportData) -> dict[str, dict[str, Result]]:
     return grouped(data, lambda d: d.month, months)
 
 
-def doc_counts(data: ReportData, key: Callable[[Doc], str]) -> dict[str, int]:
+def doc_counts(
+    data: ReportData, key: Callable[[Doc], str], docs: Sequence[Doc] | None = None
+) -> dict[str, int]:
     counts: dict[str, int] = defaultdict(int)
-    for doc in data.docs:
+    for doc in data.docs if docs is None else docs:
         counts[key(doc)] += 1
     return dict(counts)

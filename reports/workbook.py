@@ -26,6 +26,8 @@ FINDINGS_SHEET = "问题清单"
 TOTALS_SHEET = "汇总"
 COVERAGE_SHEET = "目录覆盖"
 COVERAGE_GRID_SHEET = "目录覆盖矩阵"
+RANKING_SHEET = "排名"
+REVIEW_SHEET = "待复核"
 
 
 def _ids(ids: list[int]) -> str:
@@ -41,6 +43,8 @@ def write_workbook(report: Report, target: Path) -> None:
     about = book.active
     about.title = sheet_title("说明")
     _about(about, report)
+    if report.ranking:
+        _ranking(book.create_sheet(RANKING_SHEET), report)
     _totals(book.create_sheet(TOTALS_SHEET), report)
     _scores(book.create_sheet(sheet_title("得分")), report)
     for indicator in INDICATORS:
@@ -50,6 +54,10 @@ def write_workbook(report: Report, target: Path) -> None:
     _coverage_grid(book.create_sheet(sheet_title(COVERAGE_GRID_SHEET)), report)
     _columns(book.create_sheet(sheet_title("栏目")), report)
     _findings(book.create_sheet(FINDINGS_SHEET), report)
+    _to_review(book.create_sheet(REVIEW_SHEET), report)
+    for item in report.sections:
+        if item.section.sheet is not None:
+            item.section.sheet(book, item.data)
     for ws in book.worksheets:
         ws.sheet_view.zoomScale = 100
     book.save(target)
@@ -64,7 +72,9 @@ def _about(ws: Worksheet, report: Report) -> None:
         ("结束", report.period.end.isoformat() if report.period.end else "—"),
         ("生成时间 (UTC)", report.generated_at.strftime("%Y-%m-%d %H:%M")),
         ("文件数", report.documents),
-        ("未整改问题", len(report.findings)),
+        ("新闻等非文件页面", sum(n for kind, n in report.page_counts.items() if kind != "document")),
+        ("计分问题（确认）", len(report.findings)),
+        ("待复核问题（不计分）", len(report.to_review)),
         ("总体得分", None if report.score.score is None else round(report.score.score, 2)),
         ("满分", report.score.scale),
         ("权重说明", DISCLAIMER),
@@ -74,17 +84,79 @@ def _about(ws: Worksheet, report: Report) -> None:
 
 def _totals(ws: Worksheet, report: Report) -> None:
     """Findings per rule: open ones (``gongkai gaps --by rule`` with the same scope) and, for columns
-    and catalog items, those seen open in the period and fixed since (``--status closed``)."""
+    and catalog items, those seen open in the period and fixed since (``--status closed``); the
+    to-review ones apart (``--certainty to_review``), never scored."""
     fixed = Counter(f["rule"] for f in report.findings if f.get("status") == "closed")
+    doubtful = report.rule_to_review
     rows = [
-        (rule, RULE_LABELS.get(rule, rule), count, count - fixed[rule], fixed[rule])
+        (rule, RULE_LABELS.get(rule, rule), count, count - fixed[rule], fixed[rule], doubtful.get(rule, 0))
         for rule, count in report.rule_totals
     ]
-    headers = ["rule", "规则", "问题", "其中未整改", "其中期间内存在、已整改"]
-    last = write_table(ws, headers, rows, widths=[26, 18, 10, 12, 22])
+    headers = ["rule", "规则", "问题", "其中未整改", "其中期间内存在、已整改", "另有待复核（不计分）"]
+    last = write_table(ws, headers, rows, widths=[26, 18, 10, 12, 22, 20])
     set_text(ws, last + 1, 2, "合计")
-    for column, index in ((3, 2), (4, 3), (5, 4)):
+    for column, index in ((3, 2), (4, 3), (5, 4), (6, 5)):
         set_text(ws, last + 1, column, sum(row[index] for row in rows))
+
+
+def _ranking(ws: Worksheet, report: Report) -> None:
+    """The ranking table of the report's first section, with each indicator's numerator/denominator."""
+    headers = ["排名", "并列", "评估对象", "站点", "得分", "文件", "新闻"]
+    for indicator in INDICATORS:
+        if indicator.level == "document":
+            headers += [f"{indicator.name}", f"{indicator.name}·合规", f"{indicator.name}·适用"]
+        else:
+            headers += [f"{indicator.name}·问题", f"{indicator.name}·适用"]
+    headers += ["问题（计分）", "待复核（不计分）", "合计"]
+    rows = []
+    for r in report.ranking:
+        line: list[Any] = [
+            r.rank,
+            "并列" if r.tied else None,
+            r.name,
+            r.site,
+            None if r.score is None else round(r.score, 1),
+            r.row.documents,
+            r.news,
+        ]
+        for indicator in INDICATORS:
+            result = r.row.results[indicator.id]
+            if indicator.level == "document":
+                line += [_rate(result), result.eligible - result.failing, result.eligible]
+            else:
+                assessed = indicator.level != "catalog" or result.extra.get("assessed")
+                line += [result.failing, result.eligible if assessed else None]
+        line += [r.confirmed, r.to_review, r.findings]
+        rows.append(line)
+    last = write_table(ws, headers, rows, widths=[6, 6, 24, 14, 8, 8, 8])
+    for col, header in enumerate(headers, start=1):
+        if header in {i.name for i in INDICATORS}:
+            for row in range(2, last + 1):
+                ws.cell(row=row, column=col).number_format = "0.0%"
+
+
+def _to_review(ws: Worksheet, report: Report) -> None:
+    """Findings held back as uncertain: counted, never scored, each with the audit's reason."""
+    columns = (
+        ("编号", "id"),
+        ("规则", "rule"),
+        ("规则名称", "rule_name"),
+        ("站点", "site"),
+        ("发布机构", "agency"),
+        ("标题", "title"),
+        ("网址", "url"),
+        ("说明", "detail"),
+        ("待复核原因", "review_reason"),
+        ("首次发现", "first_seen"),
+    )
+    headers = [label for label, _ in columns]
+    rows = [
+        [{**f, "rule_name": RULE_LABELS.get(f["rule"], f["rule"])}.get(key) for _, key in columns]
+        for f in report.to_review
+    ]
+    write_table(ws, headers, rows, widths=[8, 22, 14, 12, 22, 40, 40, 40, 40, 11])
+    for index, finding in enumerate(report.to_review, start=2):
+        set_link(ws, index, 7, finding.get("url"), finding.get("url"))
 
 
 def _scores(ws: Worksheet, report: Report) -> None:

@@ -174,7 +174,10 @@ def test_pdf_has_the_charts_and_chinese_text(made: Made) -> None:
     for agency in {d.publisher for d in docs_in(*YEAR) if d.publisher} | {s.agency for s in SITES}:
         assert agency in text, agency
     assert "政务公开第三方评估报告" in text and "未公布指标权重" in text
-    plain = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    # In the order the PDF draws it (a cell at a time; reading order may interleave table columns).
+    plain = subprocess.run(
+        ["pdftotext", "-raw", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
     # Shown as text; a table cell may wrap it, so compare without whitespace.
     assert re.sub(r"\s+", "", EVIL_TITLE) in re.sub(r"\s+", "", plain)
     images = subprocess.run(
@@ -280,3 +283,13 @@ def test_user_errors_are_one_line(made: Made, tmp_path: Path) -> None:
         result = CliRunner().invoke(cli, ["report", "--db", made.db, "--out", str(tmp_path / "x"), *args])
         assert result.exit_code == 2, (args, result.output)
         assert message in result.output, (args, result.output)
+
+
+def test_pdf_pages_fit_a4_and_agency_names_stay_on_one_line(made: Made) -> None:
+    from tests.pdf_layout import broken_names, outside_printable_box, read_pdf
+
+    pages = read_pdf(made.file("pdf"))
+    assert any(p.landscape for p in pages) and any(not p.landscape for p in pages)
+    assert outside_printable_box(pages) == []
+    names = {d.publisher for d in DOCS if d.publisher} | {s.agency for s in SITES if s.agency}
+    assert broken_names(pages, names) == []

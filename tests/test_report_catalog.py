@@ -260,7 +260,9 @@ def test_html_and_pdf_show_the_matrix(catalogued: Catalogued, tmp_path: Path) ->
     assert "标准目录覆盖（领域 × 事项）" in text and "未配置标准目录" in text
     images = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True)
     charts = [line for line in images.stdout.splitlines()[2:] if line.split()[2:3] == ["image"]]
-    assert len(charts) == 4 + 2  # the four charts of every report, and one matrix per catalogued site
+    # The four charts of every report, one matrix per catalogued site, and (several sites) the
+    # ranking chart.
+    assert len(charts) == 4 + 2 + 1
 
 
 def test_many_sites_share_one_matrix(catalogued: Catalogued, monkeypatch: pytest.MonkeyPatch) -> None:
