@@ -12,6 +12,9 @@ and the item's ``catalog_gap`` finding, if the report counts one, is looked up b
 - ``covered`` — no finding, and at least one document matches;
 - ``on_event`` — an item published only when its event happens (a 征地 approval, a penalty):
   the audit does not expect it, and no document matches (yet);
+- ``to_review`` — the audit could not say the item is missing: a document might belong to its
+  domain on an unsure classifier call (the ``catalog_gap`` finding is ``to_review``); listed, never
+  scored;
 - ``unassessed`` — an item the audit checks, with no document matching and no finding in the
   report's scope (the audit has not run on this site since, or found it only after the period).
 
@@ -34,22 +37,30 @@ from gongkai.models.records import SiteConfig
 from gongkai.reports.labels import domain_order, report_domain
 from pydantic import ValidationError
 
-Status = Literal["covered", "gap", "outdated", "on_event", "unassessed"]
+Status = Literal["covered", "gap", "outdated", "on_event", "to_review", "unassessed"]
 STATUS_LABELS: dict[str, str] = {
     "covered": "已覆盖",
     "gap": "缺失",
     "outdated": "未更新",
     "on_event": "依事项发生公开",
+    "to_review": "待复核",
     "unassessed": "未评估",
 }
 #: What the chart writes in a cell (the count of matching documents for covered cells).
-STATUS_MARKS: dict[str, str] = {"gap": "缺", "outdated": "旧", "on_event": "—", "unassessed": "?"}
+STATUS_MARKS: dict[str, str] = {
+    "gap": "缺",
+    "outdated": "旧",
+    "on_event": "—",
+    "to_review": "疑",
+    "unassessed": "?",
+}
 #: Cell colours of the matrix (chart and XLSX), by status; a position with no item stays white.
 STATUS_COLOURS: dict[str, str] = {
     "covered": "#70ad47",
     "outdated": "#f4b183",
     "gap": "#c00000",
     "unassessed": "#ffd966",
+    "to_review": "#9dc3e6",
     "on_event": "#d9d9d9",
 }
 EXPECT_LABELS: dict[str, str] = {
@@ -243,7 +254,9 @@ def build_site_coverage(
             finding = by_item.get(item.id)
             expect = item.expectation()[0]
             status: Status
-            if finding is not None:
+            if finding is not None and finding.get("certainty") == "to_review":
+                status = "to_review"
+            elif finding is not None:
                 had_match = _evidence_values(finding).get("newest_match_url") or matched
                 status = "outdated" if had_match else "gap"
             elif matched:

@@ -186,7 +186,8 @@ def load_report_data(store: Store, sites: Sequence[str] | None, period: Period) 
         if finding.get("document_id") is not None:
             held_back[(finding["rule"], int(finding["document_id"]))].append(int(finding["id"]))
     data.held_back = dict(held_back)
-    data.coverage = load_coverage(store, chosen, configs, period, findings)
+    # The matrix shows confirmed gaps and, apart, the items held back as to review.
+    data.coverage = load_coverage(store, chosen, configs, period, found)
     return data
 
 
@@ -259,7 +260,9 @@ def current_coverage(store: Store) -> list[SiteCoverage]:
             for row in queries.select(conn, "sites")
         }
     sites = sorted(configs)
-    findings = list_gaps(store, GapFilters(rules=["catalog_gap"], sites=sites, status="open"), sort=["id"])
+    findings = list_gaps(
+        store, GapFilters(rules=["catalog_gap"], sites=sites, status="open", certainty="all"), sort=["id"]
+    )
     return load_coverage(store, sites, configs, ALL_TIME, findings)
 
 

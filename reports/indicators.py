@@ -275,7 +275,8 @@ def catalog_result(data: ReportData, sites: Sequence[str] | None = None) -> Resu
         by_domain[catalog_domain(finding)] += 1
     return Result(
         indicator.id,
-        eligible=sum(cell.expect != "on_event" for cell in cells),
+        # An item held back as to review is neither a gap nor covered: out of the denominator.
+        eligible=sum(cell.expect != "on_event" and cell.status != "to_review" for cell in cells),
         failing=len(findings),
         finding_ids=sorted(int(f["id"]) for f in findings),
         extra={
