@@ -17,6 +17,8 @@ class RuleScore:
     false_negatives: list[str] = field(default_factory=list)
     #: Open findings held back as uncertain (``to_review``): not accusations, so not "found".
     to_review: int = 0
+    #: Findings the truth expects held back as to review but found otherwise, or the reverse.
+    review_mismatches: list[str] = field(default_factory=list)
 
     @property
     def precision(self) -> float:
@@ -40,7 +42,10 @@ class TruthScore:
         return (
             not self.missing_documents
             and not self.extra_documents
-            and all(not s.false_positives and not s.false_negatives for s in self.rules.values())
+            and all(
+                not s.false_positives and not s.false_negatives and not s.review_mismatches
+                for s in self.rules.values()
+            )
         )
 
 
@@ -49,15 +54,17 @@ def score(store: Store, truth: dict[str, Any]) -> TruthScore:
     apart: they accuse no one); stored documents vs the truth's."""
     rules = list(truth["rules"])
     wanted: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    wanted_review: dict[str, set[tuple[str, str]]] = defaultdict(set)
     for item in truth["findings"]:
-        wanted[item["rule"]].add((item["site"], item["subject"]))
+        key = (item["site"], item["subject"])
+        (wanted_review if item.get("certainty") == "to_review" else wanted)[item["rule"]].add(key)
     site_names = {site["name"] for site in truth["sites"]}
     found: dict[str, set[tuple[str, str]]] = defaultdict(set)
-    held: dict[str, int] = defaultdict(int)
+    held: dict[str, set[tuple[str, str]]] = defaultdict(set)
     for finding in store.list_findings(status="open"):
         if finding.site in site_names and finding.rule_id in rules:
             if finding.certainty == "to_review":
-                held[finding.rule_id] += 1
+                held[finding.rule_id].add((str(finding.site), finding.subject))
             else:
                 found[finding.rule_id].add((str(finding.site), finding.subject))
     scores = {}
@@ -68,7 +75,8 @@ def score(store: Store, truth: dict[str, Any]) -> TruthScore:
             len(hits),
             sorted(f"{s} {u}" for s, u in found[rule] - wanted[rule]),
             sorted(f"{s} {u}" for s, u in wanted[rule] - found[rule]),
-            held[rule],
+            len(held[rule]),
+            sorted(f"{s} {u}" for s, u in wanted_review[rule] ^ held[rule]),
         )
     stored = {(d["site"], d["url"]) for site in site_names for d in store.list_documents(site)}
     expected = {(d["site"], d["url"]) for d in truth["documents"]}

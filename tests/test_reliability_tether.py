@@ -96,8 +96,11 @@ def test_prefect_temporary_server_is_started_tethered(monkeypatch: pytest.Monkey
     monkeypatch.delenv("PREFECT_API_URL", raising=False)
     from gongkai.flows.prefect_server import tether_if_temporary
     from prefect.server.api import server as prefect_api_server
+    from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    tether_if_temporary()
+    # In a full run the session's Prefect harness has configured an API in the settings context.
+    with temporary_settings(restore_defaults={PREFECT_API_URL}):
+        tether_if_temporary()
     command = [sys.executable, "-m", "http.server", "0", "--bind", "127.0.0.1"]
     child = prefect_api_server.subprocess.Popen(command)
     try:

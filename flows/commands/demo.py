@@ -153,8 +153,10 @@ def _print_findings(db: str, truth: dict[str, Any], score: Any) -> None:
             tally = review if finding.certainty == "to_review" else counts
             tally[finding.rule_id] = tally.get(finding.rule_id, 0) + 1
     planted: dict[str, int] = {}
+    planted_review: dict[str, int] = {}
     for item in truth["findings"]:
-        planted[item["rule"]] = planted.get(item["rule"], 0) + 1
+        tally = planted_review if item.get("certainty") == "to_review" else planted
+        tally[item["rule"]] = tally.get(item["rule"], 0) + 1
     rows = []
     for rule in sorted(set(counts) | set(review) | set(result.rules)):
         rule_score = result.rules.get(rule)
@@ -163,13 +165,13 @@ def _print_findings(db: str, truth: dict[str, Any], score: Any) -> None:
                 rule,
                 planted.get(rule, 0) if rule_score else "–",
                 counts.get(rule, 0),
-                review.get(rule, 0),
+                f"{review.get(rule, 0)}/{planted_review.get(rule, 0)}",
                 f"{rule_score.precision:.2f}" if rule_score else "–",
                 f"{rule_score.recall:.2f}" if rule_score else "–",
             ]
         )
     print_table(
-        ["rule", "planted", "open findings", "to review (not counted)", "precision", "recall"],
+        ["rule", "planted", "open findings", "to review: found/planted (not counted)", "precision", "recall"],
         rows,
         title="findings vs the planted truth",
     )
@@ -185,3 +187,5 @@ def _print_findings(db: str, truth: dict[str, Any], score: Any) -> None:
         console.print(f"  missed: {line}")
     for line in [f for s in result.rules.values() for f in s.false_positives][:10]:
         console.print(f"  unexpected: {line}")
+    for line in [f"{s.rule} {f}" for s in result.rules.values() for f in s.review_mismatches][:10]:
+        console.print(f"  to review, not as planted: {line}")
