@@ -28,13 +28,16 @@ from gongkai.crawler.columns import column_kind, column_name
 from gongkai.crawler.dblock import SerializedStore
 from gongkai.crawler.fetch import Fetcher, FetchResult, StoredRobots
 from gongkai.crawler.frontier import PAGE_KINDS, Entry, Frontier, NewEntry, Run
+from gongkai.crawler.hanweb import next_group, page_datastore, parse_datastore
 from gongkai.crawler.html import Page, is_asset, is_attachment, parse_page
+from gongkai.crawler.html import clean as clean_text
 from gongkai.crawler.items import ListItem
 from gongkai.crawler.jsonapi import find_api_urls, parse_api
-from gongkai.crawler.listing import ListAnalysis, analyse_list
+from gongkai.crawler.listing import ListAnalysis, analyse_list, in_chrome
 from gongkai.crawler.pagination import next_page
 from gongkai.crawler.politeness import HostGates
 from gongkai.crawler.scope import Scope, host_key, normalise_url
+from gongkai.extractors.encoding import decode
 from gongkai.models.records import CrawlPolicy, DocumentRecord, FetchedPage, SiteColumn, SiteConfig
 from gongkai.models.store import Store, utcnow
 
@@ -42,6 +45,41 @@ from gongkai import extractors
 
 #: Link texts that point at a policy's interpretation (相关解读 boxes, 政策解读, 图解, 问答).
 INTERPRETATION_TEXT = re.compile(r"(解读|图解|问答|答记者问|一图读懂|政策说明)")
+#: Labels of a 解读 page's link to the policy it explains (on the link or just before it).
+POLICY_LINK_TEXT = re.compile(r"(文件链接|原文链接|相关文件|政策原文|文件原文|原文件|相关政策)\s*[:：]?\s*$")
+
+
+def _text_before(element: Any) -> str:
+    """The text just before a link in its parent (``文件链接：<a>…</a>``)."""
+    previous = element.getprevious()
+    if previous is not None:
+        return (previous.tail or "")[-20:] or clean_text(previous.text_content())[-20:]
+    parent = element.getparent()
+    return (parent.text or "")[-20:] if parent is not None else ""
+
+
+def _icon_in_jd_box(element: Any) -> bool:
+    """A text-less link (an icon) inside a 相关解读 box."""
+    if clean_text(element.text_content()):
+        return False
+    node = element.getparent()
+    for _level in range(4):
+        if node is None:
+            return False
+        heading = "".join(node.itertext())
+        if INTERPRETATION_TEXT.search(heading):
+            return True
+        node = node.getparent()
+    return False
+
+
+def page_kind_for(extracted: str, column_kind: str | None) -> str:
+    """A stored page's kind: the extractor's, unless the page was listed in a news column."""
+    if column_kind == "news" and extracted == "document":
+        return "news"
+    return extracted
+
+
 _MAX_ERROR_LINES = 200
 STOP_KNOWN = "reached items already stored unchanged"
 PAGING_WORDS = re.compile(
@@ -79,6 +117,7 @@ class CrawlStats:
     skipped: int = 0
     out_of_scope: int = 0
     columns: int = 0
+    news: int = 0
     error_lines: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
@@ -378,22 +417,68 @@ class SiteCrawler:
             return
         content_type, base_url = got.content_type, got.final_url
         if entry.kind == "api":
-            api = parse_api(body, base_url, base=entry.hint.get("base") or entry.discovered_from)
+            base = entry.hint.get("base") or entry.discovered_from
+            store = parse_datastore(decode(body, content_type).text, base or base_url)
+            if store is not None:  # a Hanweb dataproxy group
+                if store.total is None:
+                    store.total = entry.hint.get("total")
+                self._column_page(
+                    entry, store.items, next_group(store, entry.url), kind="api", page=None, analysis=None
+                )
+                return
+            api = parse_api(body, base_url, base=base)
             self._column_page(entry, api.items, api.next_url, kind="api", page=None, analysis=None)
             return
         page = parse_page(body, base_url, content_type)
         analysis = self._analyse(page)
         api_urls = find_api_urls(page)
+        datastore = page_datastore(page)
+        if datastore is not None and datastore.proxy_url:
+            endpoint = datastore.proxy_url.split("?", 1)[0]
+            api_urls = [u for u in api_urls if u.split("?", 1)[0] != endpoint]  # paged by its groups
         in_column = bool(entry.hint.get("column_url"))
+        framed = (
+            not analysis.items and not analysis.hub and not analysis.detail and not api_urls
+        ) and analysis.frames
+        if analysis.detail and not in_column:
+            # A page reached as navigation that carries a metadata block is a document: never lost.
+            self._store_document(entry, got, column=None)
+            self.frontier.mark(entry, "done", hint={**entry.hint, "role": "detail"})
+            return
         is_column = in_column or (
             not analysis.hub
             and not analysis.detail
-            and (bool(analysis.items) or analysis.empty_marker or bool(api_urls))
+            and (bool(analysis.items) or analysis.empty_marker or bool(api_urls) or bool(framed))
         )
         next_url = None
         if is_column:
             next_url = self._next_url(page, entry)
+            if (
+                datastore is not None
+                and next_url is None
+                and not (self.config.hints and self.config.hints.pagination_pattern)
+            ):
+                group = next_group(datastore)
+                if group is not None:
+                    column_url = entry.hint.get("column_url") or entry.url
+                    hint = {
+                        "column_url": column_url,
+                        "column": entry.hint.get("column") or column_name(page),
+                        "page": 2,
+                        "base": page.base,
+                        "total": datastore.total,
+                    }
+                    self.frontier.add([NewEntry(group, "api", entry.depth, entry.url, hint, True)], self.run)
             self._column_page(entry, analysis.items, next_url, "list", page, analysis)
+            self._queue_related(entry, analysis.related)
+            for frame in framed or []:
+                if self.scope.allows(frame):
+                    hint = {
+                        "column_url": entry.hint.get("column_url") or entry.url,
+                        "column": entry.hint.get("column") or column_name(page),
+                        "page": 1,
+                    }
+                    self.frontier.add([NewEntry(frame, "list", entry.depth, entry.url, hint, True)], self.run)
             for api_url in api_urls if entry.hint.get("page", 1) == 1 else []:
                 column_url = entry.hint.get("column_url") or entry.url
                 hint = {
@@ -408,6 +493,19 @@ class SiteCrawler:
             self.frontier.mark(entry, "done", hint={**entry.hint, "role": self._role(analysis)})
         if not analysis.detail:
             self._queue_nav(entry, page, analysis, next_url)
+
+    def _queue_related(self, entry: Entry, urls: list[str]) -> None:
+        """A list row's text-less second link (its 解读 icon): a document to fetch."""
+        assert self.run is not None
+        new = []
+        for url in urls:
+            if not self.scope.allows(url):
+                continue
+            kind = "attachment" if is_attachment(url) else "detail"
+            new.append(
+                NewEntry(url, kind, entry.depth + 1, entry.url, {"via": "interpretation", "link_text": ""})
+            )  # type: ignore[arg-type]
+        self.frontier.add(new, self.run)
 
     def _role(self, analysis: ListAnalysis) -> str:
         return "hub" if analysis.hub else "detail" if analysis.detail else "nav"
@@ -505,7 +603,11 @@ class SiteCrawler:
             kind = "attachment" if is_attachment(item.url) else "detail"
             hint: dict[str, Any] = {"title": item.title, "date": _iso(item.date)}
             if column_url:
-                hint.update(column=column, column_url=column_url)
+                hint.update(
+                    column=column,
+                    column_url=column_url,
+                    column_kind=column_kind(column, column_url, self.config),
+                )
             new.append(NewEntry(item.url, kind, entry.depth + 1, entry.url, hint))  # type: ignore[arg-type]
         return dict(self.frontier.add(new, self.run))
 
@@ -558,15 +660,33 @@ class SiteCrawler:
             with self._lock:
                 self.stats.unchanged_documents += 1
             return
+        if entry.hint.get("via") in ("interpretation", "policy"):
+            # Reached through a link that named a 解读 or a policy: if it is a column list after
+            # all (a breadcrumb or menu link), it is navigation, never a document.
+            page = parse_page(body, got.final_url, content_type)
+            analysis = analyse_list(page)
+            if not analysis.detail and (analysis.hub or len(analysis.items) >= 3 or analysis.empty_marker):
+                self.frontier.mark(entry, "done", hint={**entry.hint, "role": "list"})
+                return
+        self._store_document(entry, got, column=entry.hint.get("column"))
+        self.frontier.mark(entry, "done")
+
+    def _store_document(self, entry: Entry, got: Got, column: str | None) -> None:
+        """Extract the page, store it as a document (with its page kind), queue what it links to."""
+        body, content_type = got.body, got.content_type
+        assert body is not None
         record = extractors.extract(body, entry.url, content_type)
-        record = record.model_copy(
-            update={
-                "site": self.config.name,
-                "column": entry.hint.get("column"),
-                "fetched_at": got.fetched_at,
-                "page_sha256": got.sha256,
-            }
-        )
+        column_kind_ = entry.hint.get("column_kind")
+        update: dict[str, Any] = {
+            "site": self.config.name,
+            "column": column,
+            "fetched_at": got.fetched_at,
+            "page_sha256": got.sha256,
+        }
+        kind = page_kind_for(record.page_kind, column_kind_)
+        if kind != record.page_kind:
+            update["page_kind"] = kind
+        record = record.model_copy(update=update)
         [saved] = self.store.save_documents([record], self.config.name)
         with self._lock:
             if saved.status == "new":
@@ -575,8 +695,9 @@ class SiteCrawler:
                 self.stats.changed_documents += 1
             else:
                 self.stats.unchanged_documents += 1
+            if record.page_kind == "news":
+                self.stats.news += 1
         self._queue_document_links(entry, record, body, content_type, got.final_url)
-        self.frontier.mark(entry, "done")
 
     def _queue_document_links(
         self, entry: Entry, record: DocumentRecord, body: bytes, content_type: str | None, base_url: str
@@ -593,13 +714,23 @@ class SiteCrawler:
             if url:
                 found[url] = ("attachment", attachment.text)
         page = parse_page(body, base_url, content_type)
+        chrome = {a.url for a in page.anchors() if in_chrome(a.element)}
+        for url in [u for u, (kind, _t) in found.items() if kind != "attachment" and u in chrome]:
+            del found[url]  # breadcrumb and menu links are never 解读 or policy links
         for anchor in page.anchors():
-            if anchor.url in found or anchor.url == entry.url:
+            if anchor.url in found or anchor.url == entry.url or is_asset(anchor.url):
                 continue
             if is_attachment(anchor.url):
                 found[anchor.url] = ("attachment", anchor.label)
-            elif INTERPRETATION_TEXT.search(anchor.label) and not is_asset(anchor.url):
+                continue
+            if anchor.url in chrome:
+                continue
+            if INTERPRETATION_TEXT.search(anchor.label) or _icon_in_jd_box(anchor.element):
                 found[anchor.url] = ("interpretation", anchor.label)
+            elif POLICY_LINK_TEXT.search(anchor.label) or POLICY_LINK_TEXT.search(
+                _text_before(anchor.element)
+            ):
+                found[anchor.url] = ("policy", anchor.label)
         new: list[NewEntry] = []
         for url, (kind, text) in found.items():
             if not self.scope.allows(url):
