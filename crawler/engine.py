@@ -119,6 +119,9 @@ class CrawlStats:
     columns: int = 0
     news: int = 0
     error_lines: list[str] = field(default_factory=list)
+    #: Operator alerts (a redesign is our failure, never the government's): one dict each with
+    #: ``column``, ``url``, ``reason`` and the archived page (``warc_file``, ``warc_record_id``).
+    alerts: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -133,7 +136,19 @@ class CrawlStats:
             f"{self.pages_fetched} pages fetched, {self.not_modified} not modified (304), "
             f"{self.new_documents} new and {self.changed_documents} changed documents, "
             f"{self.attachments} attachments, {self.columns} columns, {self.errors} errors"
+            + (f", {len(self.alerts)} alerts" if self.alerts else "")
         )
+
+    def alert_lines(self) -> list[str]:
+        return [alert_line(alert) for alert in self.alerts]
+
+
+def alert_line(alert: dict[str, Any]) -> str:
+    where = (
+        f" (archived: {alert['warc_file']} {alert['warc_record_id']})" if alert.get("warc_record_id") else ""
+    )
+    name = f" {alert['column']}" if alert.get("column") else ""
+    return f"alert: column{name} {alert['url']}: {alert['reason']}{where}"
 
 
 @dataclass(frozen=True)
@@ -202,6 +217,10 @@ class SiteCrawler:
         self.run: Run | None = None
         self._lock = threading.Lock()
         self._prefixes = self._nav_prefixes()
+        #: Start URLs and configured columns: a configured hint matching nothing there is an alert.
+        self._configured = {
+            u for u in (normalise_url(x) for x in [*config.start_urls, *(c.url for c in config.columns)]) if u
+        }
 
     # --- run lifecycle ---------------------------------------------------------------------------
 
@@ -269,7 +288,7 @@ class SiteCrawler:
     def finish(self) -> CrawlStats:
         """Record the columns; close the run if the frontier is empty (else it stays resumable)."""
         assert self.run is not None
-        columns = self.columns()
+        columns = self._with_empty_history(self.columns())
         self.store.save_columns(self.config.name, columns)
         self.stats.columns = len(columns)
         complete = self.frontier.count_pending() == 0
@@ -516,8 +535,13 @@ class SiteCrawler:
         if hints and (hints.list_item_selector or hints.detail_url_pattern):
             from gongkai.crawler.listing import hinted_items
 
+            generic = analysis.items
             analysis.items = hinted_items(page, hints.list_item_selector, hints.detail_url_pattern)
             analysis.hub = analysis.detail = False
+            if not analysis.items and page.url in self._configured and not analysis.empty_marker:
+                found = f" (the page shows {len(generic)} items to generic discovery)" if generic else ""
+                column = SiteColumn(url=page.url, name=column_name(page))
+                self._alert(column, f"layout changed: the configured hints match nothing{found}")
         return analysis
 
     def _next_url(self, page: Page, entry: Entry) -> str | None:
@@ -554,7 +578,7 @@ class SiteCrawler:
             page=number,
             items=[[i.url, i.title, _iso(i.date)] for i in items],
             fingerprint=fingerprint,
-            empty=bool(analysis and analysis.empty_marker and not items),
+            empty=(analysis.empty_marker or "") if analysis is not None and not items else "",
         )
         reason = self._stop_paging(number, items, statuses, fingerprint, trail)
         if next_url and reason is None:
@@ -780,6 +804,11 @@ class SiteCrawler:
                 (e.hint.get("column") for e in entries if e.hint.get("column")), None
             )
             dates = [d for d in known.values() if d]
+            signal = None
+            if not known:
+                seen = this_run or entries
+                marks = [e.hint.get("empty") for e in seen if isinstance(e.hint.get("empty"), str)]
+                signal = next((m for m in marks if m), None) or "none"
             out.append(
                 SiteColumn(
                     url=column_url,
@@ -788,9 +817,47 @@ class SiteCrawler:
                     item_count=len(known),
                     latest_item_date=date.fromisoformat(max(dates)) if dates else None,
                     checked_at=now,
+                    empty_signal=signal,
+                    empty_since=now if signal not in (None, "none") else None,
                 )
             )
         return out
+
+    def _with_empty_history(self, columns: list[SiteColumn]) -> list[SiteColumn]:
+        """Carry empty-since dates over from the stored columns; a column that yielded items before
+        and none now, with no empty-list signal, is an alert ("layout changed") and keeps its
+        stored row: a redesign is never reported as an empty column."""
+        previous = {c.url: c for c in self.store.list_columns(self.config.name)}
+        out = []
+        for column in columns:
+            before = previous.get(column.url)
+            if column.item_count > 0:
+                out.append(column)
+                continue
+            if column.empty_signal == "none":
+                if before is not None and before.item_count > 0:
+                    reason = f"layout changed: {before.item_count} items before, none recognised now"
+                    self._alert(column, reason)
+                    out.append(before)
+                    continue
+                self._alert(column, "no items recognised and no empty-list marker (layout not understood)")
+            elif before is not None and before.item_count == 0 and before.empty_signal not in (None, "none"):
+                column = column.model_copy(update={"empty_since": before.empty_since or before.checked_at})
+            out.append(column)
+        return out
+
+    def _alert(self, column: SiteColumn, reason: str) -> None:
+        stored = self.store.get_page(column.url)
+        alert = {
+            "column": column.name,
+            "url": column.url,
+            "reason": reason,
+            "warc_file": stored.warc_file if stored else None,
+            "warc_record_id": stored.warc_record_id if stored else None,
+        }
+        with self._lock:
+            if alert not in self.stats.alerts:
+                self.stats.alerts.append(alert)
 
     @staticmethod
     def _union(entries: list[Entry]) -> dict[str, str | None]:

@@ -56,8 +56,9 @@ class ListAnalysis:
     other_items: list[ListItem] = field(default_factory=list)
     #: Several "更多"-topped blocks of items: an index of columns, not a column.
     hub: bool = False
-    #: The page says the column has nothing (暂无信息…).
-    empty_marker: bool = False
+    #: The page says the column has nothing: the marker (暂无信息 …, or ``zero_rows`` for a list
+    #: container rendered with no rows); empty when it says nothing of the kind.
+    empty_marker: str = ""
     #: The page is a document, not a list.
     detail: bool = False
     #: Text-less second links of the list's rows (an icon or image for the row's 解读).
@@ -192,7 +193,7 @@ def analyse_list(page: Page) -> ListAnalysis:
         containers[key].append(container)
     analysis = ListAnalysis(frames=_frames(page))
     body = page.body_text()
-    analysis.empty_marker = any(marker in body for marker in EMPTY_MARKERS)
+    analysis.empty_marker = next((marker for marker in EMPTY_MARKERS if marker in body), "")
     if not groups:
         inline = inline_json_items(page) or hanweb_items(page)
         if inline:
@@ -201,6 +202,8 @@ def analyse_list(page: Page) -> ListAnalysis:
         analysis.detail = looks_like_detail(page)
         if not analysis.detail:
             analysis.items = undated_list(anchors)
+            if not analysis.items and not analysis.empty_marker and _zero_row_list(page):
+                analysis.empty_marker = "zero_rows"
             rows = [a.element.getparent() for a in anchors if a.url in {i.url for i in analysis.items}]
             analysis.related = row_icon_links(page, [r for r in rows if r is not None], set())
         return analysis
@@ -315,6 +318,27 @@ def undated_list(anchors: list[Anchor]) -> list[ListItem]:
                     seen.add(anchor.url)
                     best.append(ListItem(anchor.url, anchor.label, None))
     return best
+
+
+_LIST_CONTAINER = re.compile(
+    r"(^|[\s_-])(list|lists|lb|xxgk_?list|news_?list|doc_?list|data_?list)($|[\s_-])", re.I
+)
+
+
+def _zero_row_list(page: Page) -> bool:
+    """A list container (``ul``/``table`` named as a list) rendered with no rows at all."""
+    for element in page.root.iter("ul", "ol", "table", "tbody", "div"):
+        marker = f"{element.get('class') or ''} {element.get('id') or ''}".strip()
+        if not marker or not _LIST_CONTAINER.search(marker):
+            continue
+        if element.tag == "div":
+            if len(element) == 0 and not clean(element.text_content()):
+                return True
+            continue
+        rows = [r for r in element.iter("li", "tr") if r.find(".//td") is not None or r.tag == "li"]
+        if not rows:
+            return True
+    return False
 
 
 def _frames(page: Page) -> list[str]:
