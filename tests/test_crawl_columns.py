@@ -172,7 +172,10 @@ def test_navigation_page_with_a_metadata_block_is_a_document_and_policy_links_ar
     routes = {"/xxgk/zcjd/": dated_list("政策解读", jds)}
     for n, (url, title, _d) in enumerate(jds):
         # A 解读 page: breadcrumb to its column (never a 解读 link), 文件链接 to a policy listed nowhere.
-        crumb = '<div class="position">当前位置：<a href="/">首页</a> &gt; <a href="/xxgk/zcjd/">政策解读</a></div>'
+        crumb = (
+            '<div class="position">当前位置：<a href="/">首页</a> &gt; '
+            '<a href="/xxgk/zcjd/">政策解读</a></div>'
+        )
         link = f'<p>文件链接：<a href="/xxgk/zcwj/p{n}.html">松林镇秸秆禁烧实施方案（第{n}号）</a></p>'
         routes[url] = page(title, f"{crumb}<h1>{title}</h1><div id='zoom'><p>解读。</p></div>{link}")
         routes[f"/xxgk/zcwj/p{n}.html"] = detail(f"松林镇秸秆禁烧实施方案（第{n}号）", n, day)
