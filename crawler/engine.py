@@ -306,6 +306,20 @@ class SiteCrawler:
     def close(self) -> None:
         self.fetcher.close()
 
+    # --- for schedulers that drive many sites (crawler.scheduler) ---------------------------------
+
+    def process(self, entry: Entry) -> None:
+        """Work off one frontier entry (never raises: a broken page is one error line)."""
+        self._process(entry)
+
+    def save_progress(self) -> None:
+        assert self.run is not None
+        self.frontier.save_run(self.run, self.stats.to_dict())
+
+    def next_start(self, host: str) -> float:
+        """When ``host`` may be asked again (``time.monotonic()`` clock)."""
+        return self.fetcher.gates.gate(host).next_start
+
     # --- one entry ---------------------------------------------------------------------------
 
     def _process(self, entry: Entry) -> None:
@@ -472,23 +486,16 @@ class SiteCrawler:
         next_url = None
         if is_column:
             next_url = self._next_url(page, entry)
+            next_kind, extra = "list", {}
             if (
                 datastore is not None
                 and next_url is None
                 and not (self.config.hints and self.config.hints.pagination_pattern)
             ):
-                group = next_group(datastore)
-                if group is not None:
-                    column_url = entry.hint.get("column_url") or entry.url
-                    hint = {
-                        "column_url": column_url,
-                        "column": entry.hint.get("column") or column_name(page),
-                        "page": 2,
-                        "base": page.base,
-                        "total": datastore.total,
-                    }
-                    self.frontier.add([NewEntry(group, "api", entry.depth, entry.url, hint, True)], self.run)
-            self._column_page(entry, analysis.items, next_url, "list", page, analysis)
+                # Hanweb jpage: the records after the page's own come from its dataproxy.
+                next_url = next_group(datastore)
+                next_kind, extra = "api", {"base": page.base, "total": datastore.total}
+            self._column_page(entry, analysis.items, next_url, "list", page, analysis, next_kind, extra)
             self._queue_related(entry, analysis.related)
             for frame in framed or []:
                 if self.scope.allows(frame):
@@ -560,6 +567,8 @@ class SiteCrawler:
         kind: str,
         page: Page | None,
         analysis: ListAnalysis | None,
+        next_kind: str | None = None,
+        next_extra: dict[str, Any] | None = None,
     ) -> None:
         assert self.run is not None
         hint = dict(entry.hint)
@@ -590,7 +599,10 @@ class SiteCrawler:
             }
             if kind == "api":
                 next_hint["base"] = hint.get("base")
-            self.frontier.add([NewEntry(next_url, kind, entry.depth, entry.url, next_hint, True)], self.run)  # type: ignore[arg-type]
+                next_hint["total"] = hint.get("total")
+            next_hint.update(next_extra or {})
+            new = NewEntry(next_url, next_kind or kind, entry.depth, entry.url, next_hint, True)  # type: ignore[arg-type]
+            self.frontier.add([new], self.run)
         hint["stopped"] = reason
         self.frontier.mark(
             entry, "done", hint=hint, kind="list" if kind == "list" and entry.kind == "seed" else None
@@ -640,6 +652,7 @@ class SiteCrawler:
         if entry.depth + 1 > self.limits.max_depth:
             return
         skip = {i.url for i in analysis.items} | {i.url for i in analysis.other_items} | {entry.url}
+        skip |= set(analysis.related) | set(analysis.frames)
         if next_url:
             skip.add(next_url)
         series_dir = urlsplit(entry.url).path.rsplit("/", 1)[0]

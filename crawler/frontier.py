@@ -217,6 +217,9 @@ class Frontier:
                         conn.execute(sa.update(frontier).where(frontier.c.id == old.id).values(hint=merged))
                     out[url] = "current"
                     continue
+                if old.kind not in PAGE_KINDS and new.kind in PAGE_KINDS:
+                    out[url] = "known"  # a document met again as a navigation link: not a list
+                    continue
                 if old.kind in PAGE_KINDS or new.kind in PAGE_KINDS:
                     if new.refresh:
                         hint = {**old.hint, **new.hint}

@@ -74,7 +74,7 @@ def _call_params(script: str, end: int) -> list[tuple[str, str]]:
     match = _DATA_OBJECT.search(window)
     if match is None or (close != -1 and match.start() > close and not window[:close].count("{")):
         return []
-    return [(k, v if v is not None else n) for k, v, n in _PAIR.findall(match.group(1))]
+    return [(k, v or n) for k, v, n in _PAIR.findall(match.group(1))]
 
 
 def find_api_urls(page: Page) -> list[str]:
@@ -102,8 +102,13 @@ def find_api_urls(page: Page) -> list[str]:
         if url and params:
             for name, value in params:
                 url = _with_text_param(url, name, value)
-        if url and not any(_same_endpoint(url, known) for known in out):
+        if not url:
+            continue
+        same = [i for i, known in enumerate(out) if _same_endpoint(url, known)]
+        if not same:
             out.append(url)
+        elif "?" in url and "?" not in out[same[0]]:
+            out[same[0]] = url  # the call with its parameters beats the bare address
     return out
 
 

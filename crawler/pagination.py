@@ -128,11 +128,42 @@ def _numbered_next(page: Page, current: int) -> str | None:
     return None
 
 
+_INDEX_STEMS = ("index", "list", "default", "more")
+
+
+def _series_key(url: str) -> tuple[str, str] | None:
+    """How a URL numbers its page: ("query", param) or ("path", stem); None for an unnumbered page."""
+    parts = urlsplit(url)
+    for name, value in parse_qsl(parts.query):
+        if name.replace("_", "").lower() in PAGE_KEYS and value.isdigit():
+            return ("query", name)
+    match = _INDEX_N.match(parts.path.rsplit("/", 1)[-1])
+    return ("path", match.group("stem")) if match else None
+
+
+def _continues(anchor_url: str, page_url: str) -> bool:
+    """The anchor numbers pages the way this page does (``jd_2.html`` is no page 3 of ``?page=2``)."""
+    key, own = _series_key(anchor_url), _series_key(page_url)
+    if key is None:
+        return False
+    if own is not None:
+        return key == own
+    if key[0] == "query":
+        return True
+    name = urlsplit(page_url).path.rsplit("/", 1)[-1]
+    stem = name.rsplit(".", 1)[0] if "." in name else ""
+    return key[1] == stem or key[1].lower() in _INDEX_STEMS
+
+
 def _guess_from_pattern(page: Page) -> str | None:
     """``?page=N`` links without the current number printed: take the link to page N+1."""
     current = current_page_number(page.url)
     for anchor in page.anchors():
-        if current_page_number(anchor.url) == current + 1 and _same_series(anchor.url, page.url):
+        if (
+            current_page_number(anchor.url) == current + 1
+            and _same_series(anchor.url, page.url)
+            and _continues(anchor.url, page.url)
+        ):
             return anchor.url
     return None
 

@@ -51,6 +51,39 @@ def crawl_step(config: SiteConfig, store: Store, archive_dir: str | None) -> dic
     return out
 
 
+def crawl_many_step(
+    configs: list[SiteConfig], store: Store, archive_dir: str | None, workers: int = 16
+) -> dict[str, dict[str, Any]]:
+    """Incremental crawl of many sites side by side (``crawler.scheduler``): a bounded pool of
+    ``workers`` threads shared by every site, each host at its own politeness rate."""
+    from gongkai.crawler.engine import SiteCrawler
+    from gongkai.crawler.scheduler import ManySites
+
+    folder = resolve_folder(archive_dir)
+    archives = [WarcArchive(folder, config.name) for config in configs]
+    crawlers = [SiteCrawler(c, store, a) for c, a in zip(configs, archives, strict=True)]
+    try:
+        scheduler = ManySites(crawlers, workers=workers)
+        results = scheduler.run()
+    finally:
+        for crawler in crawlers:
+            crawler.close()
+        for archive in archives:
+            archive.close()
+    out: dict[str, dict[str, Any]] = {}
+    for config in configs:
+        if config.name in scheduler.failures:
+            out[config.name] = {"failed": scheduler.failures[config.name]}
+            continue
+        stats = results[config.name]
+        summary = asdict(stats)
+        summary.pop("error_lines", None)
+        summary["errors_text"] = list(stats.error_lines[:20])
+        summary["alerts_text"] = stats.alert_lines()
+        out[config.name] = summary
+    return out
+
+
 def extract_step(store: Store, site: str, *, force: bool = False) -> dict[str, Any]:
     """Re-extract the site's documents from their stored page bytes when the extractor changed.
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -462,6 +463,8 @@ class ServedFamily:
     base_url: str
     host: str
     seen: list[tuple[str, str]]
+    #: ``time.monotonic()`` of each request's arrival, in the order of ``seen``.
+    arrivals: list[float] = field(default_factory=list)
 
     def paths(self, method: str | None = None) -> list[str]:
         return [p for m, p in self.seen if method is None or m == method]
@@ -471,6 +474,7 @@ class ServedFamily:
 def serve_family(site: FamilySite) -> Iterator[ServedFamily]:
     """Serve ``site`` on 127.0.0.1 (GET and POST; ``{host}`` in bodies becomes the served host)."""
     seen: list[tuple[str, str]] = []
+    arrivals: list[float] = []
     lock = threading.Lock()
     holder: dict[str, str] = {}
 
@@ -494,6 +498,7 @@ def serve_family(site: FamilySite) -> Iterator[ServedFamily]:
         def _answer(self, method: str, form: dict[str, str]) -> None:
             with lock:
                 seen.append((method, self.path))
+                arrivals.append(time.monotonic())
             reply = site.handler(method, self.path, form) or Reply(b"<html>404</html>", status=404)
             body = reply.body.replace(b"{host}", holder["host"].encode())
             self.send_response(reply.status)
@@ -509,7 +514,7 @@ def serve_family(site: FamilySite) -> Iterator[ServedFamily]:
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield ServedFamily(site, f"http://{host}", host, seen)
+        yield ServedFamily(site, f"http://{host}", host, seen, arrivals)
     finally:
         server.shutdown()
         server.server_close()

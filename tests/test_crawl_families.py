@@ -1,5 +1,6 @@
 """Each CMS family's test site crawled with no hints: every item found, paging followed to its
-end, every 解读 behind a row's icon fetched, and no navigation page stored as a document."""
+end, every 解读 behind a row's icon fetched, no navigation page stored as a document, and a
+second night that re-reads only the first list page."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ POLICY = CrawlPolicy(timeout_seconds=2.0, total_timeout_seconds=5.0, backoff_sec
 
 @pytest.mark.parametrize("family", FAMILIES)
 def test_family_site_is_crawled_completely_with_no_hints(family: str, tmp_path: Path) -> None:
-    site = build_family(family, count=23)
+    site = build_family(family, count=14)
     with serve_family(site) as served:
         config = SiteConfig(
             name=family,
@@ -34,6 +35,9 @@ def test_family_site_is_crawled_completely_with_no_hints(family: str, tmp_path: 
             stats = crawl_site(config, store, archive, policy=POLICY, gates=HostGates())
             stored = {row["url"].removeprefix(served.base_url) for row in store.list_documents(family)}
             columns = store.list_columns(family)
+            before = len(served.seen)
+            again = crawl_site(config, store, archive, policy=POLICY, gates=HostGates())
+            second_night = served.paths()[before:]
     assert stats.errors == 0, stats.error_lines
     missing = set(site.documents) - stored
     assert not missing, f"{family}: {len(missing)} documents not found: {sorted(missing)[:5]}"
@@ -41,6 +45,10 @@ def test_family_site_is_crawled_completely_with_no_hints(family: str, tmp_path: 
     assert stored == set(site.documents), sorted(stored - set(site.documents))
     # The column is recorded with every item over all its pages.
     assert max(c.item_count for c in columns) == site.column_items
+    # The next night re-reads the first list page only: no document, no deeper page of the list.
+    assert again.errors == 0 and again.alerts == []
+    assert not [p for p in second_night if p in site.documents], second_night
+    assert len(second_night) <= 3, second_night
 
 
 def test_hanweb_groups_are_asked_for_with_record_ranges(tmp_path: Path) -> None:
@@ -61,3 +69,39 @@ def test_hanweb_groups_are_asked_for_with_record_ranges(tmp_path: Path) -> None:
     # 23 records, 9 on the page, groups of 9 after it: records 10-18 and 19-27, then the end.
     assert len(proxy) == 2
     assert all("startrecord=" in p and "endrecord=" in p and "perpage=3" in p for p in proxy)
+
+
+def test_many_sites_share_a_few_workers_each_host_at_its_own_pace(tmp_path: Path) -> None:
+    """Sites crawled side by side on fewer threads than sites; no host asked faster than its delay."""
+    from contextlib import ExitStack
+
+    from gongkai.crawler.engine import SiteCrawler
+    from gongkai.crawler.scheduler import ManySites
+
+    families = ("li_inside", "table", "gkmlpt", "trs_write", "iframe")
+    delay = 0.05
+    with ExitStack() as stack:
+        served = [stack.enter_context(serve_family(build_family(f, count=8))) for f in families]
+        store = stack.enter_context(open_store(f"sqlite:///{tmp_path / 'm.db'}"))
+        gates = HostGates()
+        crawlers = []
+        for family, one in zip(families, served, strict=True):
+            config = SiteConfig(
+                name=family,
+                start_urls=[one.base_url + one.site.start_path],
+                allowed_hosts=[one.host],
+                delay_seconds=delay,
+            )
+            archive = stack.enter_context(WarcArchive(tmp_path / "a", family))
+            crawler = SiteCrawler(config, store, archive, policy=POLICY, gates=gates)
+            stack.callback(crawler.close)
+            crawlers.append(crawler)
+        scheduler = ManySites(crawlers, workers=2)
+        results = scheduler.run()
+        assert scheduler.failures == {}
+        for family, one in zip(families, served, strict=True):
+            stored = {row["url"].removeprefix(one.base_url) for row in store.list_documents(family)}
+            assert stored == set(one.site.documents), family
+            assert results[family].errors == 0
+            gaps = [b - a for a, b in zip(one.arrivals, one.arrivals[1:], strict=False)]
+            assert min(gaps) >= delay * 0.9, (family, min(gaps))  # politeness: never closer than the delay
