@@ -12,7 +12,6 @@ and a page already stored during the run is read back from the store instead of 
 from __future__ import annotations
 
 import hashlib
-import re
 import threading
 from collections import defaultdict
 from collections.abc import Callable
@@ -30,47 +29,18 @@ from gongkai.crawler.fetch import Fetcher, FetchResult, StoredRobots
 from gongkai.crawler.frontier import PAGE_KINDS, Entry, Frontier, NewEntry, Run
 from gongkai.crawler.hanweb import next_group, page_datastore, parse_datastore
 from gongkai.crawler.html import Page, is_asset, is_attachment, parse_page
-from gongkai.crawler.html import clean as clean_text
 from gongkai.crawler.items import ListItem
 from gongkai.crawler.jsonapi import find_api_urls, parse_api
-from gongkai.crawler.listing import ListAnalysis, analyse_list, in_chrome
+from gongkai.crawler.listing import ListAnalysis, analyse_list
 from gongkai.crawler.pagination import next_page
 from gongkai.crawler.politeness import HostGates
 from gongkai.crawler.scope import Scope, host_key, normalise_url
+from gongkai.crawler.spider import document_links, is_pagination, nav_candidates
 from gongkai.extractors.encoding import decode
 from gongkai.models.records import CrawlPolicy, DocumentRecord, FetchedPage, SiteColumn, SiteConfig
 from gongkai.models.store import Store, utcnow
 
 from gongkai import extractors
-
-#: Link texts that point at a policy's interpretation (相关解读 boxes, 政策解读, 图解, 问答).
-INTERPRETATION_TEXT = re.compile(r"(解读|图解|问答|答记者问|一图读懂|政策说明)")
-#: Labels of a 解读 page's link to the policy it explains (on the link or just before it).
-POLICY_LINK_TEXT = re.compile(r"(文件链接|原文链接|相关文件|政策原文|文件原文|原文件|相关政策)\s*[:：]?\s*$")
-
-
-def _text_before(element: Any) -> str:
-    """The text just before a link in its parent (``文件链接：<a>…</a>``)."""
-    previous = element.getprevious()
-    if previous is not None:
-        return (previous.tail or "")[-20:] or clean_text(previous.text_content())[-20:]
-    parent = element.getparent()
-    return (parent.text or "")[-20:] if parent is not None else ""
-
-
-def _icon_in_jd_box(element: Any) -> bool:
-    """A text-less link (an icon) inside a 相关解读 box."""
-    if clean_text(element.text_content()):
-        return False
-    node = element.getparent()
-    for _level in range(4):
-        if node is None:
-            return False
-        heading = "".join(node.itertext())
-        if INTERPRETATION_TEXT.search(heading):
-            return True
-        node = node.getparent()
-    return False
 
 
 def page_kind_for(extracted: str, column_kind: str | None) -> str:
@@ -82,10 +52,6 @@ def page_kind_for(extracted: str, column_kind: str | None) -> str:
 
 _MAX_ERROR_LINES = 200
 STOP_KNOWN = "reached items already stored unchanged"
-PAGING_WORDS = re.compile(
-    r"^(上一页|下一页|上页|下页|尾页|末页|前页|后页|首页|上一月|下一月|上月|下月|\d+|[<>«»‹›＜＞]+|next|prev)$",
-    re.IGNORECASE,
-)
 
 
 @dataclass
@@ -657,13 +623,7 @@ class SiteCrawler:
             skip.add(next_url)
         series_dir = urlsplit(entry.url).path.rsplit("/", 1)[0]
         new: list[NewEntry] = []
-        for anchor in page.anchors():
-            url = anchor.url
-            if url in skip or is_asset(url) or is_attachment(url):
-                continue
-            same_dir = urlsplit(url).path.rsplit("/", 1)[0] == series_dir
-            if same_dir and PAGING_WORDS.match(anchor.text or anchor.title):
-                continue  # the column's own paging links, not other columns
+        for url in nav_candidates(page, entry.url, skip):
             if not self.scope.allows(url):
                 with self._lock:
                     self.stats.out_of_scope += 1
@@ -671,7 +631,7 @@ class SiteCrawler:
             parts = urlsplit(url)
             if not any(parts.path.startswith(prefix) for prefix in self._prefixes):
                 continue
-            if _is_pagination(url, parts.path, series_dir):
+            if is_pagination(url, parts.path, series_dir):
                 continue
             skip.add(url)
             new.append(NewEntry(url, "nav", entry.depth + 1, entry.url, {}, refresh=True))
@@ -741,33 +701,7 @@ class SiteCrawler:
     ) -> None:
         """Interpretations, the policy an interpretation answers, and attachments."""
         assert self.run is not None
-        found: dict[str, tuple[str, str]] = {}
-        for link in record.links:
-            url = normalise_url(link.url, base_url)
-            if url and link.kind in ("interpretation", "policy", "attachment"):
-                found[url] = (link.kind, link.text)
-        for attachment in record.attachments:
-            url = normalise_url(attachment.url, base_url)
-            if url:
-                found[url] = ("attachment", attachment.text)
-        page = parse_page(body, base_url, content_type)
-        chrome = {a.url for a in page.anchors() if in_chrome(a.element)}
-        for url in [u for u, (kind, _t) in found.items() if kind != "attachment" and u in chrome]:
-            del found[url]  # breadcrumb and menu links are never 解读 or policy links
-        for anchor in page.anchors():
-            if anchor.url in found or anchor.url == entry.url or is_asset(anchor.url):
-                continue
-            if is_attachment(anchor.url):
-                found[anchor.url] = ("attachment", anchor.label)
-                continue
-            if anchor.url in chrome:
-                continue
-            if INTERPRETATION_TEXT.search(anchor.label) or _icon_in_jd_box(anchor.element):
-                found[anchor.url] = ("interpretation", anchor.label)
-            elif POLICY_LINK_TEXT.search(anchor.label) or POLICY_LINK_TEXT.search(
-                _text_before(anchor.element)
-            ):
-                found[anchor.url] = ("policy", anchor.label)
+        found = document_links(record, parse_page(body, base_url, content_type), entry.url)
         new: list[NewEntry] = []
         for url, (kind, text) in found.items():
             if not self.scope.allows(url):
@@ -875,19 +809,6 @@ class SiteCrawler:
     @staticmethod
     def _union(entries: list[Entry]) -> dict[str, str | None]:
         return {url: when for entry in entries for url, _title, when in entry.hint["items"]}
-
-
-_PAGINATED = re.compile(r"(?:^|/)(index|list|default)[_-]\d+\.s?html?$", re.IGNORECASE)
-
-
-def _is_pagination(url: str, path: str, series_dir: str) -> bool:
-    """Other pages of the list being read (its numbered links): paging, not navigation."""
-    if path.rsplit("/", 1)[0] != series_dir:
-        return False
-    if _PAGINATED.search(path):
-        return True
-    query = urlsplit(url).query.lower()
-    return bool(re.search(r"(^|&)(page|pageno|pagenum|pageindex|p|currentpage)=\d+", query))
 
 
 def crawl_site(

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, TypedDict
 
 import sqlalchemy as sa
 from gongkai.crawler.dblock import lock_for
@@ -30,6 +30,34 @@ PAGE_KINDS: tuple[str, ...] = ("seed", "nav", "list", "api")
 #: Work order: every list page before any document, documents before attachments.
 PRIORITY: tuple[tuple[str, ...], ...] = (PAGE_KINDS, ("detail",), ("attachment",))
 AddStatus = Literal["new", "changed", "known", "current", "requeued"]
+
+
+class EntryState(TypedDict, total=False):
+    """What the crawl keeps about one frontier entry (the ``frontier.hint`` JSON column).
+
+    A list/API page carries its column and its paging; a document or attachment carries what
+    the list said of it (title, date: a changed listing re-queues it) and how it was reached.
+    """
+
+    # --- a column's pages (seed, nav, list, api) ---
+    column_url: str | None  #: the column's first list page: items and counts are filed under it
+    column: str | None  #: the column's name (config, ColumnName meta, breadcrumb, heading …)
+    page: int  #: 1-based page number within the column
+    trail: list[str]  #: fingerprints of the column's earlier pages (endless pagination stops)
+    items: list[list[Any]]  #: [url, title, ISO date or None] of this page's items
+    fingerprint: str
+    empty: str  #: the empty-list signal this page showed (暂无信息 …, ``zero_rows``) or ""
+    stopped: str | None  #: why paging stopped here (None: it went on)
+    base: str | None  #: base URL for relative links in an API answer (the page that called it)
+    total: int | None  #: Hanweb: the column's total record count (jpage ``totalRecord``)
+    known_items: dict[str, str | None]  #: first page only: every item known over all pages
+    role: str  #: a page that is no column: hub, detail or nav
+    # --- documents and attachments ---
+    title: str  #: the list's title for it
+    date: str | None  #: the list's date for it (ISO)
+    column_kind: str  #: kind of the column that listed it (news columns → page_kind news)
+    via: str  #: how it was reached from a document: interpretation, policy or attachment
+    link_text: str
 
 
 @dataclass(frozen=True)
@@ -48,7 +76,7 @@ class Entry:
     state: str
     attempts: int
     discovered_from: str | None
-    hint: dict[str, Any]
+    hint: EntryState
     last_error: str | None
     updated_at: datetime
 
@@ -59,7 +87,7 @@ class NewEntry:
     kind: Kind
     depth: int = 0
     discovered_from: str | None = None
-    hint: dict[str, Any] = field(default_factory=dict)
+    hint: EntryState = field(default_factory=lambda: EntryState())
     #: Page kinds: fetch again in this run even if an earlier run already did (conditional GET).
     refresh: bool = False
 
@@ -154,7 +182,7 @@ class Frontier:
             state=row.state,
             attempts=row.attempts,
             discovered_from=row.discovered_from,
-            hint=dict(row.hint or {}),
+            hint=EntryState(**(row.hint or {})),
             last_error=row.last_error,
             updated_at=as_utc(row.updated_at),  # type: ignore[arg-type]
         )
