@@ -676,7 +676,11 @@ def _insert_sql(table: Any, columns: list[str]) -> str:
     unknown = [c for c in columns if c not in known]
     if unknown:
         raise RuntimeError(f"{table.name}: the schema has no column(s) {unknown}; update the generator")
-    required = {c.name for c in table.c if not c.nullable and c.name not in columns and not c.primary_key}
+    required = {
+        c.name
+        for c in table.c
+        if not c.nullable and c.name not in columns and not c.primary_key and c.server_default is None
+    }
     if required:
         raise RuntimeError(f"{table.name}: required column(s) {sorted(required)} are not generated")
     marks = ", ".join("?" for _ in columns)
