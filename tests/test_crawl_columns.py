@@ -196,3 +196,15 @@ def test_navigation_page_with_a_metadata_block_is_a_document_and_policy_links_ar
     assert stored == {u for u, _t, _d in jds} | {f"/xxgk/zcwj/p{n}.html" for n in range(3)} | {
         "/xxgk/bszn.html"
     }
+
+
+def test_the_nights_summary_lists_alerts_and_counts_news_apart() -> None:
+    alert = "alert: column 通知公告 http://h/tzgg/: layout changed: 4 items before, none recognised now"
+    night = {
+        "crawl": {"new_documents": 2, "alerts_text": [alert]},
+        "audit": {"rules": {"empty_column": {"opened": 0}}},
+        "counts": {"documents": 2, "news": 3},
+    }
+    summary = pipeline.summarise({"songlin": night})
+    assert "| songlin | 2 | 3 | 2 |" in summary
+    assert "**Operator alerts** (crawl, not findings):" in summary and f"- songlin: {alert}" in summary
