@@ -52,6 +52,8 @@ class DocBatch:
     classified: np.ndarray
     domain: list[str | None]
     doc_type: list[str | None]
+    #: The classification's scores per row (calibrated probabilities, ``facts``), None if unclassified.
+    scores: list[dict[str, Any] | None]
     column: list[str | None]
     #: False only where the page is known to carry no body text and no attachment.
     has_content: np.ndarray
@@ -61,6 +63,18 @@ class DocBatch:
 
     def __len__(self) -> int:
         return len(self.urls)
+
+    def needs_probability(self) -> np.ndarray:
+        """P(needs 解读) per row from the classifier (NaN where unclassified or not given)."""
+        return np.asarray(
+            [_float((s or {}).get("needs_interpretation")) for s in self.scores], dtype=np.float64
+        )
+
+    def fact(self, row: int, task: str) -> str | None:
+        """What the page or the 文号 says that settles ``task`` for ``row`` (classifiers' ``facts``)."""
+        facts = (self.scores[row] or {}).get("facts") or {}
+        value = facts.get(task) if isinstance(facts, dict) else None
+        return str(value) if value else None
 
     @classmethod
     def empty(cls) -> DocBatch:
@@ -103,6 +117,7 @@ class DocBatch:
             classified=np.asarray([c is not None for c in classes], dtype=bool),
             domain=[c.domain if c else None for c in classes],
             doc_type=[c.doc_type if c else None for c in classes],
+            scores=[dict(c.scores) if c else None for c in classes],
             column=[r.column for r in records],
             has_content=np.asarray(
                 [bool(r.body_text.strip() or r.attachments) or not _is_crawled(r) for r in records],
@@ -112,6 +127,13 @@ class DocBatch:
             page_sha256=[r.page_sha256 for r in records],
             warc_record_id=list(warc_record_ids) if warc_record_ids is not None else [None] * n,
         )
+
+
+def _float(value: Any) -> float:
+    try:
+        return float(value) if value is not None else float("nan")
+    except (TypeError, ValueError):
+        return float("nan")
 
 
 def _is_crawled(record: DocumentRecord) -> bool:

@@ -155,9 +155,9 @@ def record_from_line(data: Any, default_site: str | None) -> tuple[DocumentRecor
             disclosure_raw=disclosure_raw,
             doc_no_normalized=doc_no_normalized,
             doc_no_defects=doc_no_defects,
-            links=[_link(item) for item in data.get("links") or []],
+            links=[_link(item) for item in _list(data, "links")],
             is_interpretation=bool(data.get("is_interpretation", False)),
-            interprets=[_interprets(item) for item in data.get("interprets") or []],
+            interprets=[_interprets(item) for item in _list(data, "interprets")],
             sources=sources,
             **values,
         )
@@ -166,6 +166,15 @@ def record_from_line(data: Any, default_site: str | None) -> tuple[DocumentRecor
         where = ".".join(str(p) for p in first["loc"])
         raise LineError(f"{where}: {first['msg']}") from None
     return record, _classification(data)
+
+
+def _list(data: dict[str, Any], key: str) -> list[Any]:
+    value = data.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise LineError(f"{key}: expected a list, got {type(value).__name__}")
+    return value
 
 
 def _link(item: Any) -> Link:
@@ -202,14 +211,22 @@ def _classification(data: dict[str, Any]) -> Classification | None:
         raise LineError(f"classification.{'.'.join(str(p) for p in first['loc'])}: {first['msg']}") from None
 
 
-def read_lines(path: Path) -> Iterator[tuple[int, str]]:
+def read_lines(path: Path) -> Iterator[tuple[int, str | UnicodeDecodeError]]:
+    """(line number, text) per line; a line that is not UTF-8 comes as its decoding error."""
     try:
-        with path.open(encoding="utf-8-sig") as handle:
-            yield from enumerate(handle, start=1)
+        handle = path.open("rb")
     except FileNotFoundError:
         raise GongkaiError(f"{path}: no such file") from None
-    except UnicodeDecodeError as exc:
-        raise GongkaiError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except IsADirectoryError:
+        raise GongkaiError(f"{path}: is a folder, not a file") from None
+    with handle:
+        for number, raw in enumerate(handle, start=1):
+            if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+            try:
+                yield number, raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                yield number, exc
 
 
 def import_documents(
@@ -242,6 +259,10 @@ def import_documents(
         pending.clear()
 
     for number, line in read_lines(path):
+        if isinstance(line, UnicodeDecodeError):
+            result.read += 1
+            _report(result, on_error, f"{path}:{number}: not UTF-8 text ({line.reason} at byte {line.start})")
+            continue
         if not line.strip():
             continue
         result.read += 1
@@ -251,8 +272,20 @@ def import_documents(
         except json.JSONDecodeError as exc:
             _report(result, on_error, f"{path}:{number}: not valid JSON ({exc.msg} at column {exc.colno})")
             continue
+        except RecursionError:
+            _report(result, on_error, f"{path}:{number}: JSON nested too deeply")
+            continue
         except LineError as exc:
             _report(result, on_error, f"{path}:{number}: {exc}")
+            continue
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first["loc"]) or "line"
+            _report(result, on_error, f"{path}:{number}: {where}: {first['msg']}")
+            continue
+        except (TypeError, ValueError, AttributeError) as exc:
+            # A wrongly typed value that slipped past the checks: this line only, named.
+            _report(result, on_error, f"{path}:{number}: bad value ({type(exc).__name__}: {str(exc)[:200]})")
             continue
         if len(pending) >= batch_size:
             flush()

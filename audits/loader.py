@@ -70,6 +70,7 @@ def load_site(store: Store, site_id: int) -> LoadedSite:
             classifications.c.domain,
             classifications.c.doc_type,
             classifications.c.needs_interpretation,
+            sa.type_coerce(classifications.c.scores, sa.Text),
         )
         .select_from(documents)
         .outerjoin(classifications, classifications.c.document_id == documents.c.id)
@@ -79,7 +80,7 @@ def load_site(store: Store, site_id: int) -> LoadedSite:
     )
     with store.engine.connect() as conn:
         rows = conn.execute(query).all()
-        cols = list(zip(*rows, strict=True)) if rows else [[] for _ in range(16)]
+        cols = list(zip(*rows, strict=True)) if rows else [[] for _ in range(17)]
         facts = _parse_all(cols[12])
         missing = [i for i, value in enumerate(facts) if value is None]
         if missing:
@@ -140,7 +141,7 @@ def _warc_records(
 
 def _columns(cols: list[Any], facts: list[Any], warc: dict[tuple[str, str], str | None]) -> LoadedSite:
     (ids, urls, titles, index_no, doc_no, doc_no_norm, publisher, written, published, disclosure,
-     is_interp, column, _, domain, doc_type, needs) = cols  # fmt: skip
+     is_interp, column, _, domain, doc_type, needs, scores) = cols  # fmt: skip
     n = len(ids)
     facts = [fact or {} for fact in facts]
     page_sha: list[str | None] = [fact.get("page_sha256") for fact in facts]
@@ -185,6 +186,7 @@ def _columns(cols: list[Any], facts: list[Any], warc: dict[tuple[str, str], str 
         classified=classified,
         domain=list(domain),
         doc_type=list(doc_type),
+        scores=[_rule_scores(value) for value in _parse_all(scores)],
         column=list(column),
         has_content=has_content,
         fetched_at=fetched_at,
@@ -192,6 +194,16 @@ def _columns(cols: list[Any], facts: list[Any], warc: dict[tuple[str, str], str 
         warc_record_id=warc_ids,
     )
     return LoadedSite(batch, links, interprets)
+
+
+#: The parts of a classification's scores the rules read (issue #12); the rest is not kept per row.
+_RULE_SCORE_KEYS = ("needs_interpretation", "domain", "facts")
+
+
+def _rule_scores(value: Any) -> dict[str, Any] | None:
+    if not isinstance(value, dict):
+        return None
+    return {key: value[key] for key in _RULE_SCORE_KEYS if key in value}
 
 
 def load_columns(store: Store, site_id: int) -> list[ColumnRow]:

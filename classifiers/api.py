@@ -1,8 +1,13 @@
 """The classification entry points the rest of gongkai calls.
 
 ``classify_inputs`` for loose inputs (JSON lines), ``classify_records`` for extracted documents.
-Both load the trained models once per process (training them first if they are missing) and
-classify the whole batch at once.
+Both load the trained models once per process (training them first only if none are shipped and
+the real data is at hand) and classify the whole batch at once.
+
+What the page says outranks the models (:func:`page_facts_first`): a printed 主题分类 gives the
+topic, a page that is itself a 解读 is one (and needs none), a 相关解读 box linking a 解读 shows
+the document is one its site interprets. Each such value is named in ``scores["facts"]``; the
+model fills only what the page leaves blank.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from pathlib import Path
 
 from gongkai.classifiers.artifacts import ensure_models
 from gongkai.classifiers.features import as_row
+from gongkai.classifiers.labels import TOPICS
 from gongkai.classifiers.predict import predict_rows
 from gongkai.models.records import Classification, DocumentRecord
 
@@ -55,7 +61,32 @@ def classify_inputs(items: Sequence[ClassifierInput], model_dir: Path | None = N
 def classify_records(
     records: Sequence[DocumentRecord], model_dir: Path | None = None
 ) -> list[Classification]:
-    return classify_inputs(
+    guesses = classify_inputs(
         [ClassifierInput(r.title or "", r.body_text[:BODY_CHARS], r.publisher, r.doc_no) for r in records],
         model_dir,
     )
+    return [page_facts_first(r, c) for r, c in zip(records, guesses, strict=True)]
+
+
+def page_facts_first(record: DocumentRecord, guess: Classification) -> Classification:
+    """``guess`` with what the page itself says put first (named in ``scores["facts"]``)."""
+    facts: dict[str, str] = dict((guess.scores or {}).get("facts") or {})
+    update: dict[str, object] = {}
+    levels = record.topic_levels or ([record.topic] if record.topic else [])
+    if levels and levels[0] in TOPICS:
+        update["topic"] = levels[0]
+        update["topic_level2"] = levels[1] if len(levels) > 1 else None
+        facts["topic"] = f"主题分类 printed on the page: {record.topic or levels[0]}"
+    if record.is_interpretation:
+        update["doc_type"] = "interpretation"
+        update["needs_interpretation"] = False
+        facts["doc_type"] = "the page is a 解读"
+        facts["needs_interpretation"] = "the page is a 解读 (a 解读 needs none)"
+    elif any(link.kind == "interpretation" for link in record.links):
+        update["needs_interpretation"] = True
+        facts["needs_interpretation"] = "the page's 相关解读 box links a 解读"
+    if not update and facts == (guess.scores or {}).get("facts", {}):
+        return guess
+    low = [task for task in guess.low_confidence if task not in facts]
+    scores = {**guess.scores, "facts": facts}
+    return guess.model_copy(update={**update, "scores": scores, "low_confidence": low})

@@ -10,6 +10,7 @@ from gongkai.classifiers.data import (
     DevTitle,
     LabelledTitle,
     evaluation_keys,
+    is_check_source,
     is_topic_eval,
     leaks,
     read_catalog,
@@ -96,6 +97,8 @@ def build_corpus(files: DataFiles) -> TrainingCorpus:
     pool: list[LabelledTitle] = []
     seen: set[str] = set()
     # gov.cn rows first: they carry publisher and 文号, which the duplicates elsewhere lack.
+    # The check sources' titles never train (classifiers.data.is_check_source).
+    titles = [t for t in titles if not is_check_source(t.source.removeprefix("titles:"))]
     candidates = [item for item, url in govcn if not (item.topic and is_topic_eval(url))] + hebei + titles
     for item in candidates:
         key = title_key(item.title)

@@ -16,14 +16,17 @@ import json
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from gongkai.classifiers.data import (
     DataFiles,
     DevTitle,
     LabelledTitle,
     dev_half,
+    is_check_source,
     is_topic_eval,
     read_dev,
     read_govcn,
@@ -54,6 +57,8 @@ LABEL_SOURCES: dict[str, str] = {
 class EvalReport:
     metrics: dict[str, dict[str, Any]]
     thresholds: dict[str, float] = field(default_factory=dict)
+    #: Per task: the confident-call threshold chosen on the dev split and the figures (issue #12).
+    confidence: dict[str, Any] = field(default_factory=dict)
 
     def model_sections(self) -> dict[str, dict[str, Any]]:
         sections = {}
@@ -68,7 +73,9 @@ class EvalReport:
 
     def to_json(self) -> str:
         return json.dumps(
-            {"metrics": self.metrics, "thresholds": self.thresholds}, ensure_ascii=False, indent=2
+            {"metrics": self.metrics, "thresholds": self.thresholds, "confidence": self.confidence},
+            ensure_ascii=False,
+            indent=2,
         )
 
 
@@ -138,9 +145,9 @@ def classify_dev(
 
 
 def choose_domain_settings(pipelines: dict[str, Any], dev: Sequence[DevTitle]) -> dict[str, float]:
-    """The rule weight and abstain threshold for domains that maximise macro-F1 on the dev set's
-    tune half only (declared in the card and docs; the holdout half is never used to choose)."""
-    tune = [d for d in dev if dev_half(d.id) == "tune"]
+    """The rule weight and abstain threshold for domains that maximise macro-F1 on the dev split
+    (dev titles of the training governments; the check sources are never used to choose)."""
+    tune = [d for d in dev if not is_check_source(d.gov)]
     gold = [d.domain for d in tune]
     best: dict[str, float] = {}
     best_score = -1.0
@@ -177,8 +184,8 @@ def evaluate(
 
 
 def choose_doc_type_rule_weight(pipelines: dict[str, Any], dev: Sequence[DevTitle]) -> dict[str, float]:
-    """The weight of the doc_type rule vote that maximises doc_type accuracy on the tune half only."""
-    tune = [d for d in dev if dev_half(d.id) == "tune"]
+    """The weight of the doc_type rule vote that maximises doc_type accuracy on the dev split only."""
+    tune = [d for d in dev if not is_check_source(d.gov)]
     gold = [d.doc_type for d in tune]
     best, best_score = 0.0, -1.0
     for weight in (0.0, 0.25, 0.5, 0.75, 1.0):
@@ -193,7 +200,10 @@ def evaluate_trained(pipelines: dict[str, Any], corpus: Any) -> EvalReport:
     thresholds = dict(DEFAULT_THRESHOLDS)
     thresholds.update(choose_domain_settings(pipelines, corpus.dev))
     thresholds.update(choose_doc_type_rule_weight(pipelines, corpus.dev))
-    return evaluate(pipelines, corpus.topic_eval, corpus.dev, thresholds)
+    report = evaluate(pipelines, corpus.topic_eval, corpus.dev, thresholds)
+    report.confidence = confidence_report(task_calls(pipelines, corpus.topic_eval, corpus.dev, thresholds))
+    report.metrics.update(confidence_metrics(report.confidence))
+    return report
 
 
 def check_floors(metrics: dict[str, dict[str, Any]], baseline: dict[str, Any]) -> list[str]:
@@ -212,3 +222,220 @@ def check_floors(metrics: dict[str, dict[str, Any]], baseline: dict[str, Any]) -
 def load_baseline(path: Path) -> dict[str, Any]:
     data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return data
+
+
+# --- confident calls (issue #12) -----------------------------------------------------------------
+
+#: Per task, the precision its confident calls must reach (the rules' need; issue #12), and the
+#: share of rows they should cover. Thresholds are chosen on the development split only.
+CONFIDENCE_TARGETS: dict[str, dict[str, float]] = {
+    "needs_interpretation": {"precision": 0.97, "recall": 0.85},
+    "domain": {"precision": 0.95, "coverage": 0.80},
+    "topic": {"precision": 0.85, "coverage": 0.80},
+    "doc_type": {"precision": 0.95},
+}
+#: Thresholds tried, finest first; the smallest meeting the precision target is chosen.
+THRESHOLD_GRID: tuple[float, ...] = tuple(round(0.3 + 0.01 * i, 2) for i in range(70))
+
+
+@dataclass(frozen=True)
+class Call:
+    """One evaluated call: its probability, whether a fact settles it, the label and the gold one."""
+
+    probability: float
+    fact: bool
+    predicted: str
+    gold: str
+
+
+def topic_source(item: LabelledTitle) -> str:
+    """The source of a gov.cn row: its lead issuing body (canonical name)."""
+    from gongkai.classifiers.topic_features import agency_tokens
+
+    lead = [t for t in agency_tokens(as_row(item.title, item.publisher)) if t.startswith("LEAD=")]
+    return lead[0] if lead else "ORG=none"
+
+
+def is_topic_check(item: LabelledTitle) -> bool:
+    """Topic's check split: held-out gov.cn rows of half the issuing bodies (by hash of the body)."""
+    from gongkai.classifiers.data import stable_bucket
+
+    return stable_bucket(topic_source(item), 2) == 1
+
+
+def _call(c: Classification, task: str, gold: str) -> Call:
+    scores = c.scores or {}
+    facts = scores.get("facts") or {}
+    if task == "needs_interpretation":
+        p_true = float(scores.get("needs_interpretation", 0.0))
+        p = p_true if c.needs_interpretation else 1.0 - p_true
+        return Call(p, task in facts, str(c.needs_interpretation), gold)
+    label = str(getattr(c, task))
+    top = scores.get(task) or {}
+    return Call(float(top.get(label, 0.0)), task in facts, label, gold)
+
+
+def confident_figures(calls: Sequence[Call], limit: float, task: str) -> dict[str, Any]:
+    """Precision, coverage (and recall of "true" for needs_interpretation) of the calls at ``limit``."""
+    sure = [c for c in calls if c.fact or c.probability >= limit]
+    out: dict[str, Any] = {"n": len(calls), "confident": len(sure)}
+    out["coverage"] = _r(len(sure) / len(calls)) if calls else 0.0
+    out["overall_accuracy"] = _r(sum(c.predicted == c.gold for c in calls) / len(calls)) if calls else 0.0
+    if task == "needs_interpretation":
+        called = [c for c in sure if c.predicted == "True"]
+        right = sum(c.gold == "True" for c in called)
+        gold_true = sum(c.gold == "True" for c in calls)
+        out["precision"] = _r(right / len(called)) if called else 1.0
+        out["recall"] = _r(right / gold_true) if gold_true else 1.0
+        out["confident_true"] = len(called)
+        overall = [c for c in calls if c.predicted == "True"]
+        out["overall_precision"] = (
+            _r(sum(c.gold == "True" for c in overall) / len(overall)) if overall else 1.0
+        )
+        out["overall_recall"] = _r(sum(c.gold == "True" for c in overall) / gold_true) if gold_true else 1.0
+    else:
+        out["precision"] = _r(sum(c.predicted == c.gold for c in sure) / len(sure)) if sure else 1.0
+    return out
+
+
+def choose_threshold(calls: Sequence[Call], task: str, targets: dict[str, float]) -> float:
+    """The smallest grid threshold whose confident calls reach the precision target.
+
+    When no threshold reaches it on these calls, the one with the best precision among those that
+    still keep the recall/coverage target (ties: the smallest); failing that, the largest.
+    """
+    figures = [(limit, confident_figures(calls, limit, task)) for limit in THRESHOLD_GRID]
+    for limit, got in figures:
+        if got["precision"] >= targets["precision"]:
+            return limit
+    keeping = [
+        (got["precision"], -limit)
+        for limit, got in figures
+        if got.get("recall", 1.0) >= targets.get("recall", 0.0)
+        and got["coverage"] >= targets.get("coverage", 0.0)
+    ]
+    if keeping:
+        return -max(keeping)[1]
+    return THRESHOLD_GRID[-1]
+
+
+def reliability(probabilities: Sequence[float], outcomes: Sequence[bool], bins: int = 10) -> dict[str, Any]:
+    """Brier score and a reliability curve (mean predicted vs observed per probability bin)."""
+    p = np.asarray(probabilities, dtype=float)
+    y = np.asarray(outcomes, dtype=float)
+    curve = []
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    for lo, hi in pairwise(edges):
+        inside = (p >= lo) & ((p < hi) if hi < 1.0 else (p <= hi))
+        if inside.any():
+            curve.append([_r(p[inside].mean()), _r(y[inside].mean()), int(inside.sum())])
+    return {"brier": _r(float(np.mean((p - y) ** 2))) if len(p) else None, "curve": curve}
+
+
+def task_calls(
+    pipelines: dict[str, Any],
+    topic_eval: Sequence[LabelledTitle],
+    dev: Sequence[DevTitle],
+    thresholds: dict[str, float],
+) -> dict[str, dict[str, list[Call]]]:
+    """Per task, per split (``dev``/``check``), the evaluated calls."""
+    dev_preds = classify_dev(pipelines, dev, thresholds)
+    topic_preds = predict_rows(pipelines, [as_row(t.title, t.publisher) for t in topic_eval], thresholds)
+    out: dict[str, dict[str, list[Call]]] = {}
+    for task in ("domain", "doc_type", "needs_interpretation"):
+        split: dict[str, list[Call]] = {"dev": [], "check": []}
+        for d, c in zip(dev, dev_preds, strict=True):
+            gold = str(getattr(d, task))
+            split["check" if is_check_source(d.gov) else "dev"].append(_call(c, task, gold))
+        out[task] = split
+    topic: dict[str, list[Call]] = {"dev": [], "check": []}
+    for t, c in zip(topic_eval, topic_preds, strict=True):
+        topic["check" if is_topic_check(t) else "dev"].append(_call(c, "topic", t.topic or ""))
+    out["topic"] = topic
+    return out
+
+
+def confidence_report(
+    calls: dict[str, dict[str, list[Call]]], limits: dict[str, float] | None = None
+) -> dict[str, Any]:
+    """Per task: the threshold chosen on the dev split, figures on both splits, calibration.
+
+    With ``limits`` (the rules' thresholds) the figures are measured at those instead; the
+    threshold the dev split would choose is reported beside them (``chosen_on_dev``).
+    """
+    report: dict[str, Any] = {}
+    for task, targets in CONFIDENCE_TARGETS.items():
+        split = calls[task]
+        chosen = choose_threshold(split["dev"], task, targets)
+        limit = (limits or {}).get(task, chosen)
+        section: dict[str, Any] = {"threshold": limit, "chosen_on_dev": chosen, "targets": targets}
+        for name in ("dev", "check"):
+            section[name] = confident_figures(split[name], limit, task)
+            model_calls = [c for c in split[name] if not c.fact]
+            if task == "needs_interpretation":
+                probs = [c.probability if c.predicted == "True" else 1 - c.probability for c in model_calls]
+                hits = [c.gold == "True" for c in model_calls]
+            else:
+                probs = [c.probability for c in model_calls]
+                hits = [c.predicted == c.gold for c in model_calls]
+            section[name]["calibration"] = reliability(probs, hits)
+        # Both splits together at the same threshold: a larger sample beside the honest check figure.
+        section["all"] = confident_figures(split["dev"] + split["check"], limit, task)
+        check = section["check"]
+        section["met"] = bool(
+            check["precision"] >= targets["precision"]
+            and check.get("recall", 1.0) >= targets.get("recall", 0.0)
+            and check["coverage"] >= targets.get("coverage", 0.0)
+        )
+        report[task] = section
+    return report
+
+
+def confidence_metrics(confidence: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The check-split figures as ``confident_<task>`` metrics, for the baseline floors."""
+    out = {}
+    for task, section in confidence.items():
+        check = section["check"]
+        figures = {
+            key: check[key] for key in ("precision", "recall", "coverage", "overall_accuracy") if key in check
+        }
+        figures["n"] = check["n"]
+        figures["threshold"] = section["threshold"]
+        out[f"confident_{task}"] = figures
+    return out
+
+
+def calibration_plot(report: dict[str, Any], path: Path) -> None:
+    """Reliability curves (check split, model calls) of every task, as a PNG."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    tasks = list(report)
+    figure, axes = plt.subplots(1, len(tasks), figsize=(4 * len(tasks), 4), dpi=80)
+    for axis, task in zip(axes, tasks, strict=True):
+        for name, style in (("dev", "o--"), ("check", "s-")):
+            calibration = report[task][name]["calibration"]
+            curve = calibration["curve"]
+            axis.plot(
+                [c[0] for c in curve],
+                [c[1] for c in curve],
+                style,
+                label=f"{name} (Brier {calibration['brier']})",
+            )
+        axis.plot([0, 1], [0, 1], color="grey", linewidth=0.8)
+        axis.axvline(report[task]["threshold"], color="red", linewidth=0.8, linestyle=":")
+        subject = "P(needs interpretation)" if task == "needs_interpretation" else "P(top label)"
+        axis.set_title(task)
+        axis.set_xlabel(subject)
+        axis.set_ylabel("observed share right" if task != "needs_interpretation" else "observed share true")
+        axis.text(
+            0.98, 0.02, f"threshold {report[task]['threshold']:.2f}", ha="right", fontsize=8, color="red"
+        )
+        axis.set_xlim(0, 1)
+        axis.set_ylim(0, 1)
+        axis.legend(loc="upper left", fontsize=8)
+    figure.tight_layout()
+    figure.savefig(path, format="png", metadata={"Software": None})
+    plt.close(figure)

@@ -1,7 +1,7 @@
 """Where the classifiers find their inputs and keep their outputs.
 
-Everything is a project path or one the user names: models are loaded with joblib, which runs
-code on load, so they are only ever read from these trusted folders.
+Everything is a project path or one the user names. Trained models are JSON + NPZ
+(:mod:`classifiers.portable`): loading them runs no code, so they ship inside the package.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from gongkai.resources import data_dir as real_data_dir
 
 #: Seed vocabularies, weak-labelling rules and user dictionaries written for the project.
 RESOURCES = corpus_path("classifiers")
-#: Trained models and their cards (the binaries are derived from the real data and not committed).
+#: Trained models and their cards (shipped: made from the real data, described by their cards).
 DEFAULT_MODEL_DIR = corpus_path("models")
 BASELINE_FILE = corpus_path("eval", "classify_baseline.json")
 

@@ -111,6 +111,9 @@ def predict_rows(
         if not hard_needs and max(p_needs, 1 - p_needs) < limits["needs_interpretation"]:
             low.append("needs_interpretation")
 
+        facts: dict[str, str] = {}
+        if hard_needs and doc_type != "interpretation":
+            facts["needs_interpretation"] = f"规/令 series 文号 {row[2]}"
         out.append(
             Classification(
                 topic=topic,
@@ -124,6 +127,7 @@ def predict_rows(
                     "domain": _top(blended, domain_c),
                     "doc_type": _top(type_blend, type_c),
                     "needs_interpretation": round(p_needs, 4),
+                    **({"facts": facts} if facts else {}),
                 },
                 low_confidence=low,
                 model_version=model_version,

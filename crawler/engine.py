@@ -84,6 +84,10 @@ class CrawlStats:
     out_of_scope: int = 0
     columns: int = 0
     news: int = 0
+    #: URLs not tried because their host was left alone for the run (circuit breaker).
+    deferred: int = 0
+    #: Why the run ended before its frontier was empty ("reached max_pages (50 requests)").
+    stopped: str | None = None
     error_lines: list[str] = field(default_factory=list)
     #: Operator alerts (a redesign is our failure, never the government's): one dict each with
     #: ``column``, ``url``, ``reason`` and the archived page (``warc_file``, ``warc_record_id``).
@@ -98,12 +102,17 @@ class CrawlStats:
         return cls(**known)
 
     def summary(self) -> str:
-        return (
+        text = (
             f"{self.pages_fetched} pages fetched, {self.not_modified} not modified (304), "
             f"{self.new_documents} new and {self.changed_documents} changed documents, "
             f"{self.attachments} attachments, {self.columns} columns, {self.errors} errors"
             + (f", {len(self.alerts)} alerts" if self.alerts else "")
         )
+        if self.deferred:
+            text += f", {self.deferred} URLs left for the next run (host failing)"
+        if self.stopped:
+            text += f"; stopped: {self.stopped}, the next run goes on"
+        return text
 
     def alert_lines(self) -> list[str]:
         return [alert_line(alert) for alert in self.alerts]
@@ -219,7 +228,17 @@ class SiteCrawler:
         return self.run
 
     def step(self, max_entries: int | None = None, max_requests: int | None = None) -> bool:
-        """Work off up to ``max_entries`` frontier entries. True when nothing is left to do."""
+        """Work off up to ``max_entries`` frontier entries. True when nothing is left to do.
+
+        Reaching ``max_requests`` is remembered (``stats.stopped``), whichever caller loops over
+        the steps, so :meth:`finish` ends the run as stopped at the limit, not resumable.
+        """
+        done = self._step(max_entries, max_requests)
+        if not done and max_requests is not None and self.stats.requests >= max_requests:
+            self._limit_reached(max_requests)
+        return done
+
+    def _step(self, max_entries: int | None, max_requests: int | None) -> bool:
         assert self.run is not None, "call start() first"
         budget = max_entries if max_entries is not None else self.limits.batch_size
         done_entries = 0
@@ -251,14 +270,31 @@ class SiteCrawler:
             self.frontier.save_run(self.run, self.stats.to_dict())
         return self.frontier.count_pending() == 0
 
+    def _limit_reached(self, max_requests: int) -> None:
+        with self._lock:
+            self.stats.stopped = f"reached max_pages ({max_requests} requests)"
+
     def finish(self) -> CrawlStats:
-        """Record the columns; close the run if the frontier is empty (else it stays resumable)."""
+        """Record the columns and close the run.
+
+        The frontier empty: ``finished``. Stopped at ``max_pages``: ``stopped-limit`` — the run
+        is over, and the next one starts afresh and works off what is still pending. Otherwise
+        (a batch budget, not a limit) the run stays ``running`` and the next call resumes it.
+        """
         assert self.run is not None
         columns = self._with_empty_history(self.columns())
         self.store.save_columns(self.config.name, columns)
         self.stats.columns = len(columns)
+        # Counted from the store, not the counter: after a kill -9 the documents stored since the
+        # last saved stats would otherwise be missed (or counted as unchanged when redone).
+        self.stats.new_documents = self.frontier.documents_first_seen_since(self.run.started_at)
         complete = self.frontier.count_pending() == 0
-        self.frontier.save_run(self.run, self.stats.to_dict(), "finished" if complete else "running")
+        if complete:
+            self.stats.stopped = None
+            status = "finished"
+        else:
+            status = "stopped-limit" if self.stats.stopped else "running"
+        self.frontier.save_run(self.run, self.stats.to_dict(), status)
         return self.stats
 
     def crawl(self, max_pages: int | None = None) -> CrawlStats:
@@ -278,6 +314,10 @@ class SiteCrawler:
         """Work off one frontier entry (never raises: a broken page is one error line)."""
         self._process(entry)
 
+    def limit_reached(self, max_requests: int) -> None:
+        """The site's request budget is spent: :meth:`finish` ends the run as stopped at the limit."""
+        self._limit_reached(max_requests)
+
     def save_progress(self) -> None:
         assert self.run is not None
         self.frontier.save_run(self.run, self.stats.to_dict())
@@ -292,8 +332,17 @@ class SiteCrawler:
         try:
             got = self._get(entry)
             result = got.result
+            if result is not None and result.deferred:
+                # Host left alone for this run: failed quietly (one alert was said), retried next run.
+                with self._lock:
+                    self.stats.deferred += 1
+                self.frontier.mark(entry, "failed", error=(result.error or "")[:1000])
+                return
             if result is not None and result.error is not None:
-                self._fail(entry, result.error, permanent="robots.txt" in result.error)
+                self._fail(entry, result.error, permanent=result.robots_disallowed)
+                if result.alert:
+                    with self._lock:
+                        self.stats.error_lines.append(result.alert)
                 return
             if entry.kind in PAGE_KINDS:
                 self._process_page(entry, got)
@@ -685,6 +734,11 @@ class SiteCrawler:
             update["page_kind"] = kind
         record = record.model_copy(update=update)
         [saved] = self.store.save_documents([record], self.config.name)
+        failed = next((w for w in record.warnings if w.startswith("extraction failed")), None)
+        if failed is not None:  # stored (the page is kept for re-extraction), but never silent
+            with self._lock:
+                self.stats.errors += 1
+                self.stats.error_lines.append(f"error: {entry.url}: {failed}")
         with self._lock:
             if saved.status == "new":
                 self.stats.new_documents += 1

@@ -7,6 +7,16 @@ address we checked, never resolved again, so a DNS answer that changes between c
 connect (rebinding) cannot reach anything else. Redirects are followed here, one checked hop
 at a time.
 
+Every request (robots.txt included) has one deadline for connect + headers + body
+(``total_timeout_seconds``): a watchdog shuts the socket when it passes, so a server dripping its
+headers one byte at a time cannot hold the crawl (urllib3's timeouts are per read). A host whose
+URLs keep failing is left alone for the rest of the run after ``max_host_failures`` in a row
+(circuit breaker), with one alert.
+
+robots.txt is read by RFC 9309 (protego: wildcards, ``$``, longest match). A robots.txt that
+cannot be had (5xx, network trouble, over the size cap) makes the site *unavailable* for this run
+— treated as disallowed, said so, and retried next run — never "robots.txt disallows".
+
 Bodies are streamed and stopped at ``max_response_bytes``; gzip/deflate are undone by
 :mod:`crawler.bodies` under ``max_decompressed_bytes``. Every response received (errors,
 redirects and 304s included) is archived with its request before anything else happens.
@@ -14,12 +24,12 @@ redirects and 304s included) is archived with its request before anything else h
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
 import re
 import socket
 import threading
 import time
-import urllib.robotparser
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -31,8 +41,9 @@ from gongkai.crawler.addresses import AddressPolicy, AddressRefused, Resolver, r
 from gongkai.crawler.archive import ArchivedRecord, Exchange, WarcArchive
 from gongkai.crawler.bodies import BadEncoding, BodyTooLarge, decode_content
 from gongkai.crawler.politeness import SHARED_GATES, HostGates
-from gongkai.crawler.scope import Scope, host_key, host_port, normalise_url
+from gongkai.crawler.scope import Scope, host_key, host_port, iri_to_uri, normalise_url
 from gongkai.models.records import CrawlPolicy
+from protego import Protego
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.exceptions import HTTPError as Urllib3Error
 
@@ -69,6 +80,12 @@ class FetchResult:
     bytes_received: int = 0
     #: Requests actually sent (hops × tries).
     requests_sent: int = 0
+    #: robots.txt forbids this URL: skipped for good (not an error).
+    robots_disallowed: bool = False
+    #: Not tried: the host is left alone for the rest of the run (circuit breaker open).
+    deferred: bool = False
+    #: This failure opened the host's circuit breaker: the one alert line to show.
+    alert: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -83,7 +100,83 @@ class FetchResult:
         return self.headers.get("content-type")
 
 
-class _PinnedHTTPConnection(HTTPConnection):
+class _Deadline:
+    """One deadline for a whole request: when it passes, a timer shuts the connection's socket.
+
+    urllib3's timeouts bound each read, so a server sending one header byte every few seconds
+    never trips them; shutting the socket wakes the blocked read wherever it is (connect, status
+    line, headers, body).
+    """
+
+    _local = threading.local()
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.expires = time.monotonic() + seconds
+        self.expired = False
+        self._lock = threading.Lock()
+        self._conn: Any = None
+        self._timer = threading.Timer(seconds, self._fire)
+        self._timer.daemon = True
+
+    @classmethod
+    def current(cls) -> _Deadline | None:
+        return getattr(cls._local, "deadline", None)
+
+    def remaining(self) -> float:
+        return max(0.01, self.expires - time.monotonic())
+
+    def __enter__(self) -> _Deadline:
+        self._local.deadline = self
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        with self._lock:
+            self._conn = None  # done: a late timer must not shut a connection back in the pool
+        self._timer.cancel()
+        self._local.deadline = None
+
+    def attach(self, conn: Any) -> None:
+        with self._lock:
+            self._conn = conn
+            expired = self.expired
+        if expired:
+            _shut(conn)
+
+    def _fire(self) -> None:
+        with self._lock:
+            self.expired = True
+            conn = self._conn
+        if conn is not None:
+            _shut(conn)
+
+
+def _shut(conn: Any) -> None:
+    sock = getattr(conn, "sock", None)
+    if sock is not None:
+        with contextlib.suppress(OSError):  # already closed: nothing left to wake
+            sock.shutdown(socket.SHUT_RDWR)
+
+
+class _DeadlineMixin:
+    """Connections put themselves under the running request's deadline before sending."""
+
+    def connect(self) -> None:
+        # HTTPS connects (TLS handshake included) before request(): under the deadline too.
+        deadline = _Deadline.current()
+        if deadline is not None:
+            deadline.attach(self)
+        super().connect()  # type: ignore[misc]
+
+    def request(self, *args: Any, **kwargs: Any) -> Any:
+        deadline = _Deadline.current()
+        if deadline is not None:
+            deadline.attach(self)
+        return super().request(*args, **kwargs)  # type: ignore[misc]
+
+
+class _PinnedHTTPConnection(_DeadlineMixin, HTTPConnection):
     """Connects to the address we checked, whatever the host name resolves to now."""
 
     def __init__(self, *args: Any, pinned_ip: str, **kwargs: Any) -> None:
@@ -107,7 +200,7 @@ class _PinnedHTTPConnection(HTTPConnection):
             ) from exc
 
 
-class _PinnedHTTPSConnection(HTTPSConnection):
+class _PinnedHTTPSConnection(_DeadlineMixin, HTTPSConnection):
     """TLS to the checked address; SNI and certificate checks still use the host name."""
 
     def __init__(self, *args: Any, pinned_ip: str, **kwargs: Any) -> None:
@@ -127,10 +220,13 @@ class _PinnedHTTPSPool(urllib3.HTTPSConnectionPool):
 
 @dataclass
 class _Robots:
-    parser: urllib.robotparser.RobotFileParser | None
-    #: "allow-all" (no robots.txt), "disallow-all" (unreachable: RFC 9309 says assume the worst).
+    parser: Protego | None
+    #: "rules", "allow-all" (no robots.txt: 4xx), or "unavailable" (5xx, network, oversized:
+    #: RFC 9309 says assume complete disallow for now; retried next run).
     mode: str
     crawl_delay: float | None = None
+    #: Why robots.txt is unavailable (one line), for the error lines.
+    reason: str = ""
 
 
 def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
@@ -183,6 +279,10 @@ class Fetcher:
         self._pools_lock = threading.Lock()
         self._robots: dict[str, _Robots] = {}
         self._robots_lock = threading.Lock()
+        #: Circuit breaker: failed URLs in a row per host, and the hosts left alone for this run.
+        self._failures: dict[str, int] = {}
+        self._open_circuits: dict[str, str] = {}
+        self._failures_lock = threading.Lock()
 
     # --- public -------------------------------------------------------------------------------
 
@@ -195,7 +295,14 @@ class Fetcher:
         accept: str = "text/html,application/xhtml+xml,application/json;q=0.9,*/*;q=0.8",
     ) -> FetchResult:
         """GET ``url`` with every check; never raises for network or server trouble."""
+        url = iri_to_uri(url) or url
         result = FetchResult(url=url, final_url=url)
+        host = host_key(url)
+        with self._failures_lock:
+            opened = self._open_circuits.get(host)
+        if opened is not None:
+            result.error, result.deferred = f"not tried: {opened}", True
+            return result
         conditional: dict[str, str] = {}
         if etag:
             conditional["If-None-Match"] = etag
@@ -205,9 +312,29 @@ class Fetcher:
             self._fetch_following(url, result, conditional, accept, check_robots=self.policy.obey_robots_txt)
         except FetchError as exc:
             result.error = str(exc)
+            result.robots_disallowed = isinstance(exc, RobotsDisallowed)
             if result.status is None or result.status < 400:
                 result.body = None  # an error page (404 …) keeps its body: it is evidence
+        self._count_failure(host, result)
         return result
+
+    def _count_failure(self, host: str, result: FetchResult) -> None:
+        """Circuit breaker: after ``max_host_failures`` failed URLs in a row, leave the host alone."""
+        if result.requests_sent == 0:
+            return  # refused before any request (scope, robots): says nothing about the server
+        failed = result.error is not None and (result.status is None or result.status >= 500)
+        with self._failures_lock:
+            if not failed:
+                self._failures[host] = 0
+                return
+            count = self._failures.get(host, 0) + 1
+            self._failures[host] = count
+            if count >= self.policy.max_host_failures and host not in self._open_circuits:
+                self._open_circuits[host] = (
+                    f"host {host} left alone for the rest of this run after {count} failed URLs in a row"
+                    " (retried next run)"
+                )
+                result.alert = f"alert: {self._open_circuits[host]}; last error: {result.error}"
 
     def robots_allows(self, url: str) -> bool:
         """What robots.txt says about ``url`` for our User-Agent (fetched once per host)."""
@@ -216,9 +343,9 @@ class Fetcher:
         robots = self._robots_for(url)
         if robots.mode == "allow-all":
             return True
-        if robots.mode == "disallow-all" or robots.parser is None:
+        if robots.mode == "unavailable" or robots.parser is None:
             return False
-        return robots.parser.can_fetch(self.policy.user_agent, url)
+        return bool(robots.parser.can_fetch(url, _product_token(self.policy.user_agent)))
 
     def host_delay(self, url: str, base_delay: float) -> float:
         """The configured delay, or robots.txt's Crawl-delay when that asks for more (capped)."""
@@ -280,7 +407,14 @@ class Fetcher:
         except AddressRefused as exc:
             raise FetchError(f"address refused for {host}: {exc}", permanent=True) from None
         if check_robots and not self.robots_allows(url):
-            raise FetchError(f"robots.txt disallows {url}", permanent=True)
+            robots = self._robots_for(url)
+            if robots.mode == "unavailable":
+                # Not the site's answer: the next run asks again (RFC 9309 2.3.1.4).
+                raise FetchError(
+                    f"robots.txt unavailable ({robots.reason}): treated as disallowed for now, not"
+                    " fetched; retried next run"
+                )
+            raise RobotsDisallowed(f"robots.txt disallows {url}", permanent=True)
 
     def _with_retries(
         self, url: str, result: FetchResult, conditional: dict[str, str], accept: str
@@ -300,18 +434,22 @@ class Fetcher:
                 if exc.permanent:
                     raise
                 error = exc
+            if error.retry_after is not None:
+                # The whole host asked for a pause, not just this URL: capped, and the cap
+                # honoured — the host's next request waits, whether or not this URL is retried.
+                self.gates.gate(host_key(url)).hold_off(
+                    min(error.retry_after, policy.max_retry_after_seconds)
+                )
+                if error.retry_after > policy.max_retry_after_seconds:
+                    raise FetchError(
+                        f"{error}: server asks to retry after {error.retry_after:.0f}s, over the"
+                        f" {policy.max_retry_after_seconds:g}s cap; left for the next run"
+                    )
             if attempt > policy.max_retries:
                 raise FetchError(f"{error} (gave up after {attempt} tries)")
             wait = policy.backoff_seconds * (2 ** (attempt - 1))
             if error.retry_after is not None:
-                if error.retry_after > policy.max_retry_after_seconds:
-                    raise FetchError(
-                        f"{error}: server asks to retry after {error.retry_after:.0f}s, over the"
-                        f" {policy.max_retry_after_seconds:.0f}s cap; left for the next run"
-                    )
                 wait = max(wait, error.retry_after)
-                # The whole host asked for a pause, not just this URL.
-                self.gates.gate(host_key(url)).hold_off(wait)
             self.sleep(min(wait, policy.max_retry_after_seconds))
 
     # --- one request ----------------------------------------------------------------------------
@@ -339,11 +477,15 @@ class Fetcher:
         }
         pool = self._pool(scheme, host, port, str(pinned))
         policy = self.policy
-        timeout = urllib3.Timeout(connect=policy.timeout_seconds, read=policy.timeout_seconds)
         delay = self.host_delay(url, policy.delay_seconds)
-        with self.gates.gate(host_key(url)).turn(delay, self.sleep):
+        with (
+            self.gates.gate(host_key(url)).turn(delay, self.sleep),
+            _Deadline(policy.total_timeout_seconds) as deadline,
+        ):
             started = time.monotonic()
             result.requests_sent += 1
+            per_read = min(policy.timeout_seconds, deadline.remaining())
+            timeout = urllib3.Timeout(connect=per_read, read=per_read)
             try:
                 response = pool.urlopen(
                     "GET",
@@ -358,6 +500,11 @@ class Fetcher:
                     release_conn=False,
                 )
             except Urllib3Error as exc:
+                if deadline.expired:
+                    raise FetchError(
+                        f"cannot fetch {url}: no complete response in {policy.total_timeout_seconds:g}s"
+                        " (connect + headers + body): stopped"
+                    ) from None
                 raise FetchError(f"cannot fetch {url}: {_short(exc)}") from None
             try:
                 status, reason = response.status, response.reason or ""
@@ -365,7 +512,7 @@ class Fetcher:
                 result.bytes_received += len(f"HTTP/1.1 {status} {reason}\r\n") + sum(
                     len(k) + len(v) + 4 for k, v in header_pairs
                 )
-                raw, truncated, read_error = self._read_body(response, started)
+                raw, truncated, read_error = self._read_body(response, started, deadline)
                 result.bytes_received += len(raw)
             except BaseException:
                 response.close()
@@ -403,7 +550,9 @@ class Fetcher:
             raise FetchError(str(exc)) from None
         return status, reason, response_headers, body
 
-    def _read_body(self, response: Any, started: float) -> tuple[bytes, str | None, FetchError | None]:
+    def _read_body(
+        self, response: Any, started: float, deadline: _Deadline | None = None
+    ) -> tuple[bytes, str | None, FetchError | None]:
         """Stream the raw body; stop at the size cap or the total deadline."""
         policy = self.policy
         declared = response.headers.get("content-length")
@@ -419,6 +568,8 @@ class Fetcher:
             )
         chunks: list[bytes] = []
         size = 0
+        watchdog = deadline
+        too_slow = FetchError(f"response took over {policy.total_timeout_seconds:g}s: stopped")
         deadline = started + policy.total_timeout_seconds
         try:
             while True:
@@ -437,15 +588,17 @@ class Fetcher:
                         ),
                     )
                 if time.monotonic() > deadline:
-                    return (
-                        b"".join(chunks),
-                        "time",
-                        FetchError(f"response took over {policy.total_timeout_seconds:.0f}s: stopped"),
-                    )
+                    return b"".join(chunks), "time", too_slow
         except Urllib3Error as exc:
+            if watchdog is not None and watchdog.expired:
+                return b"".join(chunks), "time", too_slow
             return b"".join(chunks), "disconnect", FetchError(f"broken response: {_short(exc)}")
         except (OSError, ValueError) as exc:
+            if watchdog is not None and watchdog.expired:
+                return b"".join(chunks), "time", too_slow
             return b"".join(chunks), "disconnect", FetchError(f"broken response: {exc}")
+        if watchdog is not None and watchdog.expired:
+            return b"".join(chunks), "time", too_slow  # the shut socket read as a clean end
         return b"".join(chunks), None, None
 
     def _pool(self, scheme: str, host: str, port: int, ip: str) -> urllib3.HTTPConnectionPool:
@@ -489,18 +642,20 @@ class Fetcher:
         status = result.status
         body = stored_body if result.not_modified else result.body
         if result.error is None and status in (200, 304) and body is not None:
+            if len(body) > ROBOTS_MAX_BYTES:
+                return _Robots(None, "unavailable", reason=f"over {ROBOTS_MAX_BYTES // 1024} KiB")
             return self._parse_robots(robots_url, body)
         if status is not None and 400 <= status < 500:
             # RFC 9309 2.3.1.3: robots.txt "unavailable" (4xx) means no restrictions.
             return _Robots(None, "allow-all")
-        # RFC 9309 2.3.1.4: unreachable (5xx, network) means assume complete disallow.
-        return _Robots(None, "disallow-all")
+        # RFC 9309 2.3.1.4: unreachable (5xx, network) means assume complete disallow — for now.
+        reason = f"HTTP {status}" if status is not None and status >= 500 else (result.error or "no answer")
+        return _Robots(None, "unavailable", reason=reason[:200])
 
     def _parse_robots(self, robots_url: str, body: bytes) -> _Robots:
         text = body[:ROBOTS_MAX_BYTES].decode("utf-8", "replace")
-        parser = urllib.robotparser.RobotFileParser(robots_url)
-        parser.parse(text.splitlines())
-        delay = parser.crawl_delay(self.policy.user_agent)
+        parser = Protego.parse(text)
+        delay = parser.crawl_delay(_product_token(self.policy.user_agent))
         return _Robots(parser, "rules", float(delay) if delay is not None else None)
 
 
@@ -511,6 +666,15 @@ class StoredRobots:
     body: bytes | None = None
     #: Fetched during the current crawl run: use it without asking the server again.
     fresh: bool = False
+
+
+class RobotsDisallowed(FetchError):
+    """robots.txt forbids the URL: skipped for good, not an error."""
+
+
+def _product_token(user_agent: str) -> str:
+    """``gongkai`` of ``gongkai/0.1 (+https://…)``: what robots.txt groups name (RFC 9309 2.2.1)."""
+    return user_agent.split("/", 1)[0].split()[0] if user_agent.strip() else "*"
 
 
 def _robots_key(url: str) -> str:

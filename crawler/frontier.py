@@ -7,6 +7,8 @@ that separates "handled in this run" from "handled in an earlier run":
 
 - a run that was killed (status still ``running``) is resumed: pending rows are worked off, and
   pages already stored during the run are reused, never fetched again;
+- a run that stopped at ``max_pages`` ends (``stopped-limit``): the next run is a new one, and
+  the rows it left pending are worked off in it (they are "current" for the new run);
 - a new run re-checks list pages (conditional GET) but re-queues a document page only when its
   list entry changed (new title or date) — the incremental nightly crawl.
 """
@@ -22,7 +24,7 @@ from typing import Any, Literal, TypedDict
 import sqlalchemy as sa
 from gongkai.crawler.dblock import lock_for
 from gongkai.models.store import Store, as_utc, utcnow
-from gongkai.models.tables import frontier, runs
+from gongkai.models.tables import documents, frontier, runs
 from sqlalchemy.dialects import postgresql
 
 Kind = Literal["seed", "nav", "list", "api", "detail", "attachment"]
@@ -179,6 +181,17 @@ class Frontier:
             values["finished_at"] = utcnow()
         with self._begin() as conn:
             conn.execute(sa.update(runs).where(runs.c.id == run.id).values(**values))
+
+    def documents_first_seen_since(self, since: datetime) -> int:
+        """The site's documents stored for the first time since ``since`` (a run's new documents)."""
+        with self._connect() as conn:
+            return int(
+                conn.execute(
+                    sa.select(sa.func.count())
+                    .select_from(documents)
+                    .where(documents.c.site_id == self.site_id, documents.c.first_seen_at >= since)
+                ).scalar_one()
+            )
 
     # --- entries ----------------------------------------------------------------------------------
 

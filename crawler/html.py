@@ -99,11 +99,16 @@ def is_asset(url: str) -> bool:
     return extension(url) in ASSET_EXTENSIONS
 
 
+def _parser() -> lxml.html.HTMLParser:
+    return lxml.html.HTMLParser(huge_tree=True)
+
+
 def parse_page(body: bytes, url: str, content_type: str | None = None) -> Page:
     """Decode with :func:`extractors.encoding.decode` (never trusts a lying charset) and parse."""
     text = decode(body, content_type).text
     try:
-        root = lxml.html.document_fromstring(text or "<html></html>")
+        # huge_tree: no depth limit, so links below 255+ nested <div>s are still found.
+        root = lxml.html.document_fromstring(text or "<html></html>", parser=_parser())
     except (lxml.etree.ParserError, ValueError):
         root = lxml.html.document_fromstring("<html></html>")
     # Scripts and styles hold text that is not page content; comments hide old templates.

@@ -135,6 +135,8 @@ class ManySites:
         """Work off one entry of ``site``; when it is due next (None: finished)."""
         crawler = site.crawler
         if site.budget is not None and crawler.stats.requests >= site.budget:
+            if crawler.frontier.count_pending():
+                crawler.limit_reached(site.budget)
             self._finish(site)
             return None
         if not site.queue:

@@ -8,7 +8,7 @@ port, so a link to another port of the same machine is out of scope.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urldefrag, urljoin, urlsplit, urlunsplit
+from urllib.parse import quote, urldefrag, urljoin, urlsplit, urlunsplit
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
@@ -24,6 +24,34 @@ def host_port(url: str) -> tuple[str, str, int] | None:
     except ValueError:  # a malformed port such as ":99999" or ":abc"
         return None
     return scheme, parts.hostname.lower().rstrip("."), port
+
+
+#: Characters kept as they are when a URL is made ASCII: the reserved ones and existing escapes.
+_URI_SAFE = "!#$%&'()*+,/:;=?@[]~"
+
+
+def iri_to_uri(url: str) -> str | None:
+    """The URL in ASCII, as a browser sends it: non-ASCII characters (and spaces) in the path
+    and query percent-encoded as UTF-8, a non-ASCII host name IDNA-encoded.
+
+    Idempotent (existing ``%XX`` escapes are kept), so calling it on an already-encoded URL is
+    harmless. One form of each URL for the request, the WARC record and the store. None when the
+    host name cannot be encoded.
+    """
+    if url.isascii() and " " not in url:
+        return url
+    try:
+        parts = urlsplit(url)
+        netloc = parts.netloc
+        if not netloc.isascii():
+            userinfo, at, hostport = netloc.rpartition("@")
+            host, colon, port = hostport.partition(":")
+            netloc = userinfo + at + host.encode("idna").decode("ascii") + colon + port
+    except (ValueError, UnicodeError):
+        return None
+    path = quote(parts.path, safe=_URI_SAFE)
+    query = quote(parts.query, safe=_URI_SAFE)
+    return urlunsplit((parts.scheme, netloc, path, query, quote(parts.fragment, safe=_URI_SAFE)))
 
 
 def normalise_url(url: str, base: str | None = None) -> str | None:
@@ -48,9 +76,9 @@ def normalise_url(url: str, base: str | None = None) -> str | None:
     if ":" in host and not host.startswith("["):  # IPv6 literal
         netloc = f"[{host}]" if port == DEFAULT_PORTS[scheme] else f"[{host}]:{port}"
     path = parts.path or "/"
-    # Spaces and other unsafe characters: keep what the page printed but make it a valid URL.
-    path = path.replace(" ", "%20")
-    return urlunsplit((scheme, netloc, path, parts.query, ""))
+    # Raw Chinese characters, spaces and other unsafe characters: percent-encoded once, here, so
+    # the request, the WARC record and the store all see the same ASCII URL.
+    return iri_to_uri(urlunsplit((scheme, netloc, path, parts.query, "")))
 
 
 def host_key(url: str) -> str:

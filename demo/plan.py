@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from gongkai.audits.calendar import add_working_days, working_days_after
-from gongkai.demo import bodies, dates, docno, titles
+from gongkai.demo import annual, bodies, dates, docno, titles
 from gongkai.demo.model import AttachmentFile, DemoColumn, DemoDocument, SitePlan, SiteSpec
 from gongkai.demo.realdata import ORDER_NO, RealDocument, real_documents, real_news, real_reposts
 
@@ -540,6 +540,7 @@ def plan_sites(today: date, folder: Path, seed: int = DEFAULT_SEED) -> list[Site
                     ident = doc.path.rsplit("_", 1)[1]
                     doc.path = f"{column.path}{doc.published:%Y%m}/t{doc.published:%Y%m%d}_{ident}"
         _attach(planner)
+        annual.plant(planner)  # the 年报 column of the annual-report site (demo/annual.py)
         _sort(planner.columns)
         plans.append(SitePlan(spec, planner.columns))
     return plans

@@ -15,6 +15,8 @@ class RuleScore:
     true_positives: int = 0
     false_positives: list[str] = field(default_factory=list)
     false_negatives: list[str] = field(default_factory=list)
+    #: Open findings held back as uncertain (``to_review``): not accusations, so not "found".
+    to_review: int = 0
 
     @property
     def precision(self) -> float:
@@ -43,16 +45,21 @@ class TruthScore:
 
 
 def score(store: Store, truth: dict[str, Any]) -> TruthScore:
-    """Open findings of the truth's rules vs the planted ones; stored documents vs the truth's."""
+    """Open confirmed findings of the truth's rules vs the planted ones (to-review ones are counted
+    apart: they accuse no one); stored documents vs the truth's."""
     rules = list(truth["rules"])
     wanted: dict[str, set[tuple[str, str]]] = defaultdict(set)
     for item in truth["findings"]:
         wanted[item["rule"]].add((item["site"], item["subject"]))
     site_names = {site["name"] for site in truth["sites"]}
     found: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    held: dict[str, int] = defaultdict(int)
     for finding in store.list_findings(status="open"):
         if finding.site in site_names and finding.rule_id in rules:
-            found[finding.rule_id].add((str(finding.site), finding.subject))
+            if finding.certainty == "to_review":
+                held[finding.rule_id] += 1
+            else:
+                found[finding.rule_id].add((str(finding.site), finding.subject))
     scores = {}
     for rule in rules:
         hits = wanted[rule] & found[rule]
@@ -61,6 +68,7 @@ def score(store: Store, truth: dict[str, Any]) -> TruthScore:
             len(hits),
             sorted(f"{s} {u}" for s, u in found[rule] - wanted[rule]),
             sorted(f"{s} {u}" for s, u in wanted[rule] - found[rule]),
+            held[rule],
         )
     stored = {(d["site"], d["url"]) for site in site_names for d in store.list_documents(site)}
     expected = {(d["site"], d["url"]) for d in truth["documents"]}

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from gongkai.audits.calendar import working_days_after
-from gongkai.demo import docno
+from gongkai.demo import annual, docno
 from gongkai.demo.model import DemoColumn, DemoDocument, SitePlan
 
 #: Rules the truth is exhaustive for (issue #6 ids). catalog_gap is not planted.
@@ -28,6 +28,7 @@ RULES: tuple[str, ...] = (
     "disclosure_attribute",
     "empty_column",
     "stale_column",
+    *annual.RULES,
 )
 
 LATE_AFTER_WORKING_DAYS = 20
@@ -212,6 +213,7 @@ def site_truth(plan: SitePlan, base_url: str, today: date) -> dict[str, Any]:
                     "why": f"{column.kind} column: newest item {latest}, {(today - latest).days} days old",
                 }
             )
+    findings += annual.truth_findings(plan, base_url)
     findings.sort(key=lambda f: (f["rule"], f["subject"]))
     return {"documents": documents, "columns": columns, "findings": findings}
 

@@ -252,8 +252,10 @@ def extract(raw: bytes, url: str, content_type: str | None = None) -> DocumentRe
     try:
         warnings: list[str] = []
         decoded = decode(raw, content_type)
-        if decoded.method == "fallback":
-            warnings.append(f"encoding unclear: decoded as {decoded.encoding} with replacements")
+        if decoded.note:
+            # Mixed or mis-declared encodings: one line per page, naming it (never silence).
+            warnings.append(decoded.note)
+            _log.warning("%s: %s", url, decoded.note)
         if len(decoded.text) > MAX_TEXT_CHARS:
             warnings.append(f"page cut to its first {MAX_TEXT_CHARS} characters")
         clean = control_free(raw, decoded.text, decoded.encoding)
@@ -263,7 +265,9 @@ def extract(raw: bytes, url: str, content_type: str | None = None) -> DocumentRe
             return _extract_html(raw, url, warnings, clean)
         return _extract_html(decoded.text, url, warnings, clean)
     except Exception as exc:  # the contract: a record, never an exception
-        _log.exception("extraction failed for %s", url)
+        # One line (the traceback only at debug level): a bad page is not a crash.
+        _log.warning("extraction failed for %s: %s: %s", url, type(exc).__name__, str(exc)[:200])
+        _log.debug("extraction failed for %s", url, exc_info=True)
         return _failed(url, exc)
 
 

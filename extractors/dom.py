@@ -111,6 +111,8 @@ _C0_SAFE_ENCODINGS = frozenset({"utf-8", "gb18030", "big5hkscs", "ascii"})
 #: Inputs bigger than this are cut (with a warning): no disclosure page is this big, and the
 #: cap keeps memory bounded on hostile input.
 MAX_TEXT_CHARS = 6_000_000
+#: The same cap for UTF-8 bytes parsed as they are (a CJK character is three bytes).
+MAX_INPUT_BYTES = 3 * MAX_TEXT_CHARS
 
 
 @dataclass(eq=False, slots=True)
@@ -160,7 +162,7 @@ def parse_html(markup: str | bytes, known_control_free: bool = False) -> etree._
     if isinstance(markup, bytes):
         if not markup.strip():
             return None
-        return _parse(markup, _utf8_parser())
+        return _parse(markup[:MAX_INPUT_BYTES], _utf8_parser())
     if not markup or not markup.strip():
         return None
     text = markup[:MAX_TEXT_CHARS]
@@ -183,6 +185,10 @@ _PARSER_OPTIONS = {
     "recover": True,
     "no_network": True,
     "collect_ids": False,
+    # No depth limit: real CMS output nests (or never closes) 255+ <div>s before the metadata,
+    # and libxml2's default limit then drops everything below. Memory stays bounded by the
+    # input cap (MAX_TEXT_CHARS / MAX_INPUT_BYTES), not by the depth.
+    "huge_tree": True,
 }
 
 

@@ -8,6 +8,7 @@ raise: the result is always a string, with the encoding we used and how we decid
 from __future__ import annotations
 
 import codecs
+import logging
 import re
 from dataclasses import dataclass
 
@@ -28,6 +29,33 @@ class Decoded:
     encoding: str
     #: "bom", "utf-8", "declared", "detected" or "fallback" — how the encoding was chosen.
     method: str
+    #: The charset the page declared (header, else ``<meta>``), as written; None if none.
+    declared: str | None = None
+    #: Another encoding the bytes look like (Big5 declared as GBK decodes "cleanly" as mojibake).
+    suspect: str | None = None
+
+    @property
+    def note(self) -> str | None:
+        """One line when the page's encoding is not what it says (or unclear); None when fine."""
+        if self.method == "fallback":
+            said = f" (declared {self.declared})" if self.declared else ""
+            return f"encoding unclear{said}: decoded as {self.encoding} with replacements"
+        if self.suspect:
+            return (
+                f"charset declared as {self.declared} but the bytes look like {self.suspect}:"
+                f" decoded as {self.encoding}, check the text"
+            )
+        wanted = normalise_label(self.declared)
+        if self.text.isascii():
+            return None
+        if wanted and self.method in ("utf-8", "detected") and not _same_family(wanted, self.encoding):
+            return f"charset declared as {self.declared} but the page is {self.encoding}: decoded as such"
+        return None
+
+
+def _same_family(declared: str, used: str) -> bool:
+    # ASCII pages declared as anything ASCII-compatible decode the same; gb2312 ⊂ gb18030.
+    return declared == used or used == "ascii"
 
 
 def normalise_label(label: str | None) -> str | None:
@@ -56,6 +84,49 @@ def declared_charset(raw: bytes, content_type: str | None = None) -> str | None:
 
 
 def decode(raw: bytes, content_type: str | None = None) -> Decoded:
+    """Decode page bytes to text. Never raises (see :func:`_decode`); records the declared label."""
+    decoded = _decode(raw, content_type)
+    declared = declared_charset(raw, content_type) if raw else None
+    if declared is None:
+        return decoded
+    suspect = "big5" if decoded.encoding == "gb18030" and looks_like_big5(raw) else None
+    return Decoded(decoded.text, decoded.encoding, decoded.method, declared, suspect)
+
+
+def looks_like_big5(raw: bytes) -> bool:
+    """Big5 bytes read as GBK: valid, but half the characters land outside GB2312's block.
+
+    In GB2312 text both bytes of a character are 0xA1–0xFE; Big5 puts about half its common
+    characters at trail bytes 0x40–0x7E, which GBK maps to rare characters. A page where most
+    double-byte characters are like that, and which decodes cleanly as Big5, is probably Big5.
+    """
+    pairs = low_trail = 0
+    i, n = 0, min(len(raw), 200_000)
+    while i < n - 1:
+        byte = raw[i]
+        if byte < 0x80:
+            i += 1
+            continue
+        trail = raw[i + 1]
+        pairs += 1
+        if 0x40 <= trail <= 0x7E and byte >= 0xA4:
+            low_trail += 1
+        i += 2
+    if pairs < 20 or low_trail < 0.25 * pairs:
+        return False
+    try:
+        raw[:n].decode("big5hkscs")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+#: bs4 logs "Some characters could not be decoded" per guess with no page named; we say it
+#: ourselves, once per page, naming it (Decoded.note).
+_DAMMIT_LOG = logging.getLogger("bs4.dammit")
+
+
+def _decode(raw: bytes, content_type: str | None = None) -> Decoded:
     """Decode page bytes to text. Never raises.
 
     Order: a BOM; strict UTF-8 (a GB page almost never happens to be valid UTF-8, so this is safe
@@ -82,7 +153,12 @@ def decode(raw: bytes, content_type: str | None = None) -> Decoded:
         except (UnicodeDecodeError, LookupError):
             pass
     if len(raw) >= _SHORT:
-        dammit = UnicodeDammit(raw, known_definite_encodings=[], user_encodings=["gb18030"], is_html=True)
+        level = _DAMMIT_LOG.level
+        _DAMMIT_LOG.setLevel(logging.ERROR)
+        try:
+            dammit = UnicodeDammit(raw, known_definite_encodings=[], user_encodings=["gb18030"], is_html=True)
+        finally:
+            _DAMMIT_LOG.setLevel(level)
         encoding = normalise_label(dammit.original_encoding) if dammit.original_encoding else None
         if encoding and dammit.unicode_markup is not None and "\ufffd" not in dammit.unicode_markup:
             try:

@@ -137,7 +137,14 @@ def _path_of(url: str) -> str:
 def base_url_of(root: etree._Element, url: str) -> str:
     base = next(root.iterdescendants("base"), None)
     href = base.get("href") if base is not None else None
-    return urljoin(url, href) if href else url
+    if not href:
+        return url
+    try:
+        joined = urljoin(url, href.strip())
+        urlsplit(joined).port  # noqa: B018 - a bad port ("http://a:x/") raises here, not later
+    except ValueError:  # a malformed <base href="http://[::1"> is ignored, never the record
+        return url
+    return joined
 
 
 def collect_links(

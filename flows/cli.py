@@ -22,6 +22,7 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("import-docs", "import_docs", "import_docs"),
     ("docs", "docs", "docs"),
     ("audit", "audit", "audit"),
+    ("annual-report", "annual_report", "annual_report"),
     ("gaps", "gaps", "gaps"),
     ("report", "report", "report"),
     ("explore", "explore", "explore"),
@@ -55,6 +56,17 @@ class GongkaiGroup(click.Group):
             return super().invoke(ctx)
         except GongkaiError as exc:
             click.echo(f"error: {exc}", err=True)
+            ctx.exit(EXIT_USER_ERROR)
+        except Exception as exc:
+            # A database refusing mid-command (read-only file, disk full): one line, not a
+            # 70-line SQLAlchemy traceback. Imported here: --help stays fast.
+            from sqlalchemy.exc import DBAPIError
+
+            if not isinstance(exc, DBAPIError):
+                raise
+            from gongkai.models.database import describe_error
+
+            click.echo(f"error: {describe_error(exc)}", err=True)
             ctx.exit(EXIT_USER_ERROR)
 
 

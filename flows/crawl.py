@@ -15,10 +15,17 @@ from typing import Any
 
 from gongkai.crawler.archive import WarcArchive, resolve_folder
 from gongkai.crawler.engine import CrawlLimits, CrawlStats, SiteCrawler
+from gongkai.flows.prefect_server import configure_offline, tether_if_temporary
 from gongkai.models.records import CrawlPolicy, SiteConfig
 from gongkai.models.store import Store, open_store
-from prefect import flow, task
-from prefect.task_runners import ThreadPoolTaskRunner
+
+configure_offline()  # before Prefect is imported
+
+from prefect import flow, task  # noqa: E402
+from prefect.task_runners import ThreadPoolTaskRunner  # noqa: E402
+
+# A default crawl (no PREFECT_API_URL) starts Prefect's temporary server: it dies with us.
+tether_if_temporary()
 
 #: Set by the command line to draw its progress bar (tasks run in this process's threads).
 progress_listener: Callable[[str, CrawlStats], None] | None = None

@@ -164,7 +164,20 @@ def audit_step(store: Store, site: str, today: date, grace_days: int | None = No
         links += outcome.links
         for rule, counts in outcome.rules.items():
             rules[rule] = dict(counts)
-    return {"rules": rules, "links": links, "errors": errors}
+    annual = annual_reports_step(store, site, today, errors)
+    rules.update(annual.pop("rules", {}))
+    return {"rules": rules, "links": links, "errors": errors, "annual_reports": annual}
+
+
+def annual_reports_step(store: Store, site: str, today: date, errors: list[str]) -> dict[str, Any]:
+    """The site's 政府信息公开工作年度报告 read and checked (``audits.annual_site``)."""
+    from gongkai.audits.annual_site import annual_step
+
+    try:
+        return annual_step(store, site, today)
+    except Exception as exc:  # a report that breaks the reader must not stop the night
+        errors.append(f"annual reports of {site}: {type(exc).__name__}: {exc}")
+        return {}
 
 
 def report_step(

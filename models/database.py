@@ -55,6 +55,28 @@ def parse_url(raw: str) -> URL:
     return url
 
 
+def require_existing(raw_url: str) -> None:
+    """Read commands refuse a SQLite file that does not exist, instead of creating an empty one."""
+    url = parse_url(raw_url)
+    if url.get_backend_name() != "sqlite":
+        return
+    database = url.database or ""
+    on_disk = database and database != ":memory:" and not database.startswith("file:")
+    if on_disk and not Path(database).expanduser().exists():
+        raise StoreError(
+            f"no database at {database}: nothing crawled or imported there yet (check --db / GONGKAI_DB)"
+        )
+
+
+def describe_error(exc: sa.exc.DBAPIError, raw_url: str | None = None) -> str:
+    """One line for a database error met mid-command (read-only file, disk full, locked …)."""
+    reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
+    where = f" ({raw_url})" if raw_url else ""
+    if "readonly" in reason or "read-only" in reason:
+        return f"the database{where} is read-only: {reason}; nothing was changed"
+    return f"database error{where}: {reason}"
+
+
 def create_db_engine(raw_url: str) -> Engine:
     """An engine configured for our workload; fails fast with one clear line if unreachable."""
     url = parse_url(raw_url)

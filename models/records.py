@@ -61,7 +61,8 @@ class CrawlPolicy(Record):
     user_agent: str = "gongkai/0.1 (+https://github.com/gongkai-audit/gongkai; government disclosure audit)"
     delay_seconds: float = Field(default=1.0, ge=0.0)
     timeout_seconds: float = Field(default=20.0, gt=0.0)
-    #: Whole-response deadline: a server trickling bytes under the per-read timeout still stops here.
+    #: One deadline per request for connect + headers + body: a server trickling bytes (headers
+    #: included) under the per-read timeout still stops here.
     total_timeout_seconds: float = Field(default=60.0, gt=0.0)
     max_retries: int = Field(default=3, ge=0)
     backoff_seconds: float = Field(default=2.0, ge=0.0)
@@ -70,6 +71,9 @@ class CrawlPolicy(Record):
     max_response_bytes: int = Field(default=20 * 1024 * 1024, gt=0)
     max_decompressed_bytes: int = Field(default=40 * 1024 * 1024, gt=0)
     obey_robots_txt: bool = True
+    #: Failed URLs in a row (5xx storms, timeouts, drips) after which a host is left alone for the
+    #: rest of the run: one alert instead of minutes lost per URL.
+    max_host_failures: int = Field(default=5, ge=1)
 
 
 class ColumnConfig(Record):

@@ -864,8 +864,13 @@ class _Borrowed:
         return None
 
 
-def open_store(url: str | None = None, *, migrate: bool = True) -> Store:
-    """Open the database at ``url`` (``--db`` / ``GONGKAI_DB`` / ``./gongkai.db``), migrated to head."""
+def open_store(url: str | None = None, *, migrate: bool = True, must_exist: bool = False) -> Store:
+    """Open the database at ``url`` (``--db`` / ``GONGKAI_DB`` / ``./gongkai.db``), migrated to head.
+
+    ``must_exist``: a SQLite file that is not there is an error (read commands), not created.
+    """
+    if must_exist:
+        database.require_existing(database.resolve_url(url))
     engine = database.create_db_engine(database.resolve_url(url))
     if migrate:
         try:

@@ -32,6 +32,14 @@ def slug(text: str) -> str:
     return re.sub(r"[^0-9A-Za-z_-]+", "_", text).strip("_") or "report"
 
 
+def _annual(store: Store, sites: Sequence[str]) -> tuple[object, bytes | None]:
+    """The annual-report section and its chart (None, None when no site published a report)."""
+    from gongkai.reports.annual import annual_section, trend_chart
+
+    section = annual_section(store, sites)
+    return section, trend_chart(section) if section else None
+
+
 def write_report(
     store: Store,
     sites: Sequence[str] | None,
@@ -59,7 +67,8 @@ def write_report(
                 "no Chinese font found (Debian package fonts-noto-cjk; `make system-deps`): "
                 "chart labels will show empty boxes"
             )
-        html = render_html(report, all_charts(report), catalog_charts(report))
+        annual, annual_chart = _annual(store, [s.name for s in report.sites])
+        html = render_html(report, all_charts(report), catalog_charts(report), annual, annual_chart)
     for fmt in formats:
         target = out_dir / f"{stem}.{fmt}"
         try:

@@ -56,15 +56,22 @@ def write_xlsx(
     by: str | None = None,
     counts: Sequence[tuple[str, int]] | None = None,
 ) -> None:
-    """One workbook: the findings sheet (links to the pages), and the counts sheet if asked."""
+    """One workbook: the findings sheet (links to the pages), to-review findings on a sheet of
+    their own (only when there are some), and the counts sheet if asked."""
     book = Workbook()
     ws = book.active
     ws.title = sheet_title("问题清单")
     keys = list(OUTPUT_KEYS)
-    write_table(ws, header_labels(keys), ([row.get(k) for k in keys] for row in rows))
+    confirmed = [row for row in rows if row.get("certainty") != "to_review"]
+    review = [row for row in rows if row.get("certainty") == "to_review"]
+    sheets = [(ws, confirmed)]
+    if review:
+        sheets.append((book.create_sheet(sheet_title("待复核（to review）")), review))
     url_col = keys.index("url") + 1
-    for index, row in enumerate(rows, start=2):
-        set_link(ws, index, url_col, row.get("url"), row.get("url"))
+    for sheet, chosen in sheets:
+        write_table(sheet, header_labels(keys), ([row.get(k) for k in keys] for row in chosen))
+        for index, row in enumerate(chosen, start=2):
+            set_link(sheet, index, url_col, row.get("url"), row.get("url"))
     if by and counts is not None:
         sheet = book.create_sheet(sheet_title(f"按{by}计数"))
         shown = [(rule_label(k) if by == "rule" and k in RULES else k, n) for k, n in counts]

@@ -17,6 +17,9 @@ from gongkai.reports import queries
 from gongkai.reports.labels import NO_VALUE
 
 Status = Literal["open", "closed", "all"]
+#: ``confirmed`` findings rest on facts or confident calls; ``to_review`` ones on a guess (issue #12)
+#: and are listed apart, never scored.
+CertaintyFilter = Literal["confirmed", "to_review", "all"]
 GROUPS: tuple[str, ...] = ("agency", "domain", "rule", "month", "site", "severity")
 
 #: The order of keys in JSON/CSV output: the contract's keys first, then the context.
@@ -31,6 +34,8 @@ OUTPUT_KEYS: tuple[str, ...] = (
     "evidence",
     "working_days",
     "provisional",
+    "certainty",
+    "review_reason",
     "id",
     "document_id",
     "rule_version",
@@ -69,6 +74,7 @@ class GapFilters:
     topics: Sequence[str] = ()
     doc_types: Sequence[str] = ()
     status: Status = "open"
+    certainty: CertaintyFilter = "confirmed"
 
     def as_query_filters(self) -> dict[str, queries.FilterValue]:
         return {
@@ -81,6 +87,7 @@ class GapFilters:
             "topic": list(self.topics),
             "doc_type": list(self.doc_types),
             "status": None if self.status == "all" else self.status,
+            "certainty": None if self.certainty == "all" else self.certainty,
         }
 
 

@@ -79,9 +79,18 @@ def environment() -> Environment:
     return env
 
 
-def render_html(report: Report, charts: list[Chart], catalog_charts: list[Chart] | None = None) -> str:
+def render_html(
+    report: Report,
+    charts: list[Chart],
+    catalog_charts: list[Chart] | None = None,
+    annual: Any = None,
+    annual_chart: bytes | None = None,
+) -> str:
+    """``annual``: the annual-report section (``reports.annual.AnnualSection``), if any."""
     template = environment().get_template("report.html.j2")
     return template.render(
+        annual=annual,
+        annual_chart=annual_chart,
         report=report,
         charts=charts,
         catalog_charts=catalog_charts or [],

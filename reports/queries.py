@@ -44,6 +44,9 @@ class FilterSpec(BaseModel):
     clause: str = Field(pattern=r":value\b")
     match: Literal["exact", "contains"] = "exact"
     label: str
+    #: What an empty explorer form field means (None: no restriction); ``all`` then lifts it.
+    #: The findings list shows confirmed findings unless asked (issue #12).
+    explorer_default: str | None = Field(default=None, pattern=r"^[a-z_]+$")
 
 
 class NamedQuery(BaseModel):
@@ -221,7 +224,12 @@ def datasette_sql(query: NamedQuery) -> str:
     for name, spec in query.filters.items():
         value = f"'%' || :{name} || '%'" if spec.match == "contains" else f":{name}"
         clause = _PARAM.sub(value, spec.clause.replace(" ESCAPE '!'", ""))
-        conditions.append(f"(:{name} = '' OR {clause})")
+        if spec.explorer_default is None:
+            conditions.append(f"(:{name} = '' OR {clause})")
+        else:
+            default = _PARAM.sub(f"'{spec.explorer_default}'", spec.clause.replace(" ESCAPE '!'", ""))
+            chosen = f"(:{name} NOT IN ('', 'all') AND {clause})"
+            conditions.append(f"((:{name} = '' AND {default}) OR :{name} = 'all' OR {chosen})")
     where = (" WHERE " + "\n  AND ".join(conditions)) if conditions else ""
     return f"SELECT {columns}\nFROM (\n{query.sql.strip()}\n) AS named{where}{build_order(query, None)}"
 

@@ -146,7 +146,7 @@ def test_cli_import_reports_bad_lines_and_audit_prints_a_summary(tmp_path: Path)
     path = write_lines(tmp_path / "in.jsonl", bad)
     runner = CliRunner()
     out = runner.invoke(cli, ["--db", db, "import-docs", str(path)])
-    assert out.exit_code == 0, out.output
+    assert out.exit_code == 1, out.output  # issue #17: the exit status says lines were rejected
     assert "imported 2 of 6 documents" in out.output
     errors = [line for line in out.stderr.splitlines() if line.startswith("error:")]
     assert [e.split(":")[2] for e in errors] == ["3", "4", "5", "6"]

@@ -14,7 +14,7 @@ from gongkai.flows.cli import cli
 from gongkai.models.records import DocumentRecord
 from gongkai.models.store import Store
 
-from tests.test_classify_models import model_dir, models  # noqa: F401 - session fixtures
+from tests.test_classify_models import models  # noqa: F401 - session fixture
 
 LINES = [
     {"id": "1", "title": "某市人民政府关于印发某市最低生活保障办法的通知", "publisher": "某市人民政府"},
@@ -42,10 +42,15 @@ def test_classify_json_lines(models: LoadedModels, tmp_path: Path) -> None:  # n
         "doc_type",
         "needs_interpretation",
         "scores",
+        "confident",
     }
     assert out[0]["domain"] == "社会救助" and out[0]["needs_interpretation"] is True
     assert out[1]["doc_type"] == "report"
     assert out[2]["needs_interpretation"] is True
+    # Issue #12: a confident flag per task; a 规 series 文号 settles needs 解读 whatever the model says.
+    assert set(out[0]["confident"]) == {"topic", "domain", "doc_type", "needs_interpretation"}
+    assert out[2]["confident"]["needs_interpretation"] is True
+    assert "needs_interpretation" in out[2]["scores"]["facts"]
 
 
 def test_classify_reads_stdin_and_skips_bad_lines(models: LoadedModels) -> None:  # noqa: F811

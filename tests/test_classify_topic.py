@@ -26,7 +26,7 @@ from gongkai.classifiers.topic_features import (
     topic_lexicon_tokens,
 )
 
-from tests.test_classify_models import model_dir, models  # noqa: F401  (session fixtures)
+from tests.test_classify_models import models  # noqa: F401  (session fixture)
 
 
 @pytest.mark.parametrize(

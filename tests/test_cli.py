@@ -134,5 +134,7 @@ def test_a_bad_database_is_one_line_without_traceback(url: str, tmp_path: Path) 
 
 def test_db_flag_wins_over_environment(tmp_path: Path) -> None:
     good = f"sqlite:///{tmp_path / 'g.db'}"
+    # a read command refuses a database that does not exist (issue #17): make it first
+    assert run("--db", good, "db", "init", cwd=tmp_path).returncode == 0
     result = run("docs", "--db", good, "--format", "json", env={"GONGKAI_DB": "::bad::"}, cwd=tmp_path)
     assert result.returncode == 0, result.stderr

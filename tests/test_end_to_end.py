@@ -24,7 +24,7 @@ def test_two_nights_over_the_demo_sites(prefect_harness: None, tmp_path: Path) -
         planted = {item["rule"] for item in truth["findings"]}
         assert {
             "late_publication", "missing_interpretation", "doc_no_format", "metadata_missing",
-            "empty_column", "stale_column",
+            "empty_column", "stale_column", "annual_late", "annual_table_sum",
         } <= planted  # fmt: skip
         first = run_nightly(sites_dir, db, archive, reports, TODAY.isoformat())
         assert not first["config_errors"]

@@ -228,3 +228,54 @@ def test_every_portable_named_query_runs(filled: str) -> None:
             for group in query.groups:
                 assert queries.group_counts(conn, name, group)
     assert len(SITES) == 2
+
+
+def test_to_review_findings_are_listed_apart(tmp_path: Path) -> None:
+    """Issue #12: a finding resting on a guess is never among the default (confirmed) listing."""
+    from gongkai.models.records import Finding, SiteConfig
+
+    url = f"sqlite:///{tmp_path / 'review.db'}"
+    site = SiteConfig(name="county", start_urls=["http://127.0.0.1:1/"], allowed_hosts=["127.0.0.1"])
+    sure = Finding(rule_id="catalog_gap", site="county", subject="catalog:a", detail="gap a", legal_basis="x")
+    guess = Finding(
+        rule_id="catalog_gap",
+        site="county",
+        subject="catalog:b",
+        detail="gap b",
+        legal_basis="x",
+        certainty="to_review",
+        review_reason="1 document(s) may be of domain 社会救助 (best P = 0.40 < threshold 0.96)",
+    )
+    with open_store(url) as store:
+        store.upsert_site(site)
+        store.sync_findings("county", ["catalog_gap"], [sure, guess], date(2026, 6, 1))
+    result = CliRunner().invoke(cli, ["gaps", "--db", url, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(r["subject"], r["certainty"]) for r in rows] == [("catalog:a", "confirmed")]
+    assert "1 finding(s) held back as uncertain" in result.stderr and "catalog_gap 1" in result.stderr
+    [review] = gaps(url, "--certainty", "to_review")
+    assert review["subject"] == "catalog:b" and "0.40" in review["review_reason"]
+    assert len(gaps(url, "--certainty", "all")) == 2
+    out = tmp_path / "gaps.xlsx"
+    assert (
+        CliRunner().invoke(cli, ["gaps", "--db", url, "--format", "xlsx", "--out", str(out)]).exit_code == 0
+    )
+    book = load_workbook(out)
+    assert book.worksheets[0].max_row == 2 and book.worksheets[1].max_row == 2  # header + one row each
+    assert "to review" in book.worksheets[1].title
+    # The explorer's findings view: confirmed by default, to_review or all when asked.
+    import sqlite3
+
+    query = queries.get_query("findings")
+    sql = queries.datasette_sql(query)
+    with sqlite3.connect(tmp_path / "review.db") as conn:
+
+        def shown(certainty: str) -> list[str]:
+            params = {name: "" for name in query.filters} | {"certainty": certainty}
+            cursor = conn.execute(sql, params)
+            return sorted(str(row) for row in cursor.fetchall())
+
+        confirmed, review, both = shown(""), shown("to_review"), shown("all")
+        assert len(confirmed) == len(review) == 1 and sorted(confirmed + review) == both
+        assert "gap a" in confirmed[0] and "gap b" in review[0]

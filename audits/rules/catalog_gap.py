@@ -5,6 +5,12 @@ What "expected" means comes from the item (see :meth:`audits.catalog.CatalogItem
 ``standing`` items need at least one matching document ever; ``annual`` ones one published after
 the due date a year before the latest due date; ``periodic`` ones one within the period; items
 that only arise on an event (a 征地 approval, a penalty) cannot be expected and are not checked.
+
+A gap is *confirmed* only when the site shows no document of the item's domain in the window: no
+title matches the item and every document of the window is confidently classified into another
+domain (calibrated probability ≥ ``min_domain_probability``, :mod:`audits.rules.confidence`).
+Otherwise a document the words missed may cover the item, and the gap is listed *to review*,
+naming how many documents may be of the domain and the best unsure call's probability.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ import numpy as np
 from gongkai.audits.batch import SiteData, iso
 from gongkai.audits.catalog import Catalog, CatalogItem, due_dates
 from gongkai.audits.rules.base import AuditContext, Rule, subject_finding
+from gongkai.audits.rules.confidence import threshold
 from gongkai.models.records import Finding
 
 
@@ -52,12 +59,66 @@ class TitleIndex:
         return int(self.rows[best]) if best is not None else None
 
 
+class DomainCandidates:
+    """Per domain, the publication dates of the documents that may belong to it.
+
+    A document may belong to domain D when its call is D, when it is unclassified, or when its
+    call is unsure (below ``limit``) and D is among its top-scored domains.
+    """
+
+    def __init__(self, data: SiteData, limit: float) -> None:
+        docs = data.docs
+        self.limit = limit
+        self.same: dict[str, list[int]] = {}
+        self.unsure: dict[str, list[tuple[int, float]]] = {}
+        self.anything: list[int] = []
+        for row in range(len(docs)):
+            domain = docs.domain[row]
+            if domain is None or docs.scores[row] is None:
+                self.anything.append(row)
+                continue
+            top = (docs.scores[row] or {}).get("domain") or {}
+            p = float(top.get(domain, 0.0)) if isinstance(top, dict) else 0.0
+            if p >= limit:
+                self.same.setdefault(domain, []).append(row)
+                continue
+            for label, score in top.items() if isinstance(top, dict) else []:
+                self.unsure.setdefault(label, []).append((row, float(score)))
+
+    def review_reason(self, data: SiteData, domain: str, since: int | None) -> str | None:
+        published = data.docs.published
+
+        def in_window(row: int) -> bool:
+            return since is None or int(published[row]) >= since
+
+        same = [r for r in self.same.get(domain, []) if in_window(r)]
+        unsure = [(r, p) for r, p in self.unsure.get(domain, []) if in_window(r)]
+        unknown = [r for r in self.anything if in_window(r)]
+        if not (same or unsure or unknown):
+            return None
+        parts = []
+        if same:
+            parts.append(
+                f"{len(same)} document(s) confidently of domain {domain} match none of the item's words"
+            )
+        if unsure:
+            best = max(p for _, p in unsure)
+            parts.append(
+                f"{len(unsure)} document(s) may be of domain {domain} (best P = {best:.2f} < "
+                f"threshold {self.limit:.2f})"
+            )
+        if unknown:
+            parts.append(f"{len(unknown)} document(s) are not classified")
+        return "; ".join(parts)
+
+
 def check_catalog_gap(data: SiteData, ctx: AuditContext, params: Mapping[str, Any]) -> list[Finding]:
     catalog: Catalog | None = data.catalog
     docs = data.docs
     if catalog is None or not catalog.gap_check or not len(docs):
         return []
     index = TitleIndex(docs.titles, docs.published)
+    candidates = DomainCandidates(data, float(params["min_domain_probability"]))
     today = ctx.today
     findings = []
     for item in catalog.items:
@@ -95,6 +156,10 @@ def check_catalog_gap(data: SiteData, ctx: AuditContext, params: Mapping[str, An
             "window_start": iso(since) if since else None,
             "sources": [catalog.sources.get(s, {}).get("url", s) for s in item.sources],
         }
+        window = None if since is None else int(since)
+        reason = candidates.review_reason(data, item.domain, window)
+        if reason is not None and row is not None:
+            reason = f"an older document matches; {reason}"
         found = f"; the newest matching document is from {iso(newest)}" if row is not None else "; none found"
         detail = f"标准目录 {item.domain} / {item.level1} / {item.level2}: expected {need}{found}"
         findings.append(
@@ -105,6 +170,7 @@ def check_catalog_gap(data: SiteData, ctx: AuditContext, params: Mapping[str, An
                 detail,
                 values,
                 severity="low" if expect == "periodic" else None,
+                review_reason=reason,
             )
         )
     return findings
@@ -112,14 +178,15 @@ def check_catalog_gap(data: SiteData, ctx: AuditContext, params: Mapping[str, An
 
 CATALOG_GAP = Rule(
     id="catalog_gap",
-    version="1",
+    version="2",
     title_zh="标准目录事项未见公开",
     title_en="Catalog item not published",
     legal_basis=(
         "《中华人民共和国政府信息公开条例》第二十条、第二十一条; 国办发〔2019〕54号 基层政务公开标准化规范化 "
         "及26个领域基层政务公开标准指引 [S]"
     ),
-    parameters={},
+    #: Below it a document's domain call is unsure: it may be of the item's domain.
+    parameters={"min_domain_probability": threshold("domain")},
     severity="medium",
     scope="catalog",
     check=check_catalog_gap,

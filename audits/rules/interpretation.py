@@ -5,6 +5,11 @@ to 3 working days (e.g. 郑州 2016) — no national 3-day rule was found (BRIEF
 is a parameter: 0 = 同步, default 3. Which documents need a 解读 comes from the stored
 classification (``needs_interpretation``); the links come from :mod:`audits.linking`.
 Under 谁起草、谁解读 only the site's own documents are the site's duty (parameter ``own_only``).
+
+A finding is *confirmed* only when "needs a 解读" is settled: by a fact (a 规/令 series 文号) or by a
+confident call, the calibrated P(needs 解读) at or above ``min_needs_probability`` (chosen for
+precision ≥ 0.97, :mod:`audits.rules.confidence`). Otherwise it is listed *to review*, with the
+probability and the threshold, and never scored.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from typing import Any
 import numpy as np
 from gongkai.audits.batch import SiteData, iso
 from gongkai.audits.rules.base import AuditContext, Rule, document_finding
+from gongkai.audits.rules.confidence import needs_interpretation_call, threshold
 from gongkai.audits.rules.lateness import own_rows
 from gongkai.models.records import Finding
 
@@ -30,6 +36,19 @@ def _scope(data: SiteData, params: Mapping[str, Any]) -> np.ndarray:
     if params["own_only"]:
         scope &= own_rows(data)[0]
     return scope
+
+
+def _review_reason(
+    data: SiteData, row: int, probability: np.ndarray, params: Mapping[str, Any]
+) -> str | None:
+    p = float(probability[row])
+    _, reason = needs_interpretation_call(
+        True,
+        None if np.isnan(p) else p,
+        data.docs.fact(row, "needs_interpretation"),
+        float(params["min_needs_probability"]),
+    )
+    return reason
 
 
 def check_missing_interpretation(
@@ -48,6 +67,7 @@ def check_missing_interpretation(
     missing = _scope(data, params) & (data.interpretations.count == 0) & due
     findings = []
     rule = MISSING_INTERPRETATION
+    probability = docs.needs_probability()
     for row in np.flatnonzero(missing):
         published = iso(docs.published[row])
         values = {
@@ -57,6 +77,8 @@ def check_missing_interpretation(
             "doc_type": docs.doc_type[row],
             "doc_no": docs.doc_no[row],
             "today": ctx.today.isoformat(),
+            "needs_interpretation_probability": _rounded(probability[row]),
+            "needs_interpretation_fact": docs.fact(int(row), "needs_interpretation"),
         }
         since = (
             "with no 发布日期" if undated[row] else f"{int(elapsed[row])} working days after its publication"
@@ -64,7 +86,13 @@ def check_missing_interpretation(
         detail = f"needs a 政策解读 but none is linked, {since} (grace {grace} working days)"
         findings.append(
             document_finding(
-                rule, data, int(row), detail, values, provisional=bool(provisional[row] and not undated[row])
+                rule,
+                data,
+                int(row),
+                detail,
+                values,
+                provisional=bool(provisional[row] and not undated[row]),
+                review_reason=_review_reason(data, int(row), probability, params),
             )
         )
     return findings
@@ -82,6 +110,7 @@ def check_late_interpretation(data: SiteData, ctx: AuditContext, params: Mapping
     late = _scope(data, params) & (links.count > 0) & dated & (lag > grace)
     findings = []
     rule = LATE_INTERPRETATION
+    probability = docs.needs_probability()
     for row in np.flatnonzero(late):
         values = {
             "published_date": iso(docs.published[row]),
@@ -89,6 +118,8 @@ def check_late_interpretation(data: SiteData, ctx: AuditContext, params: Mapping
             "working_days": int(lag[row]),
             "grace_working_days": grace,
             "interpretation_urls": links.urls.get(int(row), []),
+            "needs_interpretation_probability": _rounded(probability[row]),
+            "needs_interpretation_fact": docs.fact(int(row), "needs_interpretation"),
         }
         detail = (
             f"the earliest linked 解读 was published {iso(links.earliest_published[row])}, "
@@ -96,16 +127,33 @@ def check_late_interpretation(data: SiteData, ctx: AuditContext, params: Mapping
             f"grace {grace} working days"
         )
         findings.append(
-            document_finding(rule, data, int(row), detail, values, provisional=bool(provisional[row]))
+            document_finding(
+                rule,
+                data,
+                int(row),
+                detail,
+                values,
+                provisional=bool(provisional[row]),
+                review_reason=_review_reason(data, int(row), probability, params),
+            )
         )
     return findings
 
 
-_PARAMS = {"grace_working_days": 3, "own_only": True}
+def _rounded(value: float) -> float | None:
+    return None if np.isnan(value) else round(float(value), 4)
+
+
+#: ``min_needs_probability``: below it "needs a 解读" is a guess and the finding is only to review.
+_PARAMS = {
+    "grace_working_days": 3,
+    "own_only": True,
+    "min_needs_probability": threshold("needs_interpretation"),
+}
 
 MISSING_INTERPRETATION = Rule(
     id="missing_interpretation",
-    version="1",
+    version="2",
     title_zh="政策文件缺少政策解读",
     title_en="Policy document without a linked interpretation",
     legal_basis=BASIS,
@@ -117,7 +165,7 @@ MISSING_INTERPRETATION = Rule(
 
 LATE_INTERPRETATION = Rule(
     id="late_interpretation",
-    version="1",
+    version="2",
     title_zh="政策解读未与政策文件同步发布",
     title_en="Interpretation published later than the policy allows",
     legal_basis=BASIS,

@@ -7,7 +7,7 @@ from datetime import date
 import click
 from gongkai.audits.engine import AuditResult, run_audit
 from gongkai.audits.rules import RULES
-from gongkai.flows.commands.common import db_option, print_table, store_from
+from gongkai.flows.commands.common import db_option, print_table, printable, store_from
 from gongkai.models.errors import GongkaiError
 from rich.progress import Progress, TextColumn
 
@@ -78,7 +78,7 @@ def audit(
                     site=name,
                     grace_days=grace_days,
                     rules=list(rule_ids) or None,
-                    on_error=lambda message: click.echo(f"error: {message}", err=True),
+                    on_error=lambda message: click.echo(printable(f"error: {message}"), err=True),
                 )
                 result.sites += one.sites
                 result.errors += one.errors

@@ -41,6 +41,8 @@ def _parse(lines: Iterator[tuple[int, str]], source: str) -> Iterator[tuple[int,
 
 
 def _output(item: dict[str, Any], result: Any, details: bool) -> dict[str, Any]:
+    from gongkai.audits.rules.confidence import confident
+
     out = {
         "id": item.get("id"),
         "topic": result.topic,
@@ -49,6 +51,8 @@ def _output(item: dict[str, Any], result: Any, details: bool) -> dict[str, Any]:
         "doc_type": result.doc_type,
         "needs_interpretation": result.needs_interpretation,
         "scores": result.scores,
+        # Whether each call clears the threshold its rules need (audits.rules.confidence).
+        "confident": confident(result),
     }
     if details:
         out.update(
@@ -127,7 +131,9 @@ def classify(
 
     Reads JSON lines {"id", "title", "text"?, "publisher"?, "doc_no"?} from FILE (or stdin with -)
     and writes JSON lines {"id", "topic", "domain", "domain_alt", "doc_type",
-    "needs_interpretation", "scores"}. A bad line gets one error line on stderr and is skipped;
+    "needs_interpretation", "scores", "confident"}: scores are calibrated probabilities, and
+    confident says per task whether the call clears the threshold the audit rules need before they
+    accuse on it. A bad line gets one error line on stderr and is skipped;
     the exit status is 1 if any line was skipped. With --stored, classifies the documents in the
     database (new or changed ones; --all for every one) and saves the results.
     """

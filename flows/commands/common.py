@@ -39,8 +39,9 @@ def resolve_db(db_url: str | None) -> str | None:
     return None
 
 
-def store_from(db_url: str | None, *, migrate: bool = True) -> Store:
-    return open_store(resolve_db(db_url), migrate=migrate)
+def store_from(db_url: str | None, *, migrate: bool = True, must_exist: bool = False) -> Store:
+    """The command's store; ``must_exist`` for read commands (a missing SQLite file is an error)."""
+    return open_store(resolve_db(db_url), migrate=migrate, must_exist=must_exist)
 
 
 def not_built(name: str, issue: int, summary: str) -> click.Command:
@@ -73,11 +74,19 @@ class _LazyConsole:
 console: Any = _LazyConsole()
 
 
-def safe(text: object) -> str:
-    """Crawled text is untrusted: escape rich markup and control characters before printing."""
+def printable(text: object) -> str:
+    """Every string that came from a page (or a line of input) goes through here before it reaches
+    the operator's terminal: control characters — terminal escape sequences (ESC …), carriage
+    returns that overwrite a line, bells — become U+FFFD. For plain ``click.echo`` output."""
     value = "" if text is None else str(text)
-    value = "".join(ch if ch.isprintable() or ch == " " else "\N{REPLACEMENT CHARACTER}" for ch in value)
-    return escape(value)
+    if value.isprintable():
+        return value
+    return "".join(ch if ch.isprintable() or ch == " " else "\N{REPLACEMENT CHARACTER}" for ch in value)
+
+
+def safe(text: object) -> str:
+    """:func:`printable`, with rich markup escaped too: for text printed through a rich console."""
+    return escape(printable(text))
 
 
 def print_table(columns: list[str], rows: Iterable[Iterable[object]], title: str | None = None) -> None:

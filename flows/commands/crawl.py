@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 from gongkai.crawler.archive import ARCHIVE_ENV, resolve_folder
 from gongkai.crawler.engine import CrawlStats
-from gongkai.flows.commands.common import db_option, make_console, resolve_db, safe
+from gongkai.flows.commands.common import db_option, make_console, printable, resolve_db, safe
 from gongkai.models.siteconfig import load_site_config
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
@@ -64,13 +64,13 @@ def crawl(
     for config in configs:
         stats = _run_one(config.model_dump(mode="json"), db, folder, max_pages, prefect, console)
         for line in stats.error_lines[:MAX_ERROR_LINES]:
-            click.echo(line, err=True)
+            click.echo(printable(line), err=True)  # URLs and server text: never raw escapes
         hidden = len(stats.error_lines) - MAX_ERROR_LINES
         if hidden > 0:
             click.echo(f"… and {hidden} more lines (kept in the run's stats in the database)", err=True)
         for line in stats.alert_lines():
-            click.echo(f"{config.name}: {line}")
-        click.echo(f"{config.name}: {stats.summary()}")
+            click.echo(printable(f"{config.name}: {line}"))
+        click.echo(printable(f"{config.name}: {stats.summary()}"))
         if stats.errors and not stats.pages_fetched and not stats.not_modified:
             failures += 1
     if failures == len(configs):

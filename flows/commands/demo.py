@@ -145,20 +145,27 @@ def _print_findings(db: str, truth: dict[str, Any], score: Any) -> None:
     with open_store(db) as store:
         result = score(store, truth)
         counts: dict[str, int] = {}
+        review: dict[str, int] = {}
         for finding in store.list_findings(status="open"):
-            counts[finding.rule_id] = counts.get(finding.rule_id, 0) + 1
+            tally = review if finding.certainty == "to_review" else counts
+            tally[finding.rule_id] = tally.get(finding.rule_id, 0) + 1
     rows = []
-    for rule in sorted(set(counts) | set(result.rules)):
+    for rule in sorted(set(counts) | set(review) | set(result.rules)):
         rule_score = result.rules.get(rule)
         rows.append(
             [
                 rule,
                 counts.get(rule, 0),
+                review.get(rule, 0),
                 f"{rule_score.precision:.2f}" if rule_score else "–",
                 f"{rule_score.recall:.2f}" if rule_score else "–",
             ]
         )
-    print_table(["rule", "open findings", "precision", "recall"], rows, title="findings vs the planted truth")
+    print_table(
+        ["rule", "open findings", "to review (not counted)", "precision", "recall"],
+        rows,
+        title="findings vs the planted truth",
+    )
     verdict = "exactly the planted truth" if result.exact else "NOT the planted truth"
     total = len(truth["documents"])
     console.print(

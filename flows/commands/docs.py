@@ -19,7 +19,7 @@ from gongkai.flows.commands.common import db_option, print_json_lines, print_tab
 )
 def docs(db_url: str | None, site: str | None, fmt: str) -> None:
     """List stored documents: URL, site and the nine metadata fields (标题, 索引号, 文号 …)."""
-    with store_from(db_url) as store:
+    with store_from(db_url, must_exist=True) as store:
         if site is not None and store.site_id(site) is None:
             raise click.UsageError(
                 f"no site named {site!r} in the database (known: {', '.join(store.site_names()) or 'none'})"

@@ -39,14 +39,29 @@ def command(
     macro-F1 per task and the worst classes with what they were confused with; exits 1 when a
     metric is below its floor in the baseline file.
     """
+    from gongkai.audits.rules.confidence import CONFIDENCE
     from gongkai.classifiers.artifacts import ensure_models
     from gongkai.classifiers.data import DataFiles
-    from gongkai.classifiers.evaluation import check_floors, evaluate, load_baseline, read_eval_sets
+    from gongkai.classifiers.evaluation import (
+        check_floors,
+        confidence_metrics,
+        confidence_report,
+        evaluate,
+        load_baseline,
+        read_eval_sets,
+        task_calls,
+    )
     from gongkai.classifiers.paths import BASELINE_FILE, data_dir
 
     loaded = ensure_models(models, data)
     topic_eval, dev = read_eval_sets(DataFiles(data or data_dir()))
     report = evaluate(loaded.pipelines, topic_eval, dev, loaded.thresholds)
+    # Confident calls at the thresholds the rules use (audits.rules.confidence), on the check split.
+    rule_limits = {task: limit for task, (limit, _) in CONFIDENCE.items()}
+    report.confidence = confidence_report(
+        task_calls(loaded.pipelines, topic_eval, dev, loaded.thresholds), rule_limits
+    )
+    report.metrics.update(confidence_metrics(report.confidence))
     if topic_cv:
         from gongkai.classifiers.corpus import build_corpus
         from gongkai.classifiers.training import topic_cross_validation
@@ -56,11 +71,17 @@ def command(
     failures = check_floors(report.metrics, load_baseline(floors_file)) if floors_file.exists() else []
     if as_json:
         click.echo(
-            json.dumps({"metrics": report.metrics, "failures": failures}, ensure_ascii=False, indent=2)
+            json.dumps(
+                {"metrics": report.metrics, "confidence": report.confidence, "failures": failures},
+                ensure_ascii=False,
+                indent=2,
+            )
         )
     else:
         rows = []
         for task, metrics in report.metrics.items():
+            if task.startswith("confident_"):
+                continue
             f1 = metrics.get("macro_f1_10", metrics.get("macro_f1"))
             rows.append(
                 [
@@ -77,9 +98,40 @@ def command(
             rows,
             title=f"classifiers {loaded.version} (topic macro-F1: classes with ≥10 examples)",
         )
+        sure = []
+        for task, section in report.confidence.items():
+            check = section["check"]
+            sure.append(
+                [
+                    task,
+                    f"{section['threshold']:.2f} ({section['chosen_on_dev']:.2f})",
+                    check["n"],
+                    f"{check['precision']:.3f}",
+                    f"{check['recall']:.3f}" if "recall" in check else "",
+                    f"{check['coverage']:.3f}",
+                    f"{check['overall_accuracy']:.3f}",
+                    f"{check['calibration']['brier']}",
+                    "yes" if section["met"] else "no",
+                ]
+            )
+        print_table(
+            [
+                "task",
+                "rule threshold (dev choice)",
+                "check rows",
+                "confident precision",
+                "recall (true)",
+                "coverage",
+                "overall accuracy",
+                "Brier",
+                "target met",
+            ],
+            sure,
+            title="confident calls on the check split (sources never trained on)",
+        )
         worst = []
         for task, metrics in report.metrics.items():
-            for item in metrics.get("worst", []):
+            for item in metrics.get("worst", []) if isinstance(metrics, dict) else []:
                 taken = ", ".join(f"{k} ×{v}" for k, v in item["predicted_as"].items())
                 worst.append([task, item["class"], item["support"], f"{item['f1']:.2f}", taken])
         print_table(["task", "worst class", "support", "F1", "predicted as"], worst, title="worst classes")

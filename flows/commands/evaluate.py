@@ -7,7 +7,7 @@ import importlib
 import click
 
 #: subcommand → module in flows/commands (each task owns its own module).
-SUBCOMMANDS = {"extract": "eval_extract", "classify": "eval_classify"}
+SUBCOMMANDS = {"extract": "eval_extract", "classify": "eval_classify", "annual": "eval_annual"}
 
 
 class _EvalGroup(click.Group):

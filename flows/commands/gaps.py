@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import IO, Any
@@ -61,6 +62,14 @@ def parse_day(_ctx: click.Context, param: click.Parameter, value: str | None) ->
     help="Open findings, closed ones (fixed since), or all.",
 )
 @click.option(
+    "--certainty",
+    type=click.Choice(["confirmed", "to_review", "all"]),
+    default="confirmed",
+    show_default=True,
+    help="confirmed = resting on facts or confident classifier calls; to_review = resting on a guess "
+    "(review_reason gives the probability and threshold), listed apart and never scored.",
+)
+@click.option(
     "--sort",
     "sort",
     multiple=True,
@@ -90,6 +99,7 @@ def gaps(
     topics: tuple[str, ...],
     doc_types: tuple[str, ...],
     status: str,
+    certainty: str,
     sort: tuple[str, ...],
     by: str | None,
     fmt: str,
@@ -124,8 +134,9 @@ def gaps(
         topics=topics,
         doc_types=doc_types,
         status=status,  # type: ignore[arg-type]
+        certainty=certainty,  # type: ignore[arg-type]
     )
-    store = store_from(db_url)
+    store = store_from(db_url, must_exist=True)
     try:
         for name in sites:
             if store.site_id(name) is None:
@@ -134,8 +145,20 @@ def gaps(
             counts = count_gaps(store, filters, by)
             _emit_counts(by, counts, fmt, out)
         else:
+            if fmt == "xlsx" and certainty == "confirmed":
+                # The workbook carries the to-review findings too, on a sheet of their own.
+                filters = replace(filters, certainty="all")
             rows = list_gaps(store, filters, sort=sort or None, limit=limit)
-            _emit_rows(rows, fmt, out)
+            _emit_rows(rows, fmt, out, review=certainty == "to_review")
+        if certainty == "confirmed" and fmt != "xlsx":
+            held = count_gaps(store, replace(filters, certainty="to_review"), "rule")
+            if held:
+                listed = ", ".join(f"{rule} {n}" for rule, n in held)
+                click.echo(
+                    f"{sum(n for _, n in held)} finding(s) held back as uncertain, to review ({listed}): "
+                    "--certainty to_review lists them",
+                    err=True,
+                )
     finally:
         store.close()
 
@@ -160,7 +183,7 @@ def _text_counts(rows: list[dict[str, Any]], by: str, fmt: str, stream: IO[str])
         gap_output.write_json_lines(rows, stream)
 
 
-def _emit_rows(rows: list[dict[str, Any]], fmt: str, out: Path | None) -> None:
+def _emit_rows(rows: list[dict[str, Any]], fmt: str, out: Path | None, review: bool = False) -> None:
     if fmt == "xlsx":
         assert out is not None
         gap_output.write_xlsx(out, rows)
@@ -169,8 +192,10 @@ def _emit_rows(rows: list[dict[str, Any]], fmt: str, out: Path | None) -> None:
         if not rows:
             console.print("no findings match")
             return
-        table_rows = [[rule_label(str(r["rule"])), *[r.get(k) for k in TABLE_KEYS[1:]]] for r in rows]
-        print_table(list(TABLE_KEYS), table_rows, title=safe(f"{len(rows)} findings"))
+        keys = (*TABLE_KEYS, "review_reason") if review else TABLE_KEYS
+        table_rows = [[rule_label(str(r["rule"])), *[r.get(k) for k in keys[1:]]] for r in rows]
+        title = f"{len(rows)} findings to review" if review else f"{len(rows)} findings"
+        print_table(list(keys), table_rows, title=safe(title))
     elif fmt == "csv":
         _write_text(lambda stream: gap_output.write_csv(rows, stream), out, bom=True)
     else:

@@ -63,7 +63,7 @@ def report(
     if sites and all_sites:
         raise ReportError("give --site NAME or --all, not both")
     parsed = parse_period(period)
-    store = store_from(db_url)
+    store = store_from(db_url, must_exist=True)
     try:
         chosen: list[str] | None = list(sites) if sites else None
         if not sites and not all_sites:

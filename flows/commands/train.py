@@ -27,8 +27,10 @@ def train(data: Path | None, out: Path | None) -> None:
     """Rebuild every classifier (topic, topic level 2, domain, doc type, needs 解读) in one run.
 
     Reads the real data in place, makes the weak labels, trains seeded calibrated linear models,
-    evaluates them on the held-out sets and writes the bundle with one JSON card per model
-    (data files and sha256, label sources, library versions, metrics, training time).
+    evaluates them on the held-out sets, chooses the confident-call thresholds on the development
+    split and measures them on the check split (sources never trained on), and writes the models
+    as JSON + NPZ (no pickle) with one JSON card per model (data files and sha256, label sources,
+    library versions, metrics, calibration, thresholds, training time) and calibration.png.
     """
     from gongkai.classifiers.artifacts import build, forget_loaded, progress_bar
     from gongkai.classifiers.paths import data_dir, model_dir
@@ -56,6 +58,25 @@ def train(data: Path | None, out: Path | None) -> None:
             ]
         )
     print_table(["model", "accuracy", "macro-F1", "accuracy (dev holdout half)", "eval rows"], rows)
+    sure = []
+    for task, section in card.get("confidence", {}).items():
+        check = section["check"]
+        sure.append(
+            [
+                task,
+                section["threshold"],
+                check["precision"],
+                check.get("recall", ""),
+                check["coverage"],
+                check["calibration"]["brier"],
+                "yes" if section["met"] else "no",
+            ]
+        )
+    print_table(
+        ["task", "threshold (dev)", "precision", "recall", "coverage", "Brier", "target met"],
+        sure,
+        title="confident calls on the check split; copy the thresholds into audits/rules/confidence.py",
+    )
 
 
 def _read_section(folder: Path, name: str) -> dict[str, object]:
