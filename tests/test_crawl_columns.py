@@ -129,15 +129,19 @@ def test_an_empty_marker_is_a_to_review_finding_until_seen_on_a_second_night(tmp
         [column] = store.list_columns("songlin")
         assert (column.item_count, column.empty_signal) == (0, "暂无信息")
         since = column.empty_since
+        pipeline.audit_step(store, "songlin", TODAY)
+        [finding] = store.list_findings("songlin", "empty_column")
+        assert finding.certainty == "to_review"  # seen by one night's crawl only
         crawl(served, store, tmp_path, "/xxgk/gzdt/")
         [again] = store.list_columns("songlin")
         assert again.empty_since == since  # first seen empty: carried over from night to night
         pipeline.audit_step(store, "songlin", TODAY)
         [finding] = store.list_findings("songlin", "empty_column")
-        assert finding.certainty == "to_review"  # both crawls were on one night
+        assert finding.certainty == "confirmed"  # seen again by the next night's crawl
     checked = datetime(2026, 11, 20, 3, tzinfo=UTC)
     row = ColumnRow("u", "工作动态", "news", 0, None, checked, "暂无信息", checked - timedelta(days=1))
     assert empty_review_reason(row) is None  # two nights: confirmed
+    assert empty_review_reason(ColumnRow("u", None, None, 0, None, checked, "暂无信息", checked))
     assert empty_review_reason(ColumnRow("u", None, None, 0, None, checked, "none", None)) == NOT_EMPTY
 
 

@@ -13,13 +13,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from gongkai.audits.batch import ColumnRow, SiteData
 from gongkai.audits.rules.base import AuditContext, Rule, subject_finding
 from gongkai.models.records import Finding
 
-CHINA = ZoneInfo("Asia/Shanghai")
 BASIS = "《政府网站与政务新媒体检查指标》国办秘函〔2019〕19号 单项否决「栏目不更新」[S]"
 
 
@@ -88,27 +86,26 @@ def check_stale_column(data: SiteData, ctx: AuditContext, params: Mapping[str, A
     return findings
 
 
-def _china_day(moment: datetime | None) -> date | None:
+def _aware(moment: datetime | None) -> datetime | None:
     if moment is None:
         return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(CHINA).date()
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
 def empty_review_reason(column: ColumnRow) -> str | None:
     """Why an empty column is only ``to_review`` (None: confirmed), or ``NOT_EMPTY`` for no finding.
 
     Empty needs a positive signal (an empty-list marker such as 暂无信息, or a list container
-    rendered with no rows) seen on two nights. A column that simply yielded nothing (``none``) is
-    the crawler's failure — a redesign, an operator alert — never a finding.
+    rendered with no rows) seen on two nights — by two crawl runs: ``empty_since`` (the first run
+    that saw it) before ``checked_at`` (the latest). A column that simply yielded nothing
+    (``none``) is the crawler's failure — a redesign, an operator alert — never a finding.
     """
     signal = column.empty_signal
     if signal == "none":
         return NOT_EMPTY
     if signal is None:
         return "no empty-list signal recorded by the crawler for this column"
-    first, last = _china_day(column.empty_since), _china_day(column.checked_at)
+    first, last = _aware(column.empty_since), _aware(column.checked_at)
     if first is None or last is None or first >= last:
         return f"empty-list signal ({signal}) seen on one night only; confirmed when seen on a second night"
     return None
