@@ -104,7 +104,9 @@ def empty_review_reason(column: ColumnRow) -> str | None:
     if signal == "none":
         return NOT_EMPTY
     if signal is None:
-        return "no empty-list signal recorded by the crawler for this column"
+        # Not recorded by a crawl (imported or written by other tools, or before migration 0005):
+        # the row states the column is empty; the crawler records a signal from its next run on.
+        return None
     first, last = _aware(column.empty_since), _aware(column.checked_at)
     if first is None or last is None or first >= last:
         return f"empty-list signal ({signal}) seen on one night only; confirmed when seen on a second night"
