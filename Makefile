@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint bench venv clean system-deps
+.PHONY: demo test test-fast lint bench venv clean system-deps
 
 ## Debian packages the reports need: CJK fonts (charts, PDF), Chromium (report tests), pdftotext,
 ## Pango (WeasyPrint). Installed only when missing; `SYSTEM_DEPS=skip make …` opts out.
@@ -37,6 +37,10 @@ demo: venv
 ## Lint, then every test (PostgreSQL tests use the server on 127.0.0.1:5432).
 test: venv lint
 	$(BIN)/python -m pytest -q
+
+## The inner loop: no Prefect server, Chromium or classifier evaluation (tests marked `slow`).
+test-fast: venv
+	$(BIN)/python -m pytest -q -m "not slow"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

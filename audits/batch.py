@@ -7,13 +7,13 @@ rule per row. Dates are day ordinals (``date.toordinal()``), 0 where the date is
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
 import numpy as np
-from gongkai.models.records import Classification, ColumnConfig, DocumentRecord, SiteConfig
+from gongkai.models.records import GUESS_STAGES, Classification, ColumnConfig, DocumentRecord, SiteConfig
 
 NO_DATE = 0
 
@@ -60,6 +60,9 @@ class DocBatch:
     fetched_at: list[str | None]
     page_sha256: list[str | None]
     warc_record_id: list[str | None]
+    #: Per row, field → stage for the values only guessed from ``<meta>`` or the URL: a finding
+    #: that rests on one is "to review", never confirmed.
+    guessed: list[dict[str, str]] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.urls)
@@ -126,7 +129,16 @@ class DocBatch:
             fetched_at=[r.fetched_at.isoformat() if r.fetched_at else None for r in records],
             page_sha256=[r.page_sha256 for r in records],
             warc_record_id=list(warc_record_ids) if warc_record_ids is not None else [None] * n,
+            guessed=[_guessed(r) for r in records],
         )
+
+
+def _guessed(record: DocumentRecord) -> dict[str, str]:
+    return {
+        name: source.stage
+        for name, source in record.sources.items()
+        if source.stage in GUESS_STAGES and getattr(record, name, None) is not None
+    }
 
 
 def _float(value: Any) -> float:
@@ -171,6 +183,40 @@ class InterpretationIndex:
 
 
 @dataclass
+class RuleChecks:
+    """What one rule checked on one site: the rows in its scope, and per row the verdict, the
+    working days it counted (-1: none) and whether they rest on an unannounced holiday year."""
+
+    rule_id: str
+    rows: np.ndarray
+    failed: np.ndarray
+    lag: np.ndarray
+    provisional: np.ndarray
+    params: dict[str, Any]
+
+    @classmethod
+    def of(
+        cls,
+        rule_id: str,
+        scope: np.ndarray,
+        failed: np.ndarray,
+        lag: np.ndarray,
+        provisional: np.ndarray,
+        params: Mapping[str, Any],
+    ) -> RuleChecks:
+        """From full-length columns: keep the rows of ``scope``."""
+        rows = np.flatnonzero(scope)
+        return cls(
+            rule_id,
+            rows,
+            np.asarray(failed, dtype=bool)[rows],
+            np.asarray(lag, dtype=np.int64)[rows],
+            np.asarray(provisional, dtype=bool)[rows],
+            {k: v.isoformat() if isinstance(v, date) else v for k, v in params.items()},
+        )
+
+
+@dataclass
 class SiteData:
     """Everything the rules look at for one site."""
 
@@ -180,6 +226,8 @@ class SiteData:
     columns: list[ColumnRow] = field(default_factory=list)
     interpretations: InterpretationIndex | None = None
     catalog: Any = None
+    #: rule id → what the rule checked (its scope, verdicts and lags), for the rules that say.
+    checks: dict[str, RuleChecks] = field(default_factory=dict, repr=False, compare=False)
     #: Values derived from the columns that several rules need (e.g. which rows are the site's
     #: own), computed once by the first rule that asks; a pure function of the fields above.
     derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)

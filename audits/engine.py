@@ -22,6 +22,7 @@ from gongkai.audits.catalog import Catalog, catalog_for_site, load_standard
 from gongkai.audits.linking import find_links, interpretation_index, store_links
 from gongkai.audits.loader import load_columns, load_site, site_rows
 from gongkai.audits.rules import RULES, RULES_BY_ID, AuditContext, Rule
+from gongkai.models.checks import CheckRow, replace_checks
 from gongkai.models.errors import ConfigError, GongkaiError
 from gongkai.models.records import Finding, SiteConfig
 from gongkai.models.store import Store, utcnow
@@ -37,6 +38,8 @@ class SiteResult:
     #: rule id → {"opened", "kept", "closed", "reopened"}
     rules: dict[str, dict[str, int]] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
+    #: Rows written to ``audit_checks`` (what the timing rules checked).
+    checks: int = 0
 
 
 @dataclass
@@ -177,10 +180,29 @@ def _audit_site(
     outcome = SiteResult(site=name, documents=len(loaded.docs), links=link_count)
     document_ids = dict(zip(loaded.docs.urls, loaded.docs.ids.tolist(), strict=True))
     stats = store.sync_findings_by_rule(name, [r.id for r in rule_list], findings, ctx.today, document_ids)
+    outcome.checks = replace_checks(
+        store.engine, site_id, [r.id for r in rule_list], _check_rows(data), ctx.today
+    )
     t4 = clock()
     outcome.rules = stats
     outcome.seconds = {"load": t1 - t0, "link": t2 - t1, "check": t3 - t2, "sync": t4 - t3, **rule_seconds}
     return outcome
+
+
+def _check_rows(data: SiteData) -> Iterator[CheckRow]:
+    """What the rules checked, as rows of ``audit_checks``."""
+    ids = data.docs.ids
+    for checks in data.checks.values():
+        for i, row in enumerate(checks.rows.tolist()):
+            lag = int(checks.lag[i])
+            yield CheckRow(
+                document_id=int(ids[row]),
+                rule_id=checks.rule_id,
+                failed=bool(checks.failed[i]),
+                lag=lag if lag >= 0 else None,
+                provisional=bool(checks.provisional[i]),
+                params=checks.params,
+            )
 
 
 def _record_run(store: Store, site_id: int, started: Any, outcome: SiteResult) -> None:
@@ -192,6 +214,11 @@ def _record_run(store: Store, site_id: int, started: Any, outcome: SiteResult) -
                 started_at=started,
                 finished_at=utcnow(),
                 status="ok",
-                stats={"documents": outcome.documents, "links": outcome.links, "rules": outcome.rules},
+                stats={
+                    "documents": outcome.documents,
+                    "links": outcome.links,
+                    "rules": outcome.rules,
+                    "checks": outcome.checks,
+                },
             )
         )

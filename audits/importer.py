@@ -13,15 +13,19 @@ import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any
 
-from gongkai.audits.docno import check_doc_no
 from gongkai.classifiers import classify_records
+from gongkai.extractors.values import (
+    DATE_FIELDS,
+    PRINTED_FIELDS,
+    check_doc_no,
+    derived_fields,
+    normalise_printed,
+)
 from gongkai.models.errors import GongkaiError
 from gongkai.models.records import (
-    DISCLOSURE_VALUES,
     Classification,
     DocumentRecord,
     FieldSource,
@@ -47,24 +51,6 @@ CLASSIFICATION_KEYS = ("domain", "doc_type", "needs_interpretation")
 KNOWN_KEYS = set(EXTRACT_KEYS) | set(OPTIONAL_KEYS) | set(CLASSIFICATION_KEYS)
 SITE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 
-#: 公开属性 wordings → the normalised value (BRIEF §1.6).
-DISCLOSURE_WORDS = {
-    "主动公开": "主动公开",
-    "公开发布": "主动公开",
-    "此件公开发布": "主动公开",
-    "主动": "主动公开",
-    "依申请公开": "依申请公开",
-    "此件依申请公开": "依申请公开",
-    "依申请": "依申请公开",
-    "不予公开": "不予公开",
-    "不公开": "不予公开",
-    "此件不公开": "不予公开",
-    "免予公开": "不予公开",
-    "删减后公开": "删减后公开",
-    "部分公开": "删减后公开",
-}
-_DATE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T].*)?$")
-
 
 class LineError(ValueError):
     """A line that cannot be imported; the message names the field."""
@@ -84,18 +70,15 @@ class ImportResult:
         return self.new + self.changed + self.unchanged
 
 
-def parse_date(value: Any, key: str) -> date | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
+def _printed(data: dict[str, Any], key: str) -> str | None:
+    """A printed field as given in the line: text (a number is taken as its digits) or None."""
+    value = data.get(key)
+    if value is None:
         return None
-    if not isinstance(value, str):
-        raise LineError(f"{key}: expected a date string, got {type(value).__name__}")
-    m = _DATE.match(value)
-    if m is None:
-        raise LineError(f"{key}: {value!r} is not a date (use YYYY-MM-DD)")
-    try:
-        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    except ValueError:
-        raise LineError(f"{key}: {value!r} is not a real date") from None
+    if not isinstance(value, str | int) or isinstance(value, bool):
+        kind = "a date string" if key in DATE_FIELDS else "text"
+        raise LineError(f"{key}: expected {kind}, got {type(value).__name__}")
+    return str(value)
 
 
 def _text(data: dict[str, Any], key: str) -> str | None:
@@ -125,41 +108,38 @@ def record_from_line(data: Any, default_site: str | None) -> tuple[DocumentRecor
         raise LineError("site: missing (give it in the line or with --site)")
     if not SITE_NAME.match(site):
         raise LineError(f"site: {site!r} is not a valid site name (lowercase letters, digits, - and _)")
-    sources = {}
-    values: dict[str, Any] = {}
-    for key in ("title", "index_no", "doc_no", "publisher", "topic", "validity"):
-        values[key] = _text(data, key)
-    for key in ("written_date", "published_date"):
-        values[key] = parse_date(data.get(key), key)
-    disclosure_text = _text(data, "disclosure")
-    disclosure, disclosure_raw = None, None
-    if disclosure_text:
-        disclosure = DISCLOSURE_WORDS.get(re.sub(r"[\s（）()]", "", disclosure_text))
-        if disclosure is None:
-            disclosure_raw = disclosure_text
-    for key, value in values.items():
-        if value is not None:
-            sources[key] = FieldSource(stage="import", raw=str(data[key]))
-    if disclosure_text:
-        sources["disclosure"] = FieldSource(stage="import", raw=disclosure_text)
-    doc_no_normalized, doc_no_defects = None, []
-    if values["doc_no"]:
-        checked = check_doc_no(values["doc_no"])
-        doc_no_normalized, doc_no_defects = checked.normalized, checked.defects
+    # The printed values go through the extractor's normaliser: a value means the same whether
+    # it was crawled or imported (dates, 公开属性, 文号 and 索引号 defects).
+    printed = {key: _printed(data, key) for key in PRINTED_FIELDS}
+    normalised = normalise_printed(printed)
+    if normalised.not_dates:
+        key = normalised.not_dates[0]
+        raise LineError(f"{key}: {printed[key]!r} is not a date (use YYYY-MM-DD)")
+    values = normalised.values
+    sources = {
+        key: FieldSource(stage="import", raw=printed[key])
+        for key in PRINTED_FIELDS
+        if values.get(key) is not None or (key == "disclosure" and normalised.disclosure_raw)
+    }
+    derived = derived_fields(
+        values["doc_no"],
+        values["index_no"],
+        values["written_date"],
+        values["published_date"],
+        values["topic"],
+    )
     try:
         record = DocumentRecord(
             url=url,
             site=site,
             column=_text(data, "column"),
-            disclosure=disclosure if disclosure in DISCLOSURE_VALUES else None,
-            disclosure_raw=disclosure_raw,
-            doc_no_normalized=doc_no_normalized,
-            doc_no_defects=doc_no_defects,
+            disclosure_raw=normalised.disclosure_raw,
             links=[_link(item) for item in _list(data, "links")],
             is_interpretation=bool(data.get("is_interpretation", False)),
             interprets=[_interprets(item) for item in _list(data, "interprets")],
             sources=sources,
             **values,
+            **derived,
         )
     except ValidationError as exc:
         first = exc.errors()[0]

@@ -24,22 +24,31 @@ from typing import Any
 import numpy as np
 import sqlalchemy as sa
 from gongkai.audits.batch import DocBatch, InterpretationIndex
-from gongkai.audits.docno import check_doc_no, is_canonical
+from gongkai.extractors import patterns as p
+from gongkai.extractors.values import check_doc_no, find_doc_nos, is_canonical
 from gongkai.models.store import Store, utcnow
 from gongkai.models.tables import document_links, documents, sites
 from scipy import sparse
 
 FUZZY_THRESHOLD = 0.6
 BOOK_TITLE = re.compile(r"《([^《》]{4,80})》")
-DOC_NO_IN_TEXT = re.compile(
-    r"[\u4e00-\u9fa5]{1,12}[〔\[［(（【]\s*(?:19|20)\d{2}\s*[〕\]］)）】]\s*第?\s*\d{1,5}\s*号"
+_MARKER_PARTS = (
+    r"【[^】]{0,8}】",
+    r"[《》“”\"'「」]",
+    *map(re.escape, p.TITLE_MARKER_WORDS),
+    r"^关于",
+    r"的$",
+    r"[\s\u3000:：,，、.。·\-—]",
 )
+#: 解读 wording and punctuation stripped from titles. The lookahead lists every first character of
+#: the alternatives: positions no alternative can start at are skipped at once (a third faster
+#: over real titles, same matches).
 _MARKERS = re.compile(
-    # The lookahead lists every first character of the alternatives: positions no alternative can
-    # start at are skipped at once (a third faster over real titles, same matches).
-    r"(?=[【《》“”\"'「」政图视文一解答问新权关的\s\u3000:：,，、.。·\-—])(?:"
-    r"【[^】]{0,8}】|[《》“”\"'「」]|政策解读|图片解读|视频解读|文字解读|一图读懂|一图看懂|图解|解读|答记者问|政策问答|问答|"
-    r"新闻发布会|权威发布|^关于|的$|[\s\u3000:：,，、.。·\-—])"
+    "(?=["
+    + re.escape("【《》“”\"'「」关的" + "".join(word[0] for word in p.TITLE_MARKER_WORDS))
+    + r"\s\u3000:：,，、.。·\-—])(?:"
+    + "|".join(_MARKER_PARTS)
+    + ")"
 )
 _WRAPPER = re.compile(r"关于印发(.+?)的通知|关于转发(.+?)的通知")
 
@@ -122,7 +131,7 @@ def find_links(
     for row in waiting:
         entries = interprets.get(row, [])
         title = docs.titles[row] or ""
-        numbers = [n["doc_no"] for n in entries if n.get("doc_no")] + DOC_NO_IN_TEXT.findall(title)
+        numbers = [n["doc_no"] for n in entries if n.get("doc_no")] + find_doc_nos(title)
         titles = [n["title"] for n in entries if n.get("title")] + BOOK_TITLE.findall(title)
         named.append((row, numbers, titles))
     by_doc_no: dict[str, list[int]] = defaultdict(list)

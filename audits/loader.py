@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import sqlalchemy as sa
 from gongkai.audits.batch import ColumnRow, DocBatch
-from gongkai.models.store import Store, audit_facts
+from gongkai.models.store import AUDIT_FACTS_VERSION, Store, audit_facts
 from gongkai.models.tables import (
     classifications,
     document_versions,
@@ -82,7 +82,11 @@ def load_site(store: Store, site_id: int) -> LoadedSite:
         rows = conn.execute(query).all()
         cols = list(zip(*rows, strict=True)) if rows else [[] for _ in range(17)]
         facts = _parse_all(cols[12])
-        missing = [i for i, value in enumerate(facts) if value is None]
+        missing = [
+            i
+            for i, value in enumerate(facts)
+            if not isinstance(value, dict) or value.get("v") != AUDIT_FACTS_VERSION
+        ]
         if missing:
             _fill_missing_facts(conn, [cols[0][i] for i in missing], missing, facts)
         warc = _warc_records(conn, site_id, list(cols[1]), facts)
@@ -166,6 +170,7 @@ def _columns(cols: list[Any], facts: list[Any], warc: dict[tuple[str, str], str 
     disclosure_raw: list[str | None] = [fact.get("disclosure_raw") for fact in facts]
     defects: list[list[str]] = [fact.get("doc_no_defects") or [] for fact in facts]
     fetched_at: list[str | None] = [fact.get("fetched_at") for fact in facts]
+    guessed: list[dict[str, str]] = [fact.get("guessed") or {} for fact in facts]
     classified = np.array([t is not None for t in doc_type], dtype=bool)
     batch = DocBatch(
         ids=np.asarray(ids, dtype=np.int64),
@@ -192,6 +197,7 @@ def _columns(cols: list[Any], facts: list[Any], warc: dict[tuple[str, str], str 
         fetched_at=fetched_at,
         page_sha256=page_sha,
         warc_record_id=warc_ids,
+        guessed=guessed,
     )
     return LoadedSite(batch, links, interprets)
 

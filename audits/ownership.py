@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from gongkai.audits.docno import doc_no_code
+from gongkai.extractors.values import doc_no_code
 
 _SPACE = re.compile(r"[\s\u3000\u00a0]+")
 

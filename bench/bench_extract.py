@@ -1,4 +1,5 @@
-"""Benchmark: pages per second of ``extractors.extract`` on one core over the real pages, beside
+"""Benchmark: pages per second of ``extractors.extract`` on one core over the real pages (the golden
+``pages/`` and the 93 pages of 56 hosts in ``multisite/``, each set on its own), beside
 trafilatura's ``bare_extraction`` on the same pages in the same process.
 
 Not a test: run ``.venv/bin/python bench/bench_extract.py`` (trafilatura comes with the ``bench``
@@ -20,6 +21,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -53,28 +55,11 @@ def _ratio(ours: list[float], theirs: list[float]) -> float:
     return statistics.median(o / t for o, t in zip(ours, theirs, strict=True))
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    default_data = Path(os.environ.get("GONGKAI_SHARED_DATA", DEFAULT_DATA))
-    parser.add_argument("--data", type=Path, default=default_data)
-    parser.add_argument("--seconds", type=float, default=3.0, help="minimum seconds per timed run")
-    parser.add_argument("--repeats", type=int, default=5, help="rounds (each times both sides)")
-    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "extract.json")
-    args = parser.parse_args()
-
-    try:
-        from trafilatura import __version__ as trafilatura_version
-        from trafilatura import bare_extraction
-    except ImportError:
-        print("trafilatura is missing: uv pip install -e '.[bench]'", file=sys.stderr)
-        return 2
-
-    pinned = pin_to_one_core()
-    paths = sorted(p for p in (args.data / "pages").rglob("*.html") if p.is_file())
+def bench_set(
+    paths: list[Path], seconds: float, repeats: int, bare_extraction: Callable[..., Any]
+) -> dict[str, Any]:
+    """Ours against trafilatura on one set of pages, in interleaved rounds."""
     pages = [(p.read_bytes(), p.resolve().as_uri()) for p in paths]
-    if not pages:
-        print(f"no pages under {args.data / 'pages'}", file=sys.stderr)
-        return 2
     # trafilatura gets the same decoding we do, so both sides parse the same string.
     texts = [(decode(raw).text, url) for raw, url in pages]
 
@@ -100,41 +85,79 @@ def main() -> int:
     our_wall: list[float] = []
     their_cpu: list[float] = []
     their_wall: list[float] = []
-    for _ in range(args.repeats):
-        cpu, wall = pages_per_second(ours, args.seconds)
+    for _ in range(repeats):
+        cpu, wall = pages_per_second(ours, seconds)
         our_cpu.append(cpu)
         our_wall.append(wall)
-        cpu, wall = pages_per_second(theirs, args.seconds)
+        cpu, wall = pages_per_second(theirs, seconds)
         their_cpu.append(cpu)
         their_wall.append(wall)
-    our_rate, their_rate = statistics.median(our_cpu), statistics.median(their_cpu)
-    ratio, ratio_wall = _ratio(our_cpu, their_cpu), _ratio(our_wall, their_wall)
-    result = {
+    return {
         "pages": len(pages),
         "bytes": sum(len(raw) for raw, _ in pages),
-        "timed_by": "CPU time of the process (wall-clock figures beside)",
-        "gongkai_pages_per_second": round(our_rate, 1),
-        "trafilatura_pages_per_second": round(their_rate, 1),
-        "ratio": round(ratio, 2),
+        "gongkai_pages_per_second": round(statistics.median(our_cpu), 1),
+        "trafilatura_pages_per_second": round(statistics.median(their_cpu), 1),
+        "ratio": round(_ratio(our_cpu, their_cpu), 2),
         "round_ratios": [round(o / t, 2) for o, t in zip(our_cpu, their_cpu, strict=True)],
-        "ratio_wall_clock": round(ratio_wall, 2),
+        "ratio_wall_clock": round(_ratio(our_wall, their_wall), 2),
         "round_ratios_wall_clock": [round(o / t, 2) for o, t in zip(our_wall, their_wall, strict=True)],
         "gongkai_runs": [round(r, 1) for r in our_cpu],
         "trafilatura_runs": [round(r, 1) for r in their_cpu],
         "gongkai_runs_wall_clock": [round(r, 1) for r in our_wall],
         "trafilatura_runs_wall_clock": [round(r, 1) for r in their_wall],
         "fields_filled_by_gongkai": filled,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    default_data = Path(os.environ.get("GONGKAI_SHARED_DATA", DEFAULT_DATA))
+    parser.add_argument("--data", type=Path, default=default_data)
+    parser.add_argument("--seconds", type=float, default=3.0, help="minimum seconds per timed run")
+    parser.add_argument("--repeats", type=int, default=5, help="rounds (each times both sides)")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "extract.json")
+    parser.add_argument(
+        "--sets", nargs="+", default=["pages", "multisite"], help="page sets: pages (golden), multisite"
+    )
+    args = parser.parse_args()
+
+    try:
+        from trafilatura import __version__ as trafilatura_version
+        from trafilatura import bare_extraction
+    except ImportError:
+        print("trafilatura is missing: uv pip install -e '.[bench]'", file=sys.stderr)
+        return 2
+
+    pinned = pin_to_one_core()
+    sets = {
+        "pages": sorted(p for p in (args.data / "pages").rglob("*.html") if p.is_file()),
+        "multisite": sorted(p for p in (args.data / "multisite").glob("*.html") if p.is_file()),
+    }
+    if not sets["pages"]:
+        print(f"no pages under {args.data / 'pages'}", file=sys.stderr)
+        return 2
+    results = {
+        name: bench_set(paths, args.seconds, args.repeats, bare_extraction)
+        for name, paths in sets.items()
+        if paths and name in args.sets
+    }
+    for name, found in results.items():
+        print(
+            f"{name}: {found['pages']} real pages, one core: gongkai {found['gongkai_pages_per_second']:.1f} "
+            f"pages/s (all nine fields, page kind, links, body), trafilatura bare_extraction "
+            f"{found['trafilatura_pages_per_second']:.1f} pages/s → {found['ratio']:.1f}× as fast by CPU "
+            f"time ({found['ratio_wall_clock']:.1f}× by wall clock)"
+        )
+    result = {
+        **results.get("pages", {}),
+        "sets": results,
+        "timed_by": "CPU time of the process (wall-clock figures beside)",
         "trafilatura": trafilatura_version,
         "python": platform.python_version(),
         "cpu": pinned,
         "load_average": list(os.getloadavg()) if hasattr(os, "getloadavg") else None,
         "command": "python bench/bench_extract.py",
     }
-    print(
-        f"{len(pages)} real pages, one core: gongkai {our_rate:.1f} pages/s (all nine fields, links, body), "
-        f"trafilatura bare_extraction {their_rate:.1f} pages/s → {ratio:.1f}× as fast by CPU time "
-        f"({ratio_wall:.1f}× by wall clock)"
-    )
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(f"wrote {args.out}")

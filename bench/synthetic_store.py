@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 from gongkai.audits.calendar import WorkCalendar, default_calendar
 from gongkai.audits.catalog import load_standard
-from gongkai.audits.docno import check_doc_no
+from gongkai.extractors.values import check_doc_no
 from gongkai.models.records import ColumnConfig, DocumentRecord, SiteConfig
 from gongkai.models.store import audit_facts, open_store
 from gongkai.models.tables import (

@@ -9,11 +9,11 @@ from urllib.parse import urlsplit
 import lxml.etree
 import lxml.html
 from gongkai.crawler.scope import normalise_url
+from gongkai.extractors import patterns as p
 from gongkai.extractors.encoding import decode
 
-ATTACHMENT_EXTENSIONS = frozenset(
-    {"pdf", "doc", "docx", "wps", "ofd", "xls", "xlsx", "et", "zip", "rar", "7z", "ppt", "pptx", "txt"}
-)
+#: The extractor's list (``extractors.patterns``): one vocabulary for what an attachment is.
+ATTACHMENT_EXTENSIONS = frozenset(p.ATTACHMENT_EXTENSIONS)
 #: Links that are never documents or columns.
 ASSET_EXTENSIONS = frozenset(
     {

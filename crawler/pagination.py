@@ -15,8 +15,8 @@ from urllib.parse import parse_qsl, urlsplit
 from gongkai.crawler.html import Page, clean
 from gongkai.crawler.jsonapi import PAGE_KEYS, with_param
 from gongkai.crawler.scope import normalise_url
+from gongkai.extractors.values import is_next_page_word
 
-NEXT_WORDS = re.compile(r"^(下一页|下页|后一页|后页|下一頁|next|next page|>|›|»|＞|>>?)$", re.IGNORECASE)
 _INDEX_N = re.compile(r"^(?P<stem>.*?)(?P<sep>[_-])(?P<n>\d+)\.(?P<ext>s?html?)$")
 _CREATE_PAGE = re.compile(r"createPageHTML\s*\(([^)]*)\)")
 _ASSIGN = r"(?:var\s+|let\s+|const\s+)?{name}\s*=\s*['\"]?(\d+)['\"]?"
@@ -87,7 +87,7 @@ def script_pager_next(page: Page) -> str | None:
     until ``current + 1`` reaches the count.
     """
     for url, text in written_anchors(page):
-        if NEXT_WORDS.match(text) and url != page.url:
+        if is_next_page_word(text) and url != page.url:
             return url
     for script in page.script_texts:
         if "document.write" not in script:
@@ -179,7 +179,7 @@ def _same_series(a: str, b: str) -> bool:
 def next_page(page: Page) -> str | None:
     """The URL of the next list page, or None on the last page."""
     for anchor in page.anchors():
-        is_next = NEXT_WORDS.match(anchor.text) or NEXT_WORDS.match(anchor.title)
+        is_next = is_next_page_word(anchor.text) or is_next_page_word(anchor.title)
         if is_next and anchor.url != page.url:
             return anchor.url
     found = trs_next(page) or script_pager_next(page)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from gongkai.demo.realdata import DOC_NO, ORDER_NO
+from gongkai.demo.facts import DOC_NO, ORDER_NO
 
 #: Any year in brackets of any kind, for the 〔year〕 = 成文 year check.
 _BRACKET_YEAR = re.compile(r"[〔\[［(（【〈]\s*((?:19|20)\d{2})\s*[〕\]］)）】〉]")

@@ -1,6 +1,6 @@
 """``generate_sites(today)``: the demo sites, their site configs and their ground truth.
 
-Deterministic: the same ``today`` (and seed, and shared data) gives byte-identical sites and
+Deterministic: the same ``today`` (and seed, and demo facts) gives byte-identical sites and
 truth. Sites are independent of their port (links are root-relative); configs and truth carry
 absolute URLs made from the base URLs the sites are served on.
 """
@@ -10,12 +10,11 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 from typing import Any
 
+from gongkai.demo.facts import DemoFacts, load_facts
 from gongkai.demo.model import SitePlan
 from gongkai.demo.plan import DEFAULT_SEED, plan_sites
-from gongkai.demo.realdata import shared_data_dir
 from gongkai.demo.render import render_site
 from gongkai.demo.site import StaticSite
 from gongkai.demo.truth import RULES, site_truth
@@ -67,6 +66,7 @@ def site_config(plan: SitePlan, base_url: str) -> SiteConfig:
         allowed_hosts=[host],
         delay_seconds=DEMO_DELAY_SECONDS,
         max_pages=2000,
+        catalog=spec.catalog,
         columns=[
             ColumnConfig(url=base_url + column.path, name=column.name, kind=column.kind)
             for column in plan.columns
@@ -83,10 +83,10 @@ def generate_sites(
     base_urls: list[str] | None = None,
     *,
     seed: int = DEFAULT_SEED,
-    data_dir: Path | None = None,
+    facts: DemoFacts | None = None,
 ) -> list[GeneratedSite]:
-    """The five demo sites for the reference date ``today``."""
-    plans = plan_sites(today, data_dir or shared_data_dir(), seed)
+    """The demo sites for the reference date ``today``, made from the project's demo facts."""
+    plans = plan_sites(today, facts or load_facts(), seed)
     urls = base_urls or default_base_urls(len(plans))
     if len(urls) != len(plans):
         raise ValueError(f"{len(plans)} sites need {len(plans)} base URLs, got {len(urls)}")

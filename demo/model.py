@@ -90,6 +90,9 @@ class SiteSpec:
     site_id_code: str
     index_prefix: str
     url_style: Literal["post", "dated", "content"]
+    #: The 政务公开事项目录 the site's config names (a file of ``corpus/catalogs``): its items are
+    #: then expected on the site (``catalog_gap``). None: the site is not held to a catalog.
+    catalog: str | None = None
 
 
 @dataclass

@@ -3,6 +3,7 @@
 Everything is decided here, as data (:mod:`demo.model`); rendering and the ground truth only
 read the plan. Randomness comes from one seeded generator, so a plan depends on ``today`` and the
 seed alone. The selection of real documents does not depend on ``today`` (only their dates do).
+The real documents come from the project's own facts file (:mod:`gongkai.demo.facts`).
 """
 
 from __future__ import annotations
@@ -11,14 +12,15 @@ import random
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
-from pathlib import Path
 
 from gongkai.audits.calendar import add_working_days, working_days_after
 from gongkai.demo import annual, bodies, dates, docno, titles
+from gongkai.demo.facts import ORDER_NO, DemoFacts, RealDocument
 from gongkai.demo.model import AttachmentFile, DemoColumn, DemoDocument, SitePlan, SiteSpec
-from gongkai.demo.realdata import ORDER_NO, RealDocument, real_documents, real_news, real_reposts
 
 DEFAULT_SEED = 4
+#: How late the planted late 解读 come (working days after the policy; the rule's grace is 0–3).
+INTERPRETATION_DELAY_WORKING_DAYS = 12
 
 SPECS: tuple[SiteSpec, ...] = (
     SiteSpec(
@@ -68,6 +70,7 @@ SPECS: tuple[SiteSpec, ...] = (
         site_id_code="5300000004",
         index_prefix="01527901-8/",
         url_style="dated",
+        catalog="demo_portal.yaml",
     ),
     SiteSpec(
         name="shanghai",
@@ -95,15 +98,14 @@ class Candidate:
     real_lag: int
 
 
-def candidates(spec: SiteSpec, folder: Path) -> tuple[list[Candidate], list[Candidate]]:
+def candidates(spec: SiteSpec, facts: DemoFacts) -> tuple[list[Candidate], list[Candidate]]:
     """The government's own documents with an unambiguous 解读 need: (needs, does not need)."""
     needs: list[Candidate] = []
     plain: list[Candidate] = []
-    province = spec.agency.removesuffix("人民政府")
-    for real in real_documents(folder):
+    for real in facts.documents:
         if real.government != spec.government:
             continue
-        publisher = _own_publisher(spec, real, province)
+        publisher = own_publisher(spec, real)
         need = titles.needs_interpretation(real.title)
         if publisher is None or need is None:
             continue
@@ -113,7 +115,18 @@ def candidates(spec: SiteSpec, folder: Path) -> tuple[list[Candidate], list[Cand
     return needs, plain
 
 
-def _own_publisher(spec: SiteSpec, real: RealDocument, province: str) -> str | None:
+def usable(spec: SiteSpec, real: RealDocument) -> bool:
+    """Whether the planner can take ``real`` for the site: its own, with an unambiguous 解读 need."""
+    return (
+        real.government == spec.government
+        and own_publisher(spec, real) is not None
+        and titles.needs_interpretation(real.title) is not None
+    )
+
+
+def own_publisher(spec: SiteSpec, real: RealDocument) -> str | None:
+    """The site's own body that issued ``real`` (None: not the site's own document)."""
+    province = spec.agency.removesuffix("人民政府")
     if ORDER_NO.match(real.doc_no):
         return spec.agency if real.title.startswith(province) and "关于" not in real.title else None
     if docno.code_of(real.doc_no) not in spec.codes:
@@ -128,9 +141,9 @@ def _own_publisher(spec: SiteSpec, real: RealDocument, province: str) -> str | N
 class SitePlanner:
     """Builds one site's plan: documents are taken from the pools without reuse."""
 
-    def __init__(self, spec: SiteSpec, today: date, rng: random.Random, folder: Path) -> None:
-        self.spec, self.today, self.rng, self.folder = spec, today, rng, folder
-        self.needs, self.plain = candidates(spec, folder)
+    def __init__(self, spec: SiteSpec, today: date, rng: random.Random, facts: DemoFacts) -> None:
+        self.spec, self.today, self.rng, self.facts = spec, today, rng, facts
+        self.needs, self.plain = candidates(spec, facts)
         self.rng.shuffle(self.needs)
         self.rng.shuffle(self.plain)
         self.used_titles: set[str] = set()
@@ -266,12 +279,26 @@ class SitePlanner:
     def role(self, column: DemoColumn, role: str, target: date) -> DemoDocument:
         spec = self.spec
         on_time = lambda c: c.real_lag <= 12  # noqa: E731
-        if role in ("missing_box", "missing_nobox"):
-            # Past any grace period for a 解读 (同步 or 3 working days), so "missing" is settled.
+        if role in ("missing_box", "missing_nobox", "interp_late"):
+            # Past any grace period for a 解读 (同步 or 3 working days), so "missing" is settled,
+            # and room before today for a 解读 that comes weeks late.
             target = min(target, self.today - timedelta(days=30))
+        if role == "interp_late":
+            # Only where the duty to interpret is certain (BRIEF §2.4): a 规章 (令) or a 规-series
+            # 规范性文件; a late 解读 of a document that may need none would be no finding.
+            doc = self.placed(
+                column, self.take(self.needs, lambda c: _certain_need(c) and on_time(c)), target, role
+            )
+            doc.interpretation_box = True
+            return doc
         if role in ("interp_explicit", "interp_named", "missing_box", "missing_nobox"):
             doc = self.placed(column, self.take(self.needs, on_time), target, role)
             doc.interpretation_box = role in ("interp_explicit", "missing_box")
+            return doc
+        if role.startswith("disclosure:"):
+            # 公开属性 says 依申请公开/不予公开, yet the full text is on the site (BRIEF §1.6).
+            doc = self.placed(column, self.take(self.plain, on_time), target, role)
+            doc.disclosure = role.split(":", 1)[1]
             return doc
         if role == "order":
             doc = self.placed(
@@ -393,23 +420,28 @@ class SitePlanner:
             d
             for c in self.columns
             for d in c.documents
-            if d.role in ("interp_explicit", "interp_named", "order", "registration_no")
+            if d.role in ("interp_explicit", "interp_named", "order", "registration_no", "interp_late")
         ]
         for i, policy in enumerate(policies):
             assert policy.published is not None
             inner = titles.inner_title(policy.title)
             title = forms[i % len(forms)].format(inner=inner)
             mode = "named" if policy.role == "interp_named" else "explicit"
+            published = policy.published
+            if policy.role == "interp_late":
+                # Weeks after the policy: far past 同步 and any local grace of a few working days.
+                published = add_working_days(policy.published, INTERPRETATION_DELAY_WORKING_DAYS).day
+                assert published <= self.today, (policy.title, published)
             interp = DemoDocument(
                 site=self.spec.name,
                 column=column.name,
-                path=self._path(column, policy.published),
+                path=self._path(column, published),
                 title=title,
-                index_no=self.index_no(policy.published.year),
+                index_no=self.index_no(published.year),
                 doc_no=None,
                 publisher=policy.publisher,
-                written=policy.published,
-                published=policy.published,
+                written=published,
+                published=published,
                 own=True,
                 needs_interpretation=False,
                 role=f"interpretation_{mode}",
@@ -424,7 +456,7 @@ class SitePlanner:
 
     def reposts(self, column: DemoColumn, count: int, newest_age: int, oldest_age: int) -> None:
         """State Council documents reposted weeks later: late, but not this site's own lateness."""
-        pool = real_reposts(self.folder)
+        pool = list(self.facts.reposts)
         self.rng.shuffle(pool)
         chosen = [r for r in pool if _masked(r.title) not in self.used_titles][:count]
         for repost, target in zip(chosen, self.targets(count, newest_age, oldest_age), strict=True):
@@ -447,14 +479,14 @@ class SitePlanner:
                     own=False,
                     needs_interpretation=False,
                     role="repost",
-                    topic=repost.topic or None,
+                    topic=_topic(title),
                     validity="有效",
                     body="reply",
                 )
             )
 
     def news(self, column: DemoColumn, count: int, newest_age: int, step: int) -> None:
-        pool = real_news(self.folder)
+        pool = list(self.facts.news)
         self.rng.shuffle(pool)
         chosen = [n for n in pool if _masked(n.title) not in self.used_titles][:count]
         for i, item in enumerate(chosen):
@@ -477,6 +509,11 @@ class SitePlanner:
                     body="news",
                 )
             )
+
+
+def _certain_need(cand: Candidate) -> bool:
+    """A 令-numbered 规章 or a 规-series 文号: a 解读 is due whatever the title says."""
+    return bool(ORDER_NO.match(cand.doc_no)) or (docno.code_of(cand.doc_no) or "").endswith("规")
 
 
 def _masked(title: str) -> str:
@@ -511,7 +548,7 @@ def _attach(planner: SitePlanner) -> None:
     file_type = "pdf" if planner.spec.cms in ("govcn", "trs_page", "meta_only") else "docx"
     for column in planner.columns:
         for doc in column.documents:
-            if doc.role not in ("interp_explicit", "interp_named", "registration_no"):
+            if doc.role not in ("interp_explicit", "interp_named", "registration_no", "interp_late"):
                 continue
             folder = doc.path.rsplit("/", 1)[0]
             stamp = f"{doc.published:%Y%m%d}" if doc.published else "00000000"
@@ -526,11 +563,11 @@ def _sort(columns: list[DemoColumn]) -> None:
         column.documents.sort(key=lambda d: (d.published or d.written or date.min, d.path), reverse=True)
 
 
-def plan_sites(today: date, folder: Path, seed: int = DEFAULT_SEED) -> list[SitePlan]:
+def plan_sites(today: date, facts: DemoFacts, seed: int = DEFAULT_SEED) -> list[SitePlan]:
     """The five demo sites for the reference date ``today``."""
     plans = []
     for index, spec in enumerate(SPECS):
-        planner = SitePlanner(spec, today, random.Random(seed * 1000 + index), folder)
+        planner = SitePlanner(spec, today, random.Random(seed * 1000 + index), facts)
         globals()[f"_plan_{spec.name}"](planner)
         for column in planner.columns:
             for doc in column.documents:
@@ -572,6 +609,7 @@ def _plan_guangdong(p: SitePlanner) -> None:
     ]  # fmt: skip
     p.policy_mix(files, roles, newest_age=3, oldest_age=150)
     p.duplicate_index(files, p.today - timedelta(days=64))
+    p.policy_mix(files, ["disclosure:依申请公开"], newest_age=40, oldest_age=40)
     p.interpretations(interp)
     p.reposts(reposts, 6, newest_age=5, oldest_age=120)
     # 通知公告 not updated for about nine months: a stale column (the limit is 6 months).
@@ -590,8 +628,10 @@ def _plan_henan(p: SitePlanner) -> None:
         "plain", "plain", "missing_box", "plain", "plain", "interp_explicit",
     ]  # fmt: skip
     p.policy_mix(files, roles, newest_age=2, oldest_age=170)
+    p.policy_mix(files, ["interp_late", "disclosure:不予公开"], newest_age=50, oldest_age=110)
     p.interpretations(interp)
     p.news(news, 18, newest_age=1, step=3)
+    p.column("zdxm", "重大建设项目", "other")  # an empty column: 暂无信息
 
 
 def _plan_sichuan(p: SitePlanner) -> None:
@@ -639,6 +679,7 @@ def _plan_shanghai(p: SitePlanner) -> None:
         "missing_nobox", "late_21", "interp_explicit", "plain", "plain",
     ]  # fmt: skip
     p.policy_mix(files, roles, newest_age=3, oldest_age=175)
+    p.policy_mix(files, ["interp_late"], newest_age=60, oldest_age=60)
     p.interpretations(interp)
     p.policy_mix(notices, ["plain"] * 24, newest_age=2, oldest_age=160)
     p.news(news, 12, newest_age=0, step=2)

@@ -1,27 +1,23 @@
-"""Read the real material the demo sites are made from, in place from ``../shared/data``.
+"""Read the real material the demo facts are made from, in place from ``../shared/data``.
 
-Nothing read here is ever written into the project: the generator turns these rows into pages at
-run time. Every reader returns plain records sorted in a fixed order so generation is
-deterministic for a given data folder.
+Only ``gongkai demo-facts refresh`` reads it (:mod:`gongkai.demo.refresh`): from these rows it keeps
+the bibliographic facts the demo needs (kind, issuing body, title, 文号, dates) in
+``corpus/demo/facts.tsv.gz``; no body, URL or page byte is kept. Every reader returns plain records
+sorted in a fixed order so the facts are deterministic for a given data folder.
 """
 
 from __future__ import annotations
 
 import csv
 import re
-from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
+from gongkai.demo.facts import DOC_NO, ORDER_NO, RealDocument, RealNews, RealRepost
 from gongkai.models.errors import GongkaiError
 
 from gongkai.resources import data_dir
-
-#: The canonical GB/T 9704-2012 文号: 代字〔YYYY〕N号 (BRIEF §4.1).
-DOC_NO = re.compile(r"^(?P<code>[\u4e00-\u9fa5]{1,12}?)〔(?P<year>(?:19|20)\d{2})〕(?P<num>[1-9]\d{0,4})号$")
-#: 政府规章 are numbered 令第N号 (a valid form, no year).
-ORDER_NO = re.compile(r"^(?:[\u4e00-\u9fa5]{1,20})?令第(?P<num>[1-9]\d{0,4})号$")
 
 
 class SharedDataMissing(GongkaiError):
@@ -33,39 +29,9 @@ def shared_data_dir() -> Path:
     folder = data_dir()
     if not (folder / "corpus").is_dir():
         raise SharedDataMissing(
-            f"{folder}: the shared real data is missing (set GONGKAI_SHARED_DATA to the shared/data folder)"
+            f"{folder}: the shared real data is missing (set GONGKAI_DATA to the shared/data folder)"
         )
     return folder
-
-
-@dataclass(frozen=True)
-class RealDocument:
-    """One real document of a provincial government: title, 文号 as printed, 成文 and 发布."""
-
-    government: str
-    title: str
-    doc_no: str
-    written: date
-    published: date
-
-
-@dataclass(frozen=True)
-class RealRepost:
-    """A State Council document from the gov.cn policy library (reposted by the demo sites)."""
-
-    title: str
-    doc_no: str
-    publisher: str
-    topic: str
-    published: date
-
-
-@dataclass(frozen=True)
-class RealNews:
-    """A real news-style headline (gov.cn 政策 column items that are not interpretations)."""
-
-    title: str
-    published: date
 
 
 def _iso(value: str) -> date | None:
@@ -133,7 +99,7 @@ def real_reposts(folder: Path) -> list[RealRepost]:
             continue
         if not re.search(r"批复|同意", row["title"]) or row["puborg"] not in ("国务院", "国务院办公厅"):
             continue
-        out.append(RealRepost(row["title"], doc_no, row["puborg"], row["childtype"], published))
+        out.append(RealRepost(row["title"], doc_no, row["puborg"], published))
     out.sort(key=lambda r: (r.published, r.doc_no))
     return out
 

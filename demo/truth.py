@@ -13,10 +13,13 @@ from datetime import date, timedelta
 from typing import Any
 
 from gongkai.audits.calendar import working_days_after
+from gongkai.audits.catalog import load_catalog
 from gongkai.demo import annual, docno
 from gongkai.demo.model import DemoColumn, DemoDocument, SitePlan
 
-#: Rules the truth is exhaustive for (issue #6 ids). catalog_gap is not planted.
+from gongkai.resources import corpus_path
+
+#: Rules the truth is exhaustive for (issue #6 ids): each is planted at least twice.
 RULES: tuple[str, ...] = (
     "late_publication",
     "missing_interpretation",
@@ -28,10 +31,16 @@ RULES: tuple[str, ...] = (
     "disclosure_attribute",
     "empty_column",
     "stale_column",
+    "catalog_gap",
     *annual.RULES,
 )
 
 LATE_AFTER_WORKING_DAYS = 20
+#: The 解读 grace of ``late_interpretation`` (同步 = 0; up to 3 working days locally): planted
+#: 解读 come either the same day or far past the most lenient reading.
+INTERPRETATION_GRACE_WORKING_DAYS = 3
+#: 公开属性 that say the document is not for the public; its full text on the site contradicts them.
+WITHHELD = ("依申请公开", "不予公开")
 NEWS_MAX_AGE = timedelta(days=14)
 #: Columns are kept at least this far from a staleness limit, so no reading of "6 months" or
 #: "2 weeks" (183 days, 6 calendar months, 14 or 15 days) can disagree with the truth.
@@ -75,6 +84,15 @@ def document_findings(doc: DemoDocument, today: date) -> list[tuple[str, str]]:
     if doc.needs_interpretation and not doc.interpretations:
         box = "an empty 相关解读 box" if doc.interpretation_box else "no 相关解读 box"
         out.append(("missing_interpretation", f"needs a 解读 and none exists ({box})"))
+    if doc.own and doc.needs_interpretation and doc.interpretations and doc.published:
+        first = min(i.published for i in doc.interpretations if i.published)
+        lag = working_days_after(doc.published, first)
+        if lag.days > INTERPRETATION_GRACE_WORKING_DAYS:
+            out.append(
+                ("late_interpretation", f"发布 {doc.published}, first 解读 {first}: {lag.days} working days")
+            )
+    if doc.disclosure in WITHHELD:
+        out.append(("disclosure_attribute", f"公开属性 {doc.disclosure}, yet the full text is on the site"))
     missing = [
         label
         for label, value in (
@@ -213,9 +231,39 @@ def site_truth(plan: SitePlan, base_url: str, today: date) -> dict[str, Any]:
                     "why": f"{column.kind} column: newest item {latest}, {(today - latest).days} days old",
                 }
             )
+    findings += catalog_findings(plan, name)
     findings += annual.truth_findings(plan, base_url)
     findings.sort(key=lambda f: (f["rule"], f["subject"]))
     return {"documents": documents, "columns": columns, "findings": findings}
+
+
+def catalog_findings(plan: SitePlan, site: str) -> list[dict[str, Any]]:
+    """``catalog_gap``: each item of the site's catalog that no document title matches.
+
+    The demo catalog holds standing items only ("at least one document, ever"), so the answer does
+    not depend on the reference date; any other kind of item is refused rather than guessed.
+    """
+    if plan.spec.catalog is None:
+        return []
+    catalog = load_catalog(corpus_path("catalogs", plan.spec.catalog))
+    titles = [doc.title for doc in plan.documents]
+    out = []
+    for item in catalog.items:
+        expect, _, _ = item.expectation()
+        if expect != "standing":
+            raise AssertionError(
+                f"{plan.spec.catalog}: demo catalog item {item.id} is {expect}, not standing"
+            )
+        if not any(item.match.matches(title) for title in titles):
+            out.append(
+                {
+                    "rule": "catalog_gap",
+                    "site": site,
+                    "subject": f"catalog:{item.id}",
+                    "why": f"标准目录 {item.level1} / {item.level2}: no document title matches",
+                }
+            )
+    return out
 
 
 def _iso(value: date | None) -> str | None:

@@ -72,16 +72,20 @@ def _mid_line_label_ok(text: str, start: int, label: str) -> bool:
     return not _CJK.match(text[start - 1])
 
 
-def split_label_line(text: str) -> list[tuple[str, str]]:
-    """ "索引号：A 主题分类：B" → [("索引号", "A"), ("主题分类", "B")] (labels as printed)."""
-    known = [
-        m
-        for m in p.LABEL_IN_LINE.finditer(text)
-        if _mid_line_label_ok(text, m.start("label"), m.group("label"))
-    ]
+def _label_ok(text: str, match: re.Match[str]) -> bool:
+    return _mid_line_label_ok(text, match.start("label"), match.group("label"))
+
+
+def split_label_line(text: str, spaced: bool = False) -> list[tuple[str, str]]:
+    """ "索引号：A 主题分类：B" → [("索引号", "A"), ("主题分类", "B")] (labels as printed).
+
+    ``spaced``: the line separates its labels from their values by spaces only ("索引号 A 主题分类 B").
+    """
+    pattern = p.LABEL_IN_SPACED_LINE if spaced else p.LABEL_IN_LINE
+    known = [m for m in pattern.finditer(text) if m.group("label") is None or _label_ok(text, m)]
     if not known:
         return []
-    cuts = [(m.start(), m.end(), m.group("label")) for m in known]
+    cuts = [(m.start(), m.end(), m.group("label") or m.groupdict().get("long") or "") for m in known]
     for generic in p.GENERIC_LABEL_IN_LINE.finditer(text):
         if all(generic.end() <= s or generic.start() >= e for s, e, _ in cuts):
             cuts.append((generic.start(), generic.end(), ""))
@@ -130,8 +134,9 @@ def _value_after(lines: list[Line], i: int) -> str:
     label_line, following = lines[i], lines[i + 1]
     if following.from_script != label_line.from_script or _is_label_line(following.text):
         return ""
-    if label_line.owner is None:  # plain text: the next line is the value
-        return following.text
+    if label_line.owner is None:  # plain text: the next line is the value, unless it is labelled
+        spaced = len(following.text) <= p.MAX_SPACED_LABEL_LINE and p.LABEL_START_SPACED.match(following.text)
+        return "" if spaced else following.text
     target = _value_owner(label_line.owner, following.owner)
     if target is None:
         return ""
@@ -139,7 +144,8 @@ def _value_after(lines: list[Line], i: int) -> str:
     for line in lines[i + 1 : i + 1 + MAX_VALUE_LINES]:
         if line.owner is None or not is_inside(line.owner, target) or _is_label_line(line.text):
             break
-        parts.append(line.text)
+        if not parts or parts[-1] != line.text:  # a value rendered twice (one copy shown by script)
+            parts.append(line.text)
     return " ".join(parts)
 
 
@@ -159,9 +165,17 @@ def block_candidates(lines: Iterable[Line]) -> list[Candidate]:
                 label = _label_key(only.group("label"))
                 found.append(Candidate(field, value, label, rank, line.index, line.from_script))
             continue
-        if not p.LABEL_START_LINE.match(text):
+        if p.LABEL_START_LINE.match(text):
+            pairs = split_label_line(text)
+        elif len(text) <= p.MAX_SPACED_LABEL_LINE and p.LABEL_START_SPACED.match(text):
+            pairs = split_label_line(text, spaced=True)
+        else:
             continue
-        for label, value in split_label_line(text):
+        if pairs and not pairs[-1][1]:
+            # "废止日期： 时效性：" whose last value sits in a block of its own inside the line's
+            # element (<li>…<strong>时效性：</strong><div>有效</div></li>) or the next cell.
+            pairs[-1] = (pairs[-1][0], _value_after(ordered, i))
+        for label, value in pairs:
             field, rank = _field_of(label)
             if field is not None:
                 found.append(Candidate(field, value, _label_key(label), rank, line.index, line.from_script))

@@ -26,9 +26,8 @@ from lxml import etree
 
 #: Lines shorter than this carry no weight when looking for the main text.
 _MIN_SCORED = 8
-#: How far from the top (文号) and bottom (signature date) of the text we look.
+#: How far from the top of the text we look for the 文号.
 _HEAD_LINES = 12
-_TAIL_LINES = 25
 _TABLE_PARTS = frozenset({"td", "th", "tr", "tbody", "thead", "tfoot"})
 
 
@@ -122,19 +121,7 @@ def body_facts(lines: list[Line], known: Collection[str] = ()) -> BodyFacts:
             want_doc_no and doc_no is None and is_doc_no(candidate) and not p.REGISTRATION_NO.match(candidate)
         ):
             doc_no = candidate if text == candidate else None
-    written = written_raw = signatory = None
-    # The signature gives the 成文日期 and the signing body (发布机构).
-    tail_start = (
-        len(texts) if {"written_date", "publisher"} <= set(known) else max(0, len(texts) - _TAIL_LINES)
-    )
-    for k in range(tail_start, len(texts)):
-        value = is_date_line(texts[k])
-        if value is None or k == 0:
-            continue
-        previous = texts[k - 1].strip()
-        if p.ORG_SUFFIX.search(previous) and len(previous) <= 60:
-            written, written_raw, signatory = value, texts[k], previous
-            break
+    written, written_raw, signatory = _signature(texts, known)
     note = None if "disclosure" in known else disclosure_note(lines)
     return BodyFacts(doc_no, registration_no, written, written_raw, note, signatory)
 
@@ -149,3 +136,34 @@ def disclosure_note(lines: list[Line]) -> str | None:
             if match:
                 return p.SPACE_RUN.sub("", match.group("value"))
     return None
+
+
+#: Lines of joint signing bodies above a 落款 date.
+_MAX_SIGNATORY_LINES = 8
+
+
+def _signature(texts: list[str], known: Collection[str]) -> tuple[date | None, str | None, str | None]:
+    """The 落款 that closes the main document: (成文日期, the date as printed, the signing bodies).
+
+    The first body-name line(s) followed by a date line on a line of its own: on an 印发/转发
+    notice the covering notice signs before the attached 办法/方案 (whose own dates come later),
+    and an attachment's date comes after the main text's. Joint bodies on several lines (or
+    separated by spaces) are joined as printed.
+    """
+    if {"written_date", "publisher"} <= set(known):
+        return None, None, None
+    for k in range(1, len(texts)):
+        value = is_date_line(texts[k])
+        if value is None:
+            continue
+        names: list[str] = []
+        j = k - 1
+        while j >= 0 and len(names) < _MAX_SIGNATORY_LINES:
+            previous = texts[j].strip()
+            if len(previous) > 60 or not p.ORG_SUFFIX.search(previous):
+                break
+            names.insert(0, previous)
+            j -= 1
+        if names:
+            return value, texts[k], "".join("".join(name.split()) for name in names)
+    return None, None, None

@@ -45,6 +45,8 @@ class DocNoCheck:
     #: "standard", "order", "registration" or None when unrecognised.
     kind: str | None = None
     year: int | None = None
+    #: the 发文机关代字 (国办发 in 国办发〔2018〕71号; 国务院令 in 国务院令第711号), or None.
+    code: str | None = None
 
 
 def _clean(text: str) -> str:
@@ -77,7 +79,7 @@ def check_doc_no(printed: str, written_date: date | None = None) -> DocNoCheck:
             defects.append("missing_hao")
         middle = f"{year}年" if year else ""
         normalized = f"{order.group('code')}{middle}第{int(number)}号"
-        return DocNoCheck(printed, normalized, defects, "order", year)
+        return DocNoCheck(printed, normalized, defects, "order", year, order.group("code"))
 
     match = p.DOC_NO_BRACKETED.match(compact)
     if not match:
@@ -104,7 +106,7 @@ def check_doc_no(printed: str, written_date: date | None = None) -> DocNoCheck:
     if year is not None and written_date is not None and year != written_date.year:
         defects.append("year_mismatch")
     normalized = f"{code}〔{year_text}〕{int(number)}号"
-    return DocNoCheck(printed, normalized, defects, "standard", year)
+    return DocNoCheck(printed, normalized, defects, "standard", year, code.strip())
 
 
 def is_doc_no(text: str) -> bool:
@@ -129,3 +131,21 @@ def find_doc_nos(text: str) -> list[str]:
         if value and value not in found:
             found.append(value)
     return found
+
+
+def is_canonical(text: str) -> bool:
+    """True when ``text`` is already a GB/T 9704 文号 that :func:`check_doc_no` keeps as it is."""
+    return p.DOC_NO_CANONICAL.match(text) is not None
+
+
+def doc_no_code(doc_no: str | None) -> str | None:
+    """The 发文机关代字 of a 文号 (鸿政 in 鸿政〔2020〕53号), or None."""
+    return check_doc_no(doc_no).code if doc_no else None
+
+
+def doc_no_year(doc_no: str | None) -> int | None:
+    """The four-digit year of a 代字+年份 文号, whatever its bracket style, or None."""
+    if not doc_no:
+        return None
+    check = check_doc_no(doc_no)
+    return check.year if check.kind == "standard" else None

@@ -1,14 +1,16 @@
 """Extract a :class:`DocumentRecord` from a detail page (bytes) or from page text.
 
-The cascade, most reliable source first; a later stage only fills what is still empty, and every
-value records where it came from (``record.sources``):
+The cascade, what a reader sees first; a later stage only fills what is still empty, and every
+value records where it came from and how sure it is (``record.sources``):
 
-1. ``<meta>`` tags: ArticleTitle, PubDate (and, below the block's own publisher labels,
-   ContentSource);
-2. the metadata block (:mod:`extractors.block`) — visible lines first, then rows that templates
-   write with ``document.write``;
-3. the body text (:mod:`extractors.body`): the 文号 line, the signature date, （此件公开发布）;
-4. the URL (t20200915_ …) for the publication date; ``<title>`` for the title.
+1. the metadata block's specific labels (:mod:`extractors.block`) — visible lines first, then rows
+   that templates write with ``document.write``;
+2. the page heading (:mod:`extractors.heading`), then the block's generic labels (来源, 时间; a
+   来源 only when it names a government body), then the date under the heading;
+3. the body text (:mod:`extractors.body`): the 文号 line, the 落款, （此件公开发布）;
+4. guesses: ``<meta>`` ArticleTitle, PubDate, ContentSource; the URL (t20200915_ …); ``<title>``.
+
+Then the page's kind (:mod:`extractors.kind`) decides which fields it keeps.
 
 Both entry points are pure and never raise: whatever goes wrong becomes a warning on the record.
 """
@@ -24,7 +26,6 @@ from gongkai.extractors import patterns as p
 from gongkai.extractors.block import Candidate, block_candidates
 from gongkai.extractors.body import BodyFacts, body_facts, body_lines, disclosure_note, main_container
 from gongkai.extractors.dates import date_from_url, parse_date
-from gongkai.extractors.doc_no import check_doc_no
 from gongkai.extractors.dom import (
     MAX_TEXT_CHARS,
     Line,
@@ -35,10 +36,17 @@ from gongkai.extractors.dom import (
     visible_lines,
 )
 from gongkai.extractors.encoding import decode
-from gongkai.extractors.fields import clean_date, clean_text, normalize_disclosure, topic_levels
-from gongkai.extractors.index_no import check_index_no
+from gongkai.extractors.fields import (
+    clean_date,
+    clean_text,
+    is_government_body,
+    normalize_disclosure,
+)
+from gongkai.extractors.heading import date_under, page_heading, text_heading
+from gongkai.extractors.kind import KindSignals, allowed_fields, error_page, page_kind
 from gongkai.extractors.links import collect_links, find_boxes, interpreted_policies
 from gongkai.extractors.meta import PageMeta, read_meta, title_from_title_element
+from gongkai.extractors.values import derived_fields
 from gongkai.models.records import METADATA_FIELDS, DocumentRecord, FieldSource
 
 _log = logging.getLogger(__name__)
@@ -46,6 +54,7 @@ _log = logging.getLogger(__name__)
 MAX_BODY_CHARS = 200_000
 _DATE_FIELDS = ("written_date", "published_date")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_DIGIT = re.compile(r"[0-9０-９一二三四五六七八九〇零]")
 _STRING_FIELDS = ("title", "index_no", "doc_no", "publisher", "topic", "validity")
 
 
@@ -63,11 +72,21 @@ class _Draft:
         """The fields that have a value."""
         return {name for name, value in self.values.items() if value is not None}
 
-    def fill(self, name: str, value: Any, stage: str, label: str | None, raw: str | None) -> bool:
+    def fill(
+        self,
+        name: str,
+        value: Any,
+        stage: str,
+        label: str | None,
+        raw: str | None,
+        confidence: float | None = None,
+    ) -> bool:
         if value is None or self.values.get(name) is not None:
             return False
+        if confidence is None:
+            confidence = p.SOURCE_CONFIDENCE.get((stage, label), p.STAGE_CONFIDENCE[stage])
         self.values[name] = value
-        self.sources[name] = FieldSource(stage=stage, label=label, raw=raw)  # type: ignore[arg-type]
+        self.sources[name] = FieldSource(stage=stage, label=label, raw=raw, confidence=confidence)  # type: ignore[arg-type]
         return True
 
 
@@ -76,7 +95,12 @@ def _value_for(name: str, raw: str) -> Any:
         return clean_date(raw)
     if name == "disclosure":
         return normalize_disclosure(raw)[0]
-    return clean_text(raw)
+    value = clean_text(raw)
+    if name == "validity" and value is not None:
+        return p.VALIDITY_MAP.get(value, value)
+    if name == "doc_no" and value is not None and not _DIGIT.search(value):
+        return None  # an empty template ("〔〕号") prints no number
+    return value
 
 
 def _fill_from_candidates(draft: _Draft, candidates: list[Candidate], generic: bool) -> None:
@@ -104,7 +128,15 @@ def _fill_from_candidates(draft: _Draft, candidates: list[Candidate], generic: b
                     draft.disclosure_raw = unrecognised
             else:
                 value = _value_for(name, candidate.value)
-            if draft.fill(name, value, "block", candidate.label, normalize_space(candidate.value) or None):
+            if name == "publisher" and generic and not is_government_body(value):
+                continue  # 来源：本网 / 新华社 / …日报 names no publisher
+            sure = p.STAGE_CONFIDENCE["block"]
+            if generic:
+                sure = p.GENERIC_LABEL_CONFIDENCE
+            elif candidate.from_script:
+                sure = p.SCRIPT_BLOCK_CONFIDENCE
+            raw = normalize_space(candidate.value) or None
+            if draft.fill(name, value, "block", candidate.label, raw, sure):
                 break
 
 
@@ -114,8 +146,10 @@ def _fill_from_meta(draft: _Draft, meta: PageMeta, names: tuple[str, ...]) -> No
         if not found:
             continue
         tag, content = found
-        if name == "publisher" and meta.site_name and content == meta.site_name:
-            continue  # ContentSource that only repeats the site name says nothing
+        if name == "publisher" and (
+            (meta.site_name and content == meta.site_name) or not is_government_body(content)
+        ):
+            continue  # ContentSource that repeats the site name, 本网 or a newspaper says nothing
         if name == "title" and meta.site_name and content == meta.site_name:
             continue
         value = parse_date(content) if name in _DATE_FIELDS else clean_text(content)
@@ -127,8 +161,7 @@ def _fill_from_body(draft: _Draft, facts: BodyFacts) -> None:
         draft.fill("doc_no", facts.doc_no, "body", "文号行", facts.doc_no)
     if facts.written_date:
         draft.fill("written_date", facts.written_date, "body", "落款日期", facts.written_date_raw)
-    if facts.signatory and " " not in facts.signatory:
-        # A single signing body; joint documents sign with several names and stay unattributed.
+    if facts.signatory:
         draft.fill("publisher", clean_text(facts.signatory), "body", "落款", facts.signatory)
     if facts.disclosure_note:
         value, _ = normalize_disclosure(facts.disclosure_note)
@@ -138,46 +171,64 @@ def _fill_from_body(draft: _Draft, facts: BodyFacts) -> None:
 
 
 def _finish(
-    draft: _Draft, url: str, body: list[Line], is_interpretation: bool, **extra: Any
+    draft: _Draft, url: str, body: list[Line], is_interpretation: bool, kind: str = "document", **extra: Any
 ) -> DocumentRecord:
     """Validate and normalise what was found into the record (``extra``: further record fields).
 
     The record is built in one validated call: assigning its fields one by one would validate
     each assignment.
     """
+    allowed = allowed_fields(kind)
+    for name in [name for name in draft.values if name not in allowed]:
+        draft.values.pop(name)
+        draft.sources.pop(name, None)
+    if kind == "news" and "publisher" in draft.sources and draft.sources["publisher"].stage != "block":
+        draft.values.pop("publisher")
+        draft.sources.pop("publisher")
+    if kind != "document":
+        draft.registration_no = None
+        draft.disclosure_raw = None
     values = draft.values
-    if values.get("published_date") is None:
+    if values.get("published_date") is None and "published_date" in allowed:
         from_url = date_from_url(url)
         draft.fill("published_date", from_url, "url", None, url if from_url else None)
     fields: dict[str, Any] = {name: values[name] for name in METADATA_FIELDS if values.get(name) is not None}
     doc_no, index_no = fields.get("doc_no"), fields.get("index_no")
     written, published = fields.get("written_date"), fields.get("published_date")
-    registration_no = draft.registration_no
-    if doc_no:
-        check = check_doc_no(doc_no, written)
-        fields["doc_no_normalized"] = check.normalized
-        fields["doc_no_defects"] = list(check.defects)
-        if check.kind == "registration" and registration_no is None:
-            registration_no = check.normalized
-    if index_no:
-        fields["index_no_defects"] = list(check_index_no(index_no, written, published).defects)
+    topic, registration_no = fields.get("topic"), draft.registration_no
+    fields.update(derived_fields(doc_no, index_no, written, published, topic, registration_no))
     if written and published and written > published:
         draft.warnings.append("成文日期 is after 发布日期")
-    if not any(source.stage == "block" for source in draft.sources.values()):
-        draft.warnings.append("no metadata block")
     text = "\n".join(line.text for line in body)
     return DocumentRecord(
         url=url,
         **fields,
         sources=dict(draft.sources),
         disclosure_raw=draft.disclosure_raw,
-        registration_no=registration_no,
-        topic_levels=topic_levels(fields.get("topic")),
         body_text=text[:MAX_BODY_CHARS],
         is_interpretation=is_interpretation,
+        page_kind=kind,
         warnings=list(dict.fromkeys(draft.warnings)),
         **extra,
     )
+
+
+#: Fields only a document's metadata block carries (a news page has 来源 and 时间 too).
+_DOCUMENT_BLOCK_FIELDS = frozenset({"index_no", "doc_no", "written_date", "disclosure", "topic", "validity"})
+
+
+def _has_block(candidates: list[Candidate]) -> bool:
+    """True when the page's labels name one of a document's own fields with a value."""
+    for candidate in candidates:
+        cutoff = p.GENERIC_LABEL_FROM.get(candidate.field)
+        specific = candidate.field in _DOCUMENT_BLOCK_FIELDS or (
+            candidate.field == "publisher" and cutoff is not None and candidate.rank < cutoff
+        )
+        if not specific:
+            continue
+        if clean_text(candidate.value):
+            return True
+    return False
 
 
 def _looks_like_interpretation(title: str | None, column: str | None) -> bool:
@@ -202,10 +253,20 @@ def _extract_html(
         script_lines.extend(visible_lines(fragment, start_index=start, from_script=True))
     candidates = block_candidates(lines) + block_candidates(script_lines)
 
-    _fill_from_meta(draft, meta, ("title", "published_date"))
+    # What a reader sees first: the block's specific labels, the heading, the block's generic
+    # labels (来源, 时间), the date under the heading; only then <meta>.
     _fill_from_candidates(draft, candidates, generic=False)
-    _fill_from_meta(draft, meta, ("publisher",))
+    hints = [h for h in (meta.title_element, (meta.first(p.META_FIELDS["title"]) or ("", ""))[1]) if h]
+    # A block that gave the title and the date leaves nothing for the heading to give.
+    needs_heading = draft.values.get("title") is None or draft.values.get("published_date") is None
+    heading = page_heading(lines, hints, meta.site_name) if needs_heading else None
+    if heading is not None:
+        draft.fill("title", clean_text(heading.text), "body", "标题", heading.text)
     _fill_from_candidates(draft, candidates, generic=True)
+    found = date_under(lines, heading.last_index) if heading is not None else None
+    if draft.values.get("published_date") is None and found is not None:
+        draft.fill("published_date", found[0], "body", "标题下日期", found[1])
+    _fill_from_meta(draft, meta, ("title", "published_date"))
 
     main = main_container(lines)
     body = body_lines(lines, main)
@@ -216,9 +277,28 @@ def _extract_html(
         # mostly a table can push it out of the main block).
         facts = replace(facts, disclosure_note=disclosure_note(lines[-400:]))
     _fill_from_body(draft, facts)
+    # ContentSource is a guess: the 落款 a reader sees names the publisher first.
+    _fill_from_meta(draft, meta, ("publisher",))
     title_tag = title_from_title_element(meta.title_element, meta.site_name)
     draft.fill("title", title_tag, "meta", "<title>", meta.title_element)
 
+    visible = sum(len(line.text) for line in lines)
+    has_block = _has_block(candidates)
+    if not has_block:
+        draft.warnings.append("no metadata block")
+    kind = page_kind(
+        KindSignals(
+            has_block=has_block,
+            has_doc_no=draft.values.get("doc_no") is not None,
+            has_signature=facts.signatory is not None,
+            title=draft.values.get("title"),
+            visible_chars=visible,
+            link_chars=sum(line.link_chars for line in lines),
+            body_chars=sum(len(line.text) - line.link_chars for line in body),
+            error_text=error_page(lines, visible),
+            dated_heading=found is not None or meta.first(p.META_FIELDS["title"]) is not None,
+        )
+    )
     is_interpretation = _looks_like_interpretation(draft.values.get("title"), meta.column_name)
     policies = (
         interpreted_policies(draft.values.get("title"), [line.text for line in body[:6]])
@@ -240,6 +320,7 @@ def _extract_html(
         url,
         body,
         is_interpretation,
+        kind,
         links=links,
         attachments=attachments,
         has_interpretation_box=boxes.has_interpretation_box,
@@ -331,13 +412,40 @@ def extract_text(text: str, url: str) -> DocumentRecord:
         _fill_from_candidates(draft, candidates, generic=False)
         _fill_from_candidates(draft, candidates, generic=True)
         body = _text_body(lines, candidates)
-        _fill_from_body(draft, body_facts(body, draft.filled()))
-        if draft.values.get("title") is None:
-            heading = _text_heading(lines, candidates, body)
-            draft.fill("title", heading, "body", "标题行", heading)
+        facts = body_facts(body, draft.filled())
+        _fill_from_body(draft, facts)
+        first_label = min((c.position for c in candidates), default=None)
+        last_label = max((c.position for c in candidates), default=None)
+        heading = text_heading(lines, first_label, last_label)
+        found = date_under(lines, heading.last_index) if heading is not None else None
+        if heading is not None:
+            draft.fill("title", clean_text(heading.text), "body", "标题行", heading.text)
+        elif first_label is not None:
+            # No line reads as a title: the line right above the block, if plausible.
+            fallback = _text_heading(lines, candidates, [])
+            draft.fill("title", fallback, "body", "标题行", fallback)
+        if found is not None:
+            draft.fill("published_date", found[0], "body", "标题下日期", found[1])
         title = draft.values.get("title")
+        visible = sum(len(line.text) for line in lines)
+        has_block = _has_block(candidates)
+        if not has_block:
+            draft.warnings.append("no metadata block")
+        kind = page_kind(
+            KindSignals(
+                has_block=has_block,
+                has_doc_no=draft.values.get("doc_no") is not None,
+                has_signature=facts.signatory is not None,
+                title=title,
+                visible_chars=visible,
+                link_chars=0,
+                body_chars=sum(len(line.text) - line.link_chars for line in body),
+                error_text=error_page(lines, visible),
+                dated_heading=found is not None,
+            )
+        )
         is_interpretation = _looks_like_interpretation(title, None)
-        record = _finish(draft, url, body, is_interpretation)
+        record = _finish(draft, url, body, is_interpretation, kind)
         # In text only a box heading proper counts (相关解读/政策解读), not a tab such as 图片解读.
         headings = {line.text.strip(" ：:【】") for line in lines}
         record.has_interpretation_box = any(

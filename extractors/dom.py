@@ -100,6 +100,8 @@ CELL_TAGS = frozenset({"td", "th", "dt", "dd"})
 _DISPLAY_NONE = re.compile(r"display\s*:\s*none")
 _VISIBILITY_HIDDEN = re.compile(r"visibility\s*:\s*hidden")
 _HIDDEN_CLASSES = frozenset({"ng-hide"})
+#: Elements whose hiding style is undone by the page's script before anyone reads it.
+_REVEALED_TAGS = frozenset({"html", "body"})
 _DOCUMENT_WRITE = re.compile(r"document\s*\.\s*write(?:ln)?\s*\((?P<arg>.*?)\)\s*;?\s*(?:$|\}|\n)", re.DOTALL)
 _STRING_LITERAL = re.compile(r"\"((?:[^\"\\\n]|\\.)*)\"|'((?:[^'\\\n]|\\.)*)'")
 _CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
@@ -301,7 +303,9 @@ def visible_lines(root: etree._Element, start_index: int = 0, from_script: bool 
             skipped = element
             continue
         names = element.keys()
-        if names and hides(element, names):
+        # A whole <body> hidden by its style is a template's "no flash before the script ran":
+        # the script reveals it, and a reader sees the page. Only smaller elements stay hidden.
+        if names and tag not in _REVEALED_TAGS and hides(element, names):
             skip_subtree()
             skipped = element
             continue

@@ -9,7 +9,7 @@ from gongkai.extractors import patterns as p
 from gongkai.extractors.dates import parse_date
 from gongkai.extractors.dom import normalize_space
 
-_TRAILING_PUNCTUATION = "；;，,。、|｜"
+_TRAILING_PUNCTUATION = "；;，,、|｜"
 
 
 def clean_text(raw: str | None) -> str | None:
@@ -46,3 +46,15 @@ def topic_levels(topic: str | None) -> list[str]:
     if not topic:
         return []
     return [level for level in p.TOPIC_LEVEL_SEPARATORS.split(topic) if level]
+
+
+def is_government_body(name: str | None) -> bool:
+    """True when ``name`` reads as a government body (…局, …委员会, …人民政府, …中心), not as the site
+    itself (本网, 本站), a website, a newspaper, a wire service or a social-media account."""
+    if not name:
+        return False
+    compact = p.SPACE_RUN.sub("", name)
+    if p.NOT_A_PUBLISHER.search(compact):
+        return False
+    bare = p.TRAILING_PARENTHESES.sub("", compact)
+    return bool(p.GOVERNMENT_BODY_END.search(bare))

@@ -17,6 +17,7 @@ from datetime import date
 from gongkai.extractors import patterns as p
 
 _FULLWIDTH = re.compile("[\uff01-\uff5e]")
+_INDEX_SEGMENT = re.compile(r"[/\-]")
 
 
 def _to_halfwidth(text: str) -> str:
@@ -50,3 +51,21 @@ def check_index_no(
                 defects.append("year_mismatch")
             return IndexNoCheck(printed, name, year, defects)
     return IndexNoCheck(printed, None, None, [*defects, "unknown_pattern"])
+
+
+def index_no_year(index_no: str | None) -> int | None:
+    """The year segment of an 索引号 (BRIEF §4.3 styles), or None when it shows none.
+
+    Lenient where :func:`check_index_no` is strict: the first segment is the agency code and is
+    skipped; a later segment of 4 digits (YYYY), 6 (YYYYMM) or 8 (YYYYMMDD) that starts with
+    19/20 is the year, whatever the shape of the rest.
+    """
+    if not index_no:
+        return None
+    parts = _INDEX_SEGMENT.split(index_no.strip())
+    for part in parts[1:]:
+        if len(part) in (4, 6, 8) and part.isdigit() and part[:2] in ("19", "20"):
+            if len(part) >= 6 and not 1 <= int(part[4:6]) <= 12:
+                continue
+            return int(part[:4])
+    return None

@@ -189,15 +189,39 @@ for _label in STOP_LABELS:
     LABEL_INDEX.setdefault(_label, (None, 0))
 
 _ALL_LABELS = _alternation(list(LABEL_INDEX))
+#: Every known label (field and stop labels), as a regular expression (spaces allowed inside).
+ALL_LABELS_PATTERN = _ALL_LABELS
 _OPEN = r"[【\[［〔(（<《]?"
 _CLOSE = r"[】\]］〕)）>》]?"
+
+_BRACKET_OPEN = "[【\\[［]"
+_BRACKET_CLOSE = "[】\\]］]"
+#: A label and what ends it: a colon, or nothing after a bracketed label ("[成文日期] 2026-06-22",
+#: "【发文字号】京政发〔2018〕1号").
+_LABEL_THEN_SEPARATOR = (
+    rf"(?:(?P<br>{_BRACKET_OPEN})|{_OPEN})\s*(?P<label>{_ALL_LABELS})\s*"
+    rf"(?(br){_BRACKET_CLOSE}\s*{COLON}?|{_CLOSE}\s*{COLON})"
+)
+#: A label followed by a colon, or by spaces only (lines such as "发布机构　北京市财政局"), or
+#: closing the line (its value on the next one).
+_LABEL_THEN_SPACE = rf"{_OPEN}\s*(?P<label>{_ALL_LABELS})\s*{_CLOSE}(?:\s*{COLON}|\s+(?=\S)|\s*$)"
 
 #: A line that is only a label: "索 引 号：", "【发文字号】", "成文日期".
 LABEL_ONLY_LINE = re.compile(rf"^\s*{_OPEN}\s*(?P<label>{_ALL_LABELS})\s*{_CLOSE}\s*{COLON}?\s*$")
 #: A line that starts with a label and a colon: "索引号：000014349/2018-00204 主题分类：…".
-LABEL_START_LINE = re.compile(rf"^\s*{_OPEN}\s*(?P<label>{_ALL_LABELS})\s*{_CLOSE}\s*{COLON}")
-#: Any known label followed by a colon, further along the same line.
-LABEL_IN_LINE = re.compile(rf"{_OPEN}\s*(?P<label>{_ALL_LABELS})\s*{_CLOSE}\s*{COLON}")
+LABEL_START_LINE = re.compile(rf"^\s*{_LABEL_THEN_SEPARATOR}")
+#: Any known label followed by a colon (or in brackets), further along the same line.
+LABEL_IN_LINE = re.compile(_LABEL_THEN_SEPARATOR)
+#: A line whose label is separated from its value by spaces only (a tab, an ideographic space).
+LABEL_START_SPACED = re.compile(rf"^\s*{_LABEL_THEN_SPACE}")
+#: In such a line, every further label that follows a space (a long label also right after the
+#: previous value: "琼公积金贷〔2026〕10号发布日期 2026-07-02").
+_LONG_LABELS = _alternation([label for label in LABEL_INDEX if len(label) >= 4])
+LABEL_IN_SPACED_LINE = re.compile(
+    rf"(?:(?:^|(?<=\s)){_LABEL_THEN_SPACE}|(?P<long>{_LONG_LABELS})(?:\s*{COLON}|\s+(?=\S)|\s*$))"
+)
+#: Lines longer than this are not read as space-separated label lines (running text is).
+MAX_SPACED_LABEL_LINE = 240
 #: An unknown short label after whitespace ("… 浏览：12"), which also ends the previous value.
 GENERIC_LABEL_IN_LINE = re.compile(rf"(?:(?<=\s)|(?<=[|｜丨]))[\u4e00-\u9fff]{{2,6}}\s*{COLON}")
 
@@ -209,6 +233,9 @@ LINE_OPENERS = " 【[［〔(（<《"
 ABSENT_VALUES = frozenset(
     {"无", "暂无", "无文号", "空", "-", "--", "—", "——", "－", "/", "／", "\\", "null", "none", "n/a", "nan"}
 )
+
+#: 有效性 printed as a yes/no answer ("[有效性] 是", which the page's script shows as 现行有效).
+VALIDITY_MAP: dict[str, str] = {"是": "现行有效", "否": "失效"}
 
 # --- <meta> tags (政府网站发展指引, 国办发〔2017〕47号) ---------------------------------------------
 
@@ -261,7 +288,8 @@ TOPIC_LEVEL_SEPARATORS = re.compile(r"\s*[\\＼/／>＞→]\s*")
 _D = r"[0-9０-９]"
 DATE_NUMERIC = re.compile(
     rf"(?<![0-9０-９])(?P<y>(?:1[89]|2[01]|１[８９]|２[０１]){_D}{{2}})\s*"
-    rf"(?P<sep>[-/.年－／．])\s*(?P<m>{_D}{{1,2}})\s*[-/.月－／．]\s*(?P<d>{_D}{{1,2}})(?![0-9０-９])\s*日?"
+    rf"(?P<sep>[-/.年－／．])\s*(?P<m>{_D}{{1,2}})\s*[-/.月－／．]\s*(?P<d>{_D}{{1,2}})"
+    rf"(?:(?![0-9０-９])|(?=[0-9]{{1,2}}:[0-9]{{2}}))\s*日?"
 )
 DATE_COMPACT = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})(?P<m>0[1-9]|1[0-2])(?P<d>0[1-9]|[12]\d|3[01])(?!\d)")
 _CN_DIGIT = "〇零○ＯO一二三四五六七八九"
@@ -295,6 +323,10 @@ DOC_NO_BRACKETED = re.compile(
     rf"(?P<open>[{re.escape(OPEN_BRACKETS)}])?\s*(?P<year>{_NUM}{{4}}|{_NUM}{{2}})\s*"
     rf"(?P<close>[{re.escape(CLOSE_BRACKETS)}])?\s*(?P<di>第)?\s*(?P<num>{_NUM}{{1,6}})\s*(?P<hao>号)?$"
 )
+#: A 文号 already in the GB/T 9704 form (no defect, nothing to normalise).
+DOC_NO_CANONICAL = re.compile(
+    r"^[\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z0-9·]{0,24}〔(?:19|20)\d{2}〕[1-9]\d{0,5}号$"
+)
 #: Orders (令) and numbered announcements: 国务院令第711号, 国家税务总局公告2018年第60号.
 DOC_NO_ORDER = re.compile(
     rf"^(?P<code>[\u4e00-\u9fff]{{1,30}}?(?:令|公告|通告|公报))\s*(?:(?P<year>{_NUM}{{4}})\s*年\s*)?"
@@ -305,7 +337,7 @@ REGISTRATION_NO = re.compile(r"^[A-Z]{2,8}-\d{4}-\d{3,6}$")
 REGISTRATION_NO_IN_TEXT = re.compile(r"(?<![A-Za-z0-9-])[A-Z]{2,8}-(?:19|20)\d{2}-\d{3,6}(?![A-Za-z0-9-])")
 #: A 文号 named inside running text, bracketed by the sentence: （国办发〔2019〕54号）.
 DOC_NO_IN_TEXT = re.compile(
-    r"(?P<doc_no>[\u4e00-\u9fff]{1,14}[〔\[【［﹝](?:19|20)\d{2}[〕\]】］﹞]\s*第?\s*\d{1,5}\s*号"
+    r"(?P<doc_no>[\u4e00-\u9fff]{1,14}\s*[〔\[【［﹝(（]\s*(?:19|20)\d{2}\s*[〕\]】］﹞)）]\s*第?\s*\d{1,5}\s*号"
     r"|[\u4e00-\u9fff]{1,14}令\s*第\s*\d{1,5}\s*号)"
 )
 #: Words that introduce a 文号 in running text and are not part of its 代字.
@@ -432,8 +464,28 @@ RELATED_BOX_HEADINGS = frozenset(
         "相关附件",
     }
 )
-#: Link text that names an interpretation (not the bare column name 政策解读).
-INTERPRETATION_LINK_TEXT = re.compile(r"解读|图解|一图读懂|答记者问|政策问答|问答|吹风会|新闻发布会")
+#: The words that name an interpretation (解读 wording), longest first. Link texts, title markers
+#: (audits.linking strips them from titles) and the crawler all read this one list.
+INTERPRETATION_WORDS: tuple[str, ...] = (
+    "政策解读",
+    "图片解读",
+    "视频解读",
+    "文字解读",
+    "一图读懂",
+    "一图看懂",
+    "答记者问",
+    "政策问答",
+    "政策说明",
+    "新闻发布会",
+    "吹风会",
+    "图解",
+    "解读",
+    "问答",
+)
+#: Words a title wraps around what a policy and its 解读 share (stripped before titles are compared).
+TITLE_MARKER_WORDS: tuple[str, ...] = (*INTERPRETATION_WORDS, "权威发布")
+#: Link text that names an interpretation (a bare column name 政策解读 is excluded by the caller).
+INTERPRETATION_LINK_TEXT = re.compile("|".join(map(re.escape, INTERPRETATION_WORDS)))
 #: Titles of pages that are themselves interpretations (BRIEF §2.5).
 #: A notice *about* interpretation work ("关于做好政策解读工作的通知") is not one: the words must
 #: open or close the title, or sit right after a quoted policy title.
@@ -450,3 +502,91 @@ INTERPRETATION_COLUMN = re.compile(r"解读")
 POLICY_LINK_TEXT = re.compile(r"^(?:政策原文|原文|文件原文|原文链接|查看原文|相关文件|点击查看原文)$")
 #: A quoted title: 《国务院办公厅关于……的通知》.
 QUOTED_TITLE = re.compile(r"《(?P<title>[^《》]{4,120})》")
+
+# --- the page heading (title) and page kinds ------------------------------------------------------
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+#: class/id words of elements that hold a page's heading.
+TITLE_HINTS = re.compile(
+    r"title|tit\b|tit[_-]|_tit|-tit|biaoti|headline|bt\b|_bt|-bt|bt_|xl_tit|subject", re.IGNORECASE
+)
+#: ... unless they name a column, a list or site furniture.
+TITLE_NEGATIVE_HINTS = re.compile(
+    r"column|lanmu|site|logo|header__|nav|menu|list|crumb|position|location|foot|side|sub-?title|fbt",
+    re.IGNORECASE,
+)
+MIN_TITLE_CHARS, MAX_TITLE_CHARS = 5, 200
+#: In plain text nothing marks a heading: a title line is at least this long.
+MIN_TEXT_TITLE_CHARS = 8
+#: Text lines that are never a title: an unknown bracketed label ("[联合发文单位] …"), an unknown
+#: "label：" line, a numbered item ("2.…", "（三）…").
+NOT_A_TEXT_TITLE = re.compile(
+    r"^\s*(?:[\[［][\u4e00-\u9fff]{2,8}[\]］]|[\u4e00-\u9fff]{2,6}\s*[：:]|"
+    r"\d{1,2}\s*[.、．]|[（(]?[一二三四五六七八九十]{1,3}[)）、])"
+)
+#: A line ending so is a sentence, not a title.
+SENTENCE_ENDS = ("。", "；", ";", "，", ",")
+#: A line that is only a 文号 (国办函〔2018〕71号, 京医保发〔2026〕5号).
+DOC_NO_LINE = re.compile(r"^[\u4e00-\u9fff]{1,20}[〔\[【［﹝(（]\d{4}[〕\]】］﹞)）]第?\d{1,5}号$")
+#: A breadcrumb ("首页 > 政务公开 > …", "当前位置：…") is never a title.
+BREADCRUMB = re.compile(r"(?:[>＞»›]\s*\S+\s*[>＞»›])|^\s*(?:当前位置|您当前的位置|您的位置|所在位置|位置)")
+#: Lines that are page furniture, not a title.
+NOT_A_TITLE = re.compile(
+    r"^(?:首页|网站首页|返回顶部|打印本页|关闭窗口|【打印】|【关闭】|上一篇|下一篇|版权所有)|Copyright|ICP备"
+)
+#: The kind words a 公文 title ends with (GB/T 9704 文种, 规范性文件 names, 解读): a page whose
+#: title ends so is a document, not news.
+DOCUMENT_TITLE_END = re.compile(
+    r"(?:通知|通告|公告|公示|意见|决定|决议|命令|令|公报|议案|批复|函|报告|请示|纪要|办法|规定|细则|方案|规划|"
+    r"条例|规则|章程|标准|准则|指引|指南|措施|目录|清单|计划|要点|政策解读|解读|答记者问|问答|建议)"
+    r"(?:[（(][^（）()]{1,30}[）)])*[。.]?$"
+)
+#: What an error page says instead of a document.
+ERROR_PAGE = re.compile(
+    r"该信息不存在|信息不存在|页面不存在|文章不存在|内容不存在|已被删除|已删除|已撤销|无法访问|找不到(?:该|您要访问的)?页面|"
+    r"^提示信息$|^404|Not Found|访问的页面"
+)
+
+# --- publishers ----------------------------------------------------------------------------------
+
+#: The end of a government body's name (joint bodies end with the last one's).
+GOVERNMENT_BODY_END = re.compile(
+    r"(?:人民政府|政府|办公厅|办公室|委员会|人大常委会|管委会|管理委员会|局|厅|部|署|院|委|办|中心|处|所|站|"
+    r"街道办事处|街道|镇|乡|人民法院|人民检察院|党组|支队|大队|总队|分局|监管局|宣传部|会)$"
+)
+#: Names that are never a publisher: the site itself, media, accounts, and bodies' media centres.
+NOT_A_PUBLISHER = re.compile(
+    r"^(?:本网|本站|本网站|网站)|日报|晚报|早报|时报|商报|报社|报业|新华社|中新社|通讯社|电视台|广播电视|融媒体|"
+    r"新闻|网$|网站$|公众号|微信|微博|客户端|直通车|头条|[A-Za-z]{4,}"
+)
+TRAILING_PARENTHESES = re.compile(r"(?:[（(][^（）()]*[）)])+$")
+#: Lines under a heading that open so are its subtitle (题注), not the article's date line.
+SUBTITLE_OPENERS = ("（", "(", "——", "—")
+
+# --- how sure a value is (FieldSource.confidence) --------------------------------------------------
+
+#: By extraction stage: what a reader sees (block, body) is sure; <meta> and the URL are guesses.
+STAGE_CONFIDENCE: dict[str, float] = {"block": 0.95, "body": 0.85, "meta": 0.5, "url": 0.3}
+#: A generic block label (来源, 时间) and a row written by a script are a little less sure.
+GENERIC_LABEL_CONFIDENCE = 0.85
+SCRIPT_BLOCK_CONFIDENCE = 0.8
+#: Finer, by (stage, label as recorded in FieldSource.label).
+SOURCE_CONFIDENCE: dict[tuple[str, str | None], float] = {
+    ("body", "标题"): 0.9,
+    ("body", "文号行"): 0.9,
+    ("body", "此件"): 0.9,
+    ("body", "落款日期"): 0.85,
+    ("body", "落款"): 0.8,
+    ("body", "标题下日期"): 0.8,
+    ("body", "标题行"): 0.75,
+    ("meta", "<title>"): 0.4,
+}
+# --- paging (list pages) ---------------------------------------------------------------------
+
+#: Anchor texts of a pager: previous/next/first/last, page numbers and arrows.
+PAGING_WORDS = re.compile(
+    r"^(上一页|下一页|上页|下页|尾页|末页|前页|后页|首页|上一月|下一月|上月|下月|\d+|[<>«»‹›＜＞]+|next|prev)$",
+    re.IGNORECASE,
+)
+#: Anchor texts of the link to the next page of a list.
+NEXT_PAGE_WORDS = re.compile(r"^(下一页|下页|后一页|后页|下一頁|next|next page|>|›|»|＞|>>?)$", re.IGNORECASE)

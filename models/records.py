@@ -43,6 +43,9 @@ FindingStatus = Literal["open", "closed"]
 #: (政务要闻, 工作动态) keeps title and date and is never audited as a policy; ``list`` and ``other``
 #: (homepages, redirect stubs, error pages) yield no document fields.
 PageKind = Literal["document", "news", "list", "other"]
+#: Extraction stages that guess a value (``<meta>`` tags, the URL) rather than read it where a
+#: reader of the page sees it: a finding that rests on such a value is only "to review".
+GUESS_STAGES = frozenset({"meta", "url"})
 #: How far a finding can be asserted: ``confirmed`` rests on what a reader of the page sees and on
 #: confident calls; ``to_review`` rests on a guess (a classifier call below its rule's threshold, a
 #: value read only from ``<meta>`` or the URL). To-review findings are listed apart, never scored.

@@ -18,6 +18,7 @@ from typing import Any, Literal
 import sqlalchemy as sa
 from gongkai.models import database
 from gongkai.models.records import (
+    GUESS_STAGES,
     METADATA_FIELDS,
     Classification,
     DocumentRecord,
@@ -68,7 +69,8 @@ def audit_facts(record: dict[str, Any]) -> dict[str, Any]:
     Stored in ``documents.audit_facts`` with each new version (migration ``0003_audit_facts`` fills
     older rows with a frozen copy of these rules): 公开属性 as printed, 文号 defects, fetch time and
     page hash (evidence), the 解读/policy links and what an interpretation says it interprets, and
-    whether the page carried any content (a 不予公开 document published in full is a finding).
+    whether the page carried any content (a 不予公开 document published in full is a finding), and
+    which fields were only guessed from ``<meta>`` or the URL (findings on them are to review).
     """
     facts = {
         "disclosure_raw": record.get("disclosure_raw"),
@@ -83,9 +85,25 @@ def audit_facts(record: dict[str, Any]) -> dict[str, Any]:
         "interprets": list(record.get("interprets") or []),
         "has_body": bool((record.get("body_text") or "").strip()),
         "attachments": len(record.get("attachments") or []),
+        "guessed": guessed_fields(record),
     }
     # Only what differs from "nothing" is kept: a million rows are parsed at every audit.
-    return {key: value for key, value in facts.items() if value}
+    return {"v": AUDIT_FACTS_VERSION, **{key: value for key, value in facts.items() if value}}
+
+
+#: Bumped when :func:`audit_facts` stores something new: the audit re-reads the record of rows
+#: whose stored facts are older (correct, slower), so no migration has to rewrite them.
+AUDIT_FACTS_VERSION = 2
+
+
+def guessed_fields(record: dict[str, Any]) -> dict[str, str]:
+    """field → stage, for the values only guessed from ``<meta>`` or the URL (JSON-dumped record)."""
+    sources = record.get("sources") or {}
+    return {
+        name: source["stage"]
+        for name, source in sources.items()
+        if isinstance(source, dict) and source.get("stage") in GUESS_STAGES and record.get(name) is not None
+    }
 
 
 @dataclass(frozen=True)

@@ -212,7 +212,7 @@ site_columns = Table(
     Column("item_count", Integer, nullable=False),
     Column("latest_item_date", Date),
     Column("checked_at", Timestamp, nullable=False),
-    # What showed the column empty (暂无信息 …, "zero_rows", "none") and since when (migration 0005).
+    # What showed the column empty (暂无信息 …, "zero_rows", "none") and since when (migration 0006).
     Column("empty_signal", Text),
     Column("empty_since", Timestamp),
     UniqueConstraint("site_id", "url"),
@@ -242,6 +242,27 @@ findings = Table(
     Column("closed_on", Date),
     UniqueConstraint("rule_id", "site_id", "subject"),
     Index(None, "status", "rule_id"),
+)
+
+#: What the audit checked (0005): per timing rule and document in the rule's scope, the verdict
+#: and the figures it rests on, with the parameters of that run. Reports count from these rows, so
+#: their denominators and lags are the audit's under any override (``--grace-days`` …).
+audit_checks = Table(
+    "audit_checks",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("site_id", Integer, ForeignKey("sites.id", ondelete="CASCADE"), nullable=False),
+    Column("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    Column("rule_id", String(64), nullable=False),
+    # fail | pass: fail exactly where the rule reported a finding about the document.
+    Column("verdict", String(8), nullable=False),
+    # Working days the rule counted (成文 → 发布, 发布 → first 解读, 发布 → today), if any.
+    Column("lag_working_days", Integer),
+    Column("provisional", Boolean, nullable=False),
+    Column("params", JSON, nullable=False),
+    Column("checked_on", Date, nullable=False),
+    UniqueConstraint("rule_id", "document_id"),
+    Index(None, "site_id", "rule_id"),
 )
 
 #: One row per pipeline run (crawl, audit, nightly): what it did, for logs and the report.

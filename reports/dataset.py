@@ -2,9 +2,11 @@
 
 The findings are rows ``gongkai gaps`` lists for the same sites and dates (see
 :func:`report_findings`), so the report's totals equal the command's counts by construction.
-Working-day lags come from the audit's calendar (``audits.calendar``), counted as the audit counts
-them (start day not counted). Which documents are the site's own is decided by the audit's own
-code (``audits.ownership``), so the timeliness and 解读 denominators are the documents the rules test.
+Which documents the timing rules tested, and their working-day lags, are what the audit recorded
+(``audit_checks``: the parameters of that run, overrides included). For a site whose latest audit
+recorded none (never audited, or audited before migration 0005) they are worked out here with the
+audit's own code and the rules' default parameters: the calendar (``audits.calendar``, start day
+not counted) and the own-agency test (``audits.ownership``).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from gongkai.audits.calendar import default_calendar, working_days_after
 from gongkai.audits.ownership import Ownership
 from gongkai.audits.rules import RULES
 from gongkai.audits.rules.lateness import LATE_PUBLICATION, OUT_OF_SCOPE_DISCLOSURE
+from gongkai.models.checks import StoredCheck, read_checks, sites_with_checks
 from gongkai.models.errors import GongkaiError
 from gongkai.models.records import SiteConfig
 from gongkai.models.store import Store
@@ -92,6 +95,8 @@ class Doc:
     timeliness_tested: bool = False
     lag: int | None = None
     lag_provisional: bool = False
+    #: Whether the 解读 rules test this document (the 解读覆盖率 denominator).
+    interpretation_tested: bool = False
 
 
 @dataclass
@@ -138,6 +143,8 @@ def load_report_data(store: Store, sites: Sequence[str] | None, period: Period) 
         doc_rows = queries.select(conn, "documents", scope)
         link_rows = queries.select(conn, "interpretation_links")
         column_rows = queries.select(conn, "columns", {"site": chosen})
+        audited = sites_with_checks(conn, chosen)
+        checks = read_checks(conn, sorted(audited)) if audited else []
     infos = {}
     configs: dict[str, Any] = {}
     for row in site_rows:
@@ -148,13 +155,15 @@ def load_report_data(store: Store, sites: Sequence[str] | None, period: Period) 
         )
     infos = {name: infos[name] for name in chosen if name in infos}
     docs = [_doc(row, infos[row["site"]]) for row in doc_rows]
+    lags = _interpretation_lags([d for d in docs if d.site not in audited], link_rows)
+    lags.update(apply_checks([d for d in docs if d.site in audited], checks))
     findings = report_findings(store, chosen, period)
     data = ReportData(
         period=period,
         sites=infos,
         docs=docs,
         findings=findings,
-        interpretation_lags=_interpretation_lags(docs, link_rows),
+        interpretation_lags=lags,
         columns=column_rows,
     )
     by_doc: dict[tuple[str, int], list[int]] = defaultdict(list)
@@ -251,7 +260,31 @@ def _doc(row: dict[str, Any], site: SiteInfo) -> Doc:
         count = working_days_after(written, published)
         doc.lag, doc.lag_provisional = count.days, count.provisional
         doc.timeliness_tested = doc.own and _late_publication_in_scope(doc.disclosure)
+    doc.interpretation_tested = doc.own and doc.needs_interpretation and not doc.is_interpretation
     return doc
+
+
+def apply_checks(docs: Sequence[Doc], checks: Sequence[StoredCheck]) -> dict[int, int]:
+    """Set the timing rules' scope and lags on ``docs`` from what the audit recorded (its own
+    parameters, overrides included); returns the 解读 lags (policy id → working days).
+
+    ``docs`` are documents of sites whose latest audit recorded its checks: a document with no
+    check row was outside the rule's scope in that run.
+    """
+    by_rule: dict[str, dict[int, StoredCheck]] = defaultdict(dict)
+    for check in checks:
+        by_rule[check.rule_id][check.document_id] = check
+    timeliness = by_rule.get(LATE_PUBLICATION.id, {})
+    interpretation = by_rule.get("missing_interpretation", {})
+    linked = by_rule.get("late_interpretation", {})
+    for doc in docs:
+        tested = timeliness.get(doc.id)
+        doc.timeliness_tested = tested is not None
+        if tested is not None:
+            doc.lag, doc.lag_provisional = tested.lag, tested.provisional
+        doc.interpretation_tested = doc.id in interpretation or doc.id in linked
+    ids = {doc.id for doc in docs}
+    return {doc_id: c.lag for doc_id, c in linked.items() if doc_id in ids and c.lag is not None}
 
 
 def _in_calendar(*days: date) -> bool:

@@ -40,6 +40,19 @@ DATABASE_NAME = "gongkai"
 #: The second database: each site's 标准目录 matrix, computed when the explorer starts.
 COVERAGE_DATABASE = "catalog"
 COVERAGE_TABLE = "catalog_coverage"
+#: The rule registry (label, indicator, weight per rule id), in the same database.
+RULES_TABLE = "rules"
+_RULES_COLUMNS = (
+    "rule_id TEXT PRIMARY KEY",
+    "label TEXT",
+    "title TEXT",
+    "indicator TEXT",
+    "weight REAL",
+    "scope TEXT",
+    "severity TEXT",
+    "version TEXT",
+    "legal_basis TEXT",
+)
 #: Raw page bytes are large and not browsable; the snapshot leaves them out unless asked.
 SKIPPED_BY_DEFAULT = frozenset({"blobs"})
 
@@ -291,8 +304,24 @@ def write_coverage_database(source: Path, target: Path) -> int:
         marks = ", ".join("?" * len(_COVERAGE_COLUMNS))
         out.executemany(f"INSERT INTO {COVERAGE_TABLE} VALUES ({marks})", rows)
         out.execute(f"CREATE INDEX {COVERAGE_TABLE}_site ON {COVERAGE_TABLE} (site, row, col)")
+        write_rules_table(out)
         out.commit()
     return len(rows)
+
+
+def write_rules_table(out: sqlite3.Connection) -> None:
+    """The audit's rules as the registry declares them (id, label, indicator, default weight …),
+    so that a finding's ``rule_id`` can be read, and joined, in the explorer."""
+    from gongkai.audits.rules import RULES
+
+    out.execute(f"CREATE TABLE {RULES_TABLE} ({', '.join(_RULES_COLUMNS)})")
+    out.executemany(
+        f"INSERT INTO {RULES_TABLE} VALUES ({', '.join('?' * len(_RULES_COLUMNS))})",
+        [
+            (r.id, r.label, r.title_zh, r.indicator, r.weight, r.scope, r.severity, r.version, r.legal_basis)
+            for r in RULES
+        ],
+    )
 
 
 # --- serving ----------------------------------------------------------------------------------------

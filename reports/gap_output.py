@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Any
 
+from gongkai.audits.rules import RULE_LABELS, rule_label
 from gongkai.reports.gaps import OUTPUT_KEYS
-from gongkai.reports.labels import RULES, rule_label
 from gongkai.reports.queries import get_query
 from gongkai.reports.sheets import set_link, sheet_title, write_table
 from openpyxl import Workbook
@@ -74,6 +74,6 @@ def write_xlsx(
             set_link(sheet, index, url_col, row.get("url"), row.get("url"))
     if by and counts is not None:
         sheet = book.create_sheet(sheet_title(f"按{by}计数"))
-        shown = [(rule_label(k) if by == "rule" and k in RULES else k, n) for k, n in counts]
+        shown = [(rule_label(k) if by == "rule" and k in RULE_LABELS else k, n) for k, n in counts]
         write_table(sheet, [by, "count"], shown, widths=[40, 10])
     book.save(path)

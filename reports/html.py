@@ -12,10 +12,11 @@ from datetime import UTC
 from typing import Any
 from urllib.parse import urlsplit
 
+from gongkai.audits.rules import RULE_LABELS, rule_label
 from gongkai.reports.charts import Chart
 from gongkai.reports.coverage import EXPECT_LABELS, STATUS_LABELS
 from gongkai.reports.indicators import BY_ID, INDICATORS
-from gongkai.reports.labels import DOC_TYPES, RULES, SEVERITIES, rule_label
+from gongkai.reports.labels import DOC_TYPES, SEVERITIES
 from gongkai.reports.model import Report
 from gongkai.reports.scoring import DISCLAIMER
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -68,7 +69,7 @@ def environment() -> Environment:
     env.globals.update(
         INDICATORS=INDICATORS,
         BY_ID=BY_ID,
-        RULES=RULES,
+        RULES=RULE_LABELS,
         SEVERITIES=SEVERITIES,
         DOC_TYPES=DOC_TYPES,
         LINKS_PER_CELL=LINKS_PER_CELL,
@@ -103,5 +104,5 @@ def _findings_by_rule(report: Report) -> list[tuple[str, list[dict[str, Any]]]]:
     groups: dict[str, list[dict[str, Any]]] = {}
     for finding in report.findings:
         groups.setdefault(finding["rule"], []).append(finding)
-    order = [rule for rule in RULES if rule in groups] + sorted(set(groups) - set(RULES))
+    order = [rule for rule in RULE_LABELS if rule in groups] + sorted(set(groups) - set(RULE_LABELS))
     return [(rule, groups[rule]) for rule in order]

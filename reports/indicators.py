@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from gongkai.audits.rules import rules_feeding
 from gongkai.reports.dataset import Doc, ReportData
 from gongkai.reports.labels import DOMAINS, OTHER_DOMAIN, report_domain
 
@@ -39,8 +40,8 @@ def _timeliness_tested(doc: Doc, _: ReportData) -> bool:
 
 
 def _needs_interpretation(doc: Doc, _: ReportData) -> bool:
-    # The 解读 rules test the site's own policies only (their ``own_only`` parameter).
-    return doc.own and doc.needs_interpretation and not doc.is_interpretation
+    # What the 解读 rules tested (the audit's record; by default the site's own policies only).
+    return doc.interpretation_tested
 
 
 def _has_linked_interpretation(doc: Doc, data: ReportData) -> bool:
@@ -51,7 +52,7 @@ INDICATORS: tuple[IndicatorDef, ...] = (
     IndicatorDef(
         "timely_publication",
         "按时发布率",
-        ("late_publication",),
+        rules_feeding("timely_publication"),
         "《政府信息公开条例》第二十六条",
         "本机关文件中，成文至发布不超过20个工作日（不计起始日，按国务院节假日安排含调休）或法定特别时限的比例。",
         applies=_timeliness_tested,
@@ -59,7 +60,7 @@ INDICATORS: tuple[IndicatorDef, ...] = (
     IndicatorDef(
         "interpretation_coverage",
         "解读覆盖率",
-        ("missing_interpretation",),
+        rules_feeding("interpretation_coverage"),
         "国办发〔2016〕80号",
         "需要解读的政策文件（规章、规范性文件等）中，已关联政策解读的比例。",
         applies=_needs_interpretation,
@@ -67,7 +68,7 @@ INDICATORS: tuple[IndicatorDef, ...] = (
     IndicatorDef(
         "interpretation_timeliness",
         "解读及时率",
-        ("late_interpretation",),
+        rules_feeding("interpretation_timeliness"),
         "国办发〔2016〕80号（同步）；地方规定（3个工作日）",
         "已关联解读的政策文件中，解读在宽限期内发布的比例。",
         applies=_has_linked_interpretation,
@@ -75,7 +76,7 @@ INDICATORS: tuple[IndicatorDef, ...] = (
     IndicatorDef(
         "metadata_completeness",
         "元数据完整率",
-        ("metadata_missing",),
+        rules_feeding("metadata_completeness"),
         "《政府信息公开条例》第十二条",
         "索引号、名称、发布机构、成文日期、发布日期齐全的文件比例。",
         applies=lambda d, _: True,
@@ -83,7 +84,7 @@ INDICATORS: tuple[IndicatorDef, ...] = (
     IndicatorDef(
         "doc_no_validity",
         "文号规范率",
-        ("doc_no_format",),
+        rules_feeding("doc_no_validity"),
         "GB/T 9704-2012 第7.2.5条",
         "有文号的文件中，文号格式规范（六角括号、四位年份、无“第”、无前导零）的比例。",
         applies=lambda d, _: bool(d.doc_no),
@@ -91,7 +92,7 @@ INDICATORS: tuple[IndicatorDef, ...] = (
     IndicatorDef(
         "disclosure_attribute",
         "公开属性规范率",
-        ("disclosure_attribute",),
+        rules_feeding("disclosure_attribute"),
         "国办发〔2016〕80号（公开属性源头认定）",
         "标注了可识别且与页面一致的公开属性的文件比例。",
         applies=lambda d, _: True,
@@ -99,7 +100,7 @@ INDICATORS: tuple[IndicatorDef, ...] = (
     IndicatorDef(
         "date_consistency",
         "日期一致率",
-        ("date_inconsistency",),
+        rules_feeding("date_consistency"),
         "《政府信息公开条例》第二十六条；GB/T 9704-2012",
         "有日期的文件中，成文不晚于发布、日期不在未来、文号年份与成文年份一致的比例。",
         applies=lambda d, _: d.written_date is not None or d.published_date is not None,
@@ -107,7 +108,7 @@ INDICATORS: tuple[IndicatorDef, ...] = (
     IndicatorDef(
         "index_no_uniqueness",
         "索引号唯一率",
-        ("index_no_duplicate",),
+        rules_feeding("index_no_uniqueness"),
         "《政府信息公开条例》第十二条",
         "有索引号的文件中，索引号在本站唯一的比例。",
         applies=lambda d, _: bool(d.index_no),
@@ -115,7 +116,7 @@ INDICATORS: tuple[IndicatorDef, ...] = (
     IndicatorDef(
         "column_upkeep",
         "栏目维护",
-        ("empty_column", "stale_column"),
+        rules_feeding("column_upkeep"),
         "国办秘函〔2019〕19号",
         "空白栏目与超期未更新栏目（动态/要闻2周，通知公告/政策文件6个月）的数量。",
         level="column",
@@ -123,7 +124,7 @@ INDICATORS: tuple[IndicatorDef, ...] = (
     IndicatorDef(
         "catalog_coverage",
         "标准目录覆盖",
-        ("catalog_gap",),
+        rules_feeding("catalog_coverage"),
         "国办发〔2019〕54号",
         "标准目录中本期应公开而站点没有对应文件的事项数。",
         level="catalog",

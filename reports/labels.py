@@ -1,7 +1,7 @@
-"""Chinese labels for what the reports show: rules, domains, document types, severities.
+"""Chinese labels for what the reports show: domains, document types, severities.
 
-The domain strings are exactly the classifier's label set (issue #5); the rule ids are exactly
-those of ``docs/contracts.md``. Only the Chinese display names are ours.
+The domain strings are exactly the classifier's label set (issue #5). A rule's label is not here:
+each rule carries its own (``audits.rules``: ``RULE_LABELS``, ``rule_label``).
 """
 
 from __future__ import annotations
@@ -13,20 +13,6 @@ from gongkai.models.labels import DOMAINS, OTHER_DOMAIN  # one label set for eve
 CATALOG_DOMAIN_ALIASES: dict[str, str] = {"征地补偿": "农村集体土地征收", "医疗卫生": "卫生健康"}
 #: The catalog's items every agency owes whatever its domains (annual report, 公开指南).
 GENERAL_CATALOG_DOMAIN = "综合"
-
-RULES: dict[str, str] = {
-    "late_publication": "逾期发布",
-    "missing_interpretation": "缺少政策解读",
-    "late_interpretation": "解读滞后",
-    "metadata_missing": "元数据缺项",
-    "doc_no_format": "文号不规范",
-    "date_inconsistency": "日期矛盾",
-    "index_no_duplicate": "索引号重复",
-    "disclosure_attribute": "公开属性问题",
-    "empty_column": "空白栏目",
-    "stale_column": "栏目未更新",
-    "catalog_gap": "目录事项缺失",
-}
 
 DOC_TYPES: dict[str, str] = {
     "normative": "规范性文件",
@@ -59,9 +45,3 @@ def domain_order(name: str) -> tuple[int, str]:
     if name == OTHER_DOMAIN:
         return len(DOMAINS) + 1, ""
     return len(DOMAINS) + 2, name
-
-
-def rule_label(rule_id: str) -> str:
-    """``逾期发布 (late_publication)``; unknown ids are shown as they are."""
-    name = RULES.get(rule_id)
-    return f"{name} ({rule_id})" if name else rule_id

@@ -1,4 +1,5 @@
-"""The assessment score: a documented weighting (``corpus/reports/weights.yaml``) of the indicators.
+"""The assessment score: a documented weighting of the indicators. The default weights are the
+rules' own (``Rule.weight``); ``corpus/reports/weights.yaml`` writes them out as a file to copy.
 
 Every point deducted belongs to a finding. For a share indicator, each failing document's
 findings share ``weight / eligible`` points; for a counted indicator each finding deducts its
@@ -13,6 +14,7 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
+from gongkai.audits.rules import default_weights
 from gongkai.models.errors import ConfigError
 from gongkai.reports.indicators import BY_ID, Result
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -57,8 +59,29 @@ class WeightsConfig(BaseModel):
         return self
 
 
+_METHODS: dict[str, Literal["rate", "per_finding"]] = {
+    "document": "rate",
+    "column": "per_finding",
+    "catalog": "per_finding",
+}
+
+
+def default_weights_config() -> WeightsConfig:
+    """The default weights, as the rules carry them (``Rule.weight``, summed per indicator)."""
+    return WeightsConfig(
+        indicators={
+            name: WeightSpec(
+                weight=weight, method="rate" if BY_ID[name].level == "document" else "per_finding"
+            )
+            for name, weight in default_weights().items()
+        }
+    )
+
+
 def load_weights(path: Path | None = None) -> WeightsConfig:
-    path = path or WEIGHTS_FILE
+    """The weights of ``path`` (a file as ``corpus/reports/weights.yaml``), or the rules' defaults."""
+    if path is None:
+        return default_weights_config()
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:

@@ -11,9 +11,10 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from gongkai.audits.rules import RULE_LABELS, rule_label
 from gongkai.reports.coverage import EXPECT_LABELS, STATUS_COLOURS
 from gongkai.reports.indicators import INDICATORS, IndicatorDef, Result
-from gongkai.reports.labels import RULES, SEVERITIES, STATUSES, rule_label
+from gongkai.reports.labels import SEVERITIES, STATUSES
 from gongkai.reports.model import GroupRow, Report
 from gongkai.reports.scoring import DISCLAIMER
 from gongkai.reports.sheets import set_link, set_text, sheet_title, write_table
@@ -76,7 +77,7 @@ def _totals(ws: Worksheet, report: Report) -> None:
     and catalog items, those seen open in the period and fixed since (``--status closed``)."""
     fixed = Counter(f["rule"] for f in report.findings if f.get("status") == "closed")
     rows = [
-        (rule, RULES.get(rule, rule), count, count - fixed[rule], fixed[rule])
+        (rule, RULE_LABELS.get(rule, rule), count, count - fixed[rule], fixed[rule])
         for rule, count in report.rule_totals
     ]
     headers = ["rule", "规则", "问题", "其中未整改", "其中期间内存在、已整改"]
@@ -362,7 +363,7 @@ def _findings(ws: Worksheet, report: Report) -> None:
     for finding in report.findings:
         values = {
             **finding,
-            "rule_name": RULES.get(finding["rule"], finding["rule"]),
+            "rule_name": RULE_LABELS.get(finding["rule"], finding["rule"]),
             "severity_label": SEVERITIES.get(finding.get("severity") or "", finding.get("severity")),
             "deduction": round(float(finding.get("deduction") or 0.0), 4),
             "status_label": STATUSES.get(finding.get("status") or "", finding.get("status")),

@@ -39,7 +39,7 @@ def write_lines(path: Path, lines: list[object]) -> Path:
     return path
 
 
-def test_audit_runs_syncs_and_closes(store: Store, tmp_path: Path) -> None:
+def test_audit_runs_syncs_and_closes(store: Store, classifiers: None, tmp_path: Path) -> None:
     result = import_documents(store, write_lines(tmp_path / "docs.jsonl", LINES))
     assert (result.new, result.errors) == (3, [])
     first = run_audit(store, today=date(2024, 6, 3))
@@ -134,7 +134,7 @@ def test_evidence_points_at_the_archived_page_and_columns_are_checked(store: Sto
     assert edge["interpretation_url"] == "http://127.0.0.1:1/jd1" and edge["interpretation_title"] is None
 
 
-def test_cli_import_reports_bad_lines_and_audit_prints_a_summary(tmp_path: Path) -> None:
+def test_cli_import_reports_bad_lines_and_audit_prints_a_summary(classifiers: None, tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'g.db'}"
     bad = [
         *LINES[:2],

@@ -97,6 +97,7 @@ def test_lateness_comes_only_from_planted_lags(store: Store, generated: tuple[Pa
             assert values["published_date"] > values["deadline"]
 
 
+@pytest.mark.real_data  # made-up titles (no real data) do not link fuzzily the way real ones do
 def test_interpretations_link_the_way_they_were_planted(
     store: Store, generated: tuple[Path, Planted]
 ) -> None:

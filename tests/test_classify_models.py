@@ -131,6 +131,7 @@ def test_shipped_models_need_no_data(
     assert size < 8_000_000  # a few MB: vocabularies, sparse float16 coefficients
 
 
+@pytest.mark.slow
 def test_floors_hold_on_real_held_out_data(report) -> None:  # type: ignore[no-untyped-def]
     baseline = load_baseline(BASELINE_FILE)
     assert {"topic", "domain", "doc_type", "needs_interpretation", "confident_needs_interpretation"} <= set(
@@ -139,6 +140,7 @@ def test_floors_hold_on_real_held_out_data(report) -> None:  # type: ignore[no-u
     assert check_floors(report.metrics, baseline) == []
 
 
+@pytest.mark.slow
 def test_floor_check_reports_a_regression(report) -> None:  # type: ignore[no-untyped-def]
     failures = check_floors(
         report.metrics, {"floors": {"domain": {"macro_f1": 0.99}, "topic": {"nope": 0.1}}}
@@ -147,6 +149,7 @@ def test_floor_check_reports_a_regression(report) -> None:  # type: ignore[no-un
     assert "domain.macro_f1" in failures[0]
 
 
+@pytest.mark.slow
 def test_evaluation_sets_are_the_real_ones(report) -> None:  # type: ignore[no-untyped-def]
     assert report.metrics["domain"]["n"] == 463
     assert 300 < report.metrics["topic"]["n"] < 450

@@ -14,7 +14,7 @@ from gongkai.models.store import open_store
 TODAY = date(2026, 11, 22)
 
 
-def test_two_nights_over_the_demo_sites(prefect_harness: None, tmp_path: Path) -> None:
+def test_two_nights_over_the_demo_sites(prefect_harness: None, classifiers: None, tmp_path: Path) -> None:
     run = start_demo_sites(TODAY, [0] * 5, tmp_path / "sites")
     db = f"sqlite:///{tmp_path / 'g.db'}"
     sites_dir = str(run.config_paths[0].parent)
@@ -24,7 +24,8 @@ def test_two_nights_over_the_demo_sites(prefect_harness: None, tmp_path: Path) -
         planted = {item["rule"] for item in truth["findings"]}
         assert {
             "late_publication", "missing_interpretation", "doc_no_format", "metadata_missing",
-            "empty_column", "stale_column", "annual_late", "annual_table_sum",
+            "empty_column", "stale_column", "late_interpretation", "disclosure_attribute", "catalog_gap",
+            "annual_late", "annual_table_sum",
         } <= planted  # fmt: skip
         first = run_nightly(sites_dir, db, archive, reports, TODAY.isoformat())
         assert not first["config_errors"]

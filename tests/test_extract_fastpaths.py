@@ -31,6 +31,7 @@ def _lines(html: str) -> list[str]:
     return [line.text for line in visible_lines(root)]
 
 
+@pytest.mark.real_data
 @pytest.mark.parametrize("page", REAL, ids=lambda p: p.name)
 def test_utf8_bytes_and_decoded_text_parse_to_the_same_tree(page) -> None:  # type: ignore[no-untyped-def]
     raw = page.read_bytes()

@@ -86,6 +86,7 @@ def test_doc_no_defects(
     assert check.printed == printed  # never silently fixed
 
 
+@pytest.mark.real_data
 def test_real_doc_numbers_are_mostly_standard_and_never_crash() -> None:
     rows = (SHARED_DATA / "corpus" / "doc_numbers.tsv").read_text(encoding="utf-8").splitlines()[1:]
     values = [row.split("\t")[-1].removeprefix("发文字号：").strip() for row in rows]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import resource
 import time
 
+import pytest
 from gongkai.extractors import extract, extract_text
 from gongkai.models.records import DocumentRecord
 from hypothesis import HealthCheck, given, settings
@@ -29,6 +30,7 @@ def test_arbitrary_text(text: str) -> None:
     assert isinstance(extract(text.encode("utf-8", "surrogatepass"), URL), DocumentRecord)
 
 
+@pytest.mark.real_data
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(REAL), st.floats(min_value=0.0, max_value=1.0), st.integers(0, 3))
 def test_truncated_real_pages(page, fraction: float, cut_mode: int) -> None:  # type: ignore[no-untyped-def]

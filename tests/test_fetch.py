@@ -291,12 +291,14 @@ def test_caps_timeouts_and_broken_bodies(site: RunningSite) -> None:
 
 
 def test_per_host_delay(site: RunningSite) -> None:
-    fetcher = fetcher_for(site, delay_seconds=0.15)
+    # The gaps are seen by the server, whose threads a loaded machine schedules late: a delay well
+    # above that jitter keeps the test about politeness, not about the scheduler.
+    fetcher = fetcher_for(site, delay_seconds=0.4)
     for _ in range(3):
         assert fetcher.fetch(site.base_url + "/a.html").ok
     times = [s.at for s in site.requests_seen]
     gaps = [b - a for a, b in itertools.pairwise(times)]
-    assert all(gap >= 0.14 for gap in gaps), gaps
+    assert all(gap >= 0.3 for gap in gaps), gaps
 
 
 def test_bounded_decoding() -> None:

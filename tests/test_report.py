@@ -21,9 +21,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from gongkai.audits.rules import RULE_LABELS as RULES
 from gongkai.flows.cli import cli
 from gongkai.models.store import open_store
-from gongkai.reports.labels import RULES
 from openpyxl import load_workbook
 
 from tests.test_reports_data import (

@@ -230,6 +230,7 @@ def test_the_workbook_lists_and_paints_every_cell(catalogued: Catalogued) -> Non
     assert painted == {c.code: STATUS_COLOURS[c.status].lstrip("#").upper() for c in county.cells}
 
 
+@pytest.mark.slow  # Chromium
 def test_html_and_pdf_show_the_matrix(catalogued: Catalogued, tmp_path: Path) -> None:
     from playwright.sync_api import sync_playwright
 

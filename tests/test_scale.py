@@ -64,7 +64,7 @@ def prefect_api(tmp_path_factory: pytest.TempPathFactory, pg_server: str) -> Ite
 
 
 @pytest.fixture
-def demo(tmp_path: Path) -> Iterator[DemoRun]:
+def demo(tmp_path: Path, classifiers: None) -> Iterator[DemoRun]:
     with start_demo_sites(REFERENCE_DAY, ports=[0] * 5, out_dir=tmp_path / "demo") as run:
         yield run
 

@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
 import requests
 
 GONGKAI = Path(sys.executable).with_name("gongkai")
@@ -27,6 +28,7 @@ def _wait_for(predicate, timeout: float, what: str):  # type: ignore[no-untyped-
     raise AssertionError(f"timed out waiting for {what}")
 
 
+@pytest.mark.slow  # a real Prefect server
 def test_serve_registers_the_nightly_schedule_and_runs_it(tmp_path: Path) -> None:
     sites = tmp_path / "sites"
     sites.mkdir()

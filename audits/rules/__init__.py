@@ -29,5 +29,36 @@ RULES: tuple[Rule, ...] = (
 )
 
 RULES_BY_ID = {rule.id: rule for rule in RULES}
+#: rule id → the short Chinese name every output shows.
+RULE_LABELS: dict[str, str] = {rule.id: rule.label for rule in RULES}
 
-__all__ = ["RULES", "RULES_BY_ID", "AuditContext", "Rule"]
+
+def rule_label(rule_id: str) -> str:
+    """``逾期发布 (late_publication)``; an id no rule has is shown as it is."""
+    name = RULE_LABELS.get(rule_id)
+    return f"{name} ({rule_id})" if name else rule_id
+
+
+def rules_feeding(indicator: str) -> tuple[str, ...]:
+    """The ids of the rules whose findings feed ``indicator``, in report order."""
+    return tuple(rule.id for rule in RULES if rule.indicator == indicator)
+
+
+def default_weights() -> dict[str, float]:
+    """indicator → its default weight: the sum of the weights of the rules that feed it."""
+    weights: dict[str, float] = {}
+    for rule in RULES:
+        weights[rule.indicator] = weights.get(rule.indicator, 0.0) + rule.weight
+    return weights
+
+
+__all__ = [
+    "RULES",
+    "RULES_BY_ID",
+    "RULE_LABELS",
+    "AuditContext",
+    "Rule",
+    "default_weights",
+    "rule_label",
+    "rules_feeding",
+]

@@ -7,7 +7,7 @@ working-day calendar come in through :class:`AuditContext`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -46,6 +46,13 @@ class Rule:
     severity: Severity
     scope: str  # document | column | catalog
     check: CheckFn
+    #: The short Chinese name every output shows (逾期发布); reports, workbook, explorer read it here.
+    label: str
+    #: The report indicator the rule's findings feed (``reports.indicators``).
+    indicator: str
+    #: The rule's default share of the assessment score (its indicator's default weight is the sum
+    #: over the rules that feed it); a weights file (``gongkai report --weights``) overrides it.
+    weight: float
 
     def params(self, ctx: AuditContext) -> dict[str, Any]:
         merged = dict(self.parameters)
@@ -58,6 +65,22 @@ class Rule:
     @property
     def title(self) -> str:
         return f"{self.title_zh} ({self.title_en})"
+
+
+#: How a review reason names a guessing stage.
+_GUESS_SOURCES = {"meta": "<meta>", "url": "the URL"}
+
+
+def guess_reason(data: SiteData, row: int, names: Iterable[str]) -> str | None:
+    """Why a finding on ``names`` of document ``row`` is only to review: "published_date read only
+    from <meta>" for each value the extractor guessed rather than read where a reader sees it."""
+    guessed = data.docs.guessed[row] if data.docs.guessed else {}
+    reasons = [
+        f"{name} read only from {_GUESS_SOURCES.get(guessed[name], guessed[name])}"
+        for name in dict.fromkeys(names)
+        if name in guessed
+    ]
+    return "; ".join(reasons) or None
 
 
 def _when(value: str | None) -> datetime | None:

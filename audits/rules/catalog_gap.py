@@ -190,4 +190,7 @@ CATALOG_GAP = Rule(
     severity="medium",
     scope="catalog",
     check=check_catalog_gap,
+    label="目录事项缺失",
+    indicator="catalog_coverage",
+    weight=5,
 )

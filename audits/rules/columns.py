@@ -104,7 +104,7 @@ def empty_review_reason(column: ColumnRow) -> str | None:
     if signal == "none":
         return NOT_EMPTY
     if signal is None:
-        # Not recorded by a crawl (imported or written by other tools, or before migration 0005):
+        # Not recorded by a crawl (imported or written by other tools, or before migration 0006):
         # the row states the column is empty; the crawler records a signal from its next run on.
         return None
     first, last = _aware(column.empty_since), _aware(column.checked_at)
@@ -159,6 +159,9 @@ STALE_COLUMN = Rule(
     severity="medium",
     scope="column",
     check=check_stale_column,
+    label="栏目未更新",
+    indicator="column_upkeep",
+    weight=2.5,
 )
 
 EMPTY_COLUMN = Rule(
@@ -171,4 +174,7 @@ EMPTY_COLUMN = Rule(
     severity="medium",
     scope="column",
     check=check_empty_column,
+    label="空白栏目",
+    indicator="column_upkeep",
+    weight=2.5,
 )

@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
-from gongkai.audits.batch import SiteData, iso
+from gongkai.audits.batch import RuleChecks, SiteData, iso
 from gongkai.audits.rules.base import AuditContext, Rule, document_finding
 from gongkai.audits.rules.confidence import needs_interpretation_call, threshold
 from gongkai.audits.rules.lateness import own_rows
@@ -64,7 +64,12 @@ def check_missing_interpretation(
     elapsed, provisional = cal.working_days_between(start, today)
     undated = start == 0
     due = undated | (elapsed > grace)
-    missing = _scope(data, params) & (data.interpretations.count == 0) & due
+    scope = _scope(data, params)
+    missing = scope & (data.interpretations.count == 0) & due
+    lag = np.where(undated, -1, elapsed)
+    data.checks[MISSING_INTERPRETATION.id] = RuleChecks.of(
+        MISSING_INTERPRETATION.id, scope, missing, lag, provisional & ~undated, params
+    )
     findings = []
     rule = MISSING_INTERPRETATION
     probability = docs.needs_probability()
@@ -107,7 +112,11 @@ def check_late_interpretation(data: SiteData, ctx: AuditContext, params: Mapping
     grace = int(params["grace_working_days"])
     dated = (docs.published > 0) & (links.earliest_published > 0)
     lag, provisional = cal.working_days_between(docs.published, links.earliest_published)
-    late = _scope(data, params) & (links.count > 0) & dated & (lag > grace)
+    linked = _scope(data, params) & (links.count > 0) & dated
+    late = linked & (lag > grace)
+    data.checks[LATE_INTERPRETATION.id] = RuleChecks.of(
+        LATE_INTERPRETATION.id, linked, late, lag, provisional, params
+    )
     findings = []
     rule = LATE_INTERPRETATION
     probability = docs.needs_probability()
@@ -161,6 +170,9 @@ MISSING_INTERPRETATION = Rule(
     severity="medium",
     scope="document",
     check=check_missing_interpretation,
+    label="缺少政策解读",
+    indicator="interpretation_coverage",
+    weight=20,
 )
 
 LATE_INTERPRETATION = Rule(
@@ -173,4 +185,7 @@ LATE_INTERPRETATION = Rule(
     severity="low",
     scope="document",
     check=check_late_interpretation,
+    label="解读滞后",
+    indicator="interpretation_timeliness",
+    weight=5,
 )

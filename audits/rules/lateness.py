@@ -11,9 +11,9 @@ from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
-from gongkai.audits.batch import SiteData, iso
+from gongkai.audits.batch import RuleChecks, SiteData, iso
 from gongkai.audits.ownership import Ownership
-from gongkai.audits.rules.base import AuditContext, Rule, document_finding
+from gongkai.audits.rules.base import AuditContext, Rule, document_finding, guess_reason
 from gongkai.models.records import Finding
 
 OUT_OF_SCOPE_DISCLOSURE = ("依申请公开", "不予公开")
@@ -91,6 +91,9 @@ def check_late_publication(data: SiteData, ctx: AuditContext, params: Mapping[st
     if calendar_rows.any():
         deadline[calendar_rows] = cal.deadlines_calendar(docs.written[calendar_rows], limit[calendar_rows])
     late = candidates & np.where(working, wd > limit, docs.published > deadline)
+    data.checks[LATE_PUBLICATION.id] = RuleChecks.of(
+        LATE_PUBLICATION.id, candidates, late, wd, provisional, params
+    )
 
     findings = []
     rule = LATE_PUBLICATION
@@ -126,7 +129,14 @@ def check_late_publication(data: SiteData, ctx: AuditContext, params: Mapping[st
             detail += "; provisional: the holiday calendar of a year in this span is not yet announced"
         findings.append(
             document_finding(
-                rule, data, int(row), detail, values, provisional=bool(provisional[row]), legal_basis=basis
+                rule,
+                data,
+                int(row),
+                detail,
+                values,
+                provisional=bool(provisional[row]),
+                legal_basis=basis,
+                review_reason=guess_reason(data, int(row), ("written_date", "published_date")),
             )
         )
     return findings
@@ -159,4 +169,7 @@ LATE_PUBLICATION = Rule(
     severity="medium",
     scope="document",
     check=check_late_publication,
+    label="逾期发布",
+    indicator="timely_publication",
+    weight=25,
 )

@@ -10,8 +10,8 @@ from typing import Any
 
 import numpy as np
 from gongkai.audits.batch import SiteData, iso
-from gongkai.audits.docno import doc_no_year, index_no_year
-from gongkai.audits.rules.base import AuditContext, Rule, document_finding
+from gongkai.audits.rules.base import AuditContext, Rule, document_finding, guess_reason
+from gongkai.extractors.values import doc_no_year, index_no_year
 from gongkai.models.records import DISCLOSURE_VALUES, Finding
 
 #: field → its name on the page, for details a reader understands.
@@ -43,6 +43,8 @@ def check_metadata_missing(data: SiteData, ctx: AuditContext, params: Mapping[st
     any_missing = np.zeros(len(docs), dtype=bool)
     for name in fields:
         any_missing |= columns[name]
+    # A value only guessed from <meta> or the URL is not "missing" here: the rules that read the
+    # value (late_publication, date_inconsistency …) say "to review" when they rest on it.
     findings = []
     for row in np.flatnonzero(any_missing):
         missing = [name for name in fields if columns[name][row]]
@@ -83,7 +85,15 @@ def check_doc_no_format(data: SiteData, ctx: AuditContext, params: Mapping[str, 
         if old:
             detail += f" (document before {cutoff.isoformat()}, when GB/T 9704-2012 took effect)"
         findings.append(
-            document_finding(DOC_NO_FORMAT, data, row, detail, values, severity="info" if old else None)
+            document_finding(
+                DOC_NO_FORMAT,
+                data,
+                row,
+                detail,
+                values,
+                severity="info" if old else None,
+                review_reason=guess_reason(data, row, ("doc_no",)),
+            )
         )
     return findings
 
@@ -159,6 +169,11 @@ def check_date_inconsistency(data: SiteData, ctx: AuditContext, params: Mapping[
                     "written_year": int(written_year[row]),
                 }
             )
+        used = ["written_date"] if (written_future[row] or doc_no_off[row] or index_off[row]) else []
+        if before[row]:
+            used += ["written_date", "published_date"]
+        if published_future[row]:
+            used.append("published_date")
         serious = bool(before[row] or written_future[row] or published_future[row])
         only_december = all(problem.get("late_december") for problem in problems)
         findings.append(
@@ -169,6 +184,7 @@ def check_date_inconsistency(data: SiteData, ctx: AuditContext, params: Mapping[
                 "; ".join(_describe(problem) for problem in problems),
                 {"problems": problems, "written_date": w, "published_date": p},
                 severity="high" if serious else ("info" if only_december else "low"),
+                review_reason=guess_reason(data, int(row), used),
             )
         )
     return findings
@@ -244,8 +260,16 @@ def check_disclosure_attribute(data: SiteData, ctx: AuditContext, params: Mappin
             severity = "high" if v == "不予公开" else "medium"
         values = {"kind": kind, "disclosure": v, "disclosure_raw": raw}
         findings.append(
-            document_finding(DISCLOSURE_ATTRIBUTE, data, int(row), detail, values, severity=severity)
-        )  # type: ignore[arg-type]
+            document_finding(
+                DISCLOSURE_ATTRIBUTE,
+                data,
+                int(row),
+                detail,
+                values,
+                severity=severity,  # type: ignore[arg-type]
+                review_reason=guess_reason(data, int(row), ("disclosure",)),
+            )
+        )
     return findings
 
 
@@ -262,6 +286,9 @@ METADATA_MISSING = Rule(
     severity="medium",
     scope="document",
     check=check_metadata_missing,
+    label="元数据缺项",
+    indicator="metadata_completeness",
+    weight=15,
 )
 
 DOC_NO_FORMAT = Rule(
@@ -274,6 +301,9 @@ DOC_NO_FORMAT = Rule(
     severity="low",
     scope="document",
     check=check_doc_no_format,
+    label="文号不规范",
+    indicator="doc_no_validity",
+    weight=8,
 )
 
 DATE_INCONSISTENCY = Rule(
@@ -289,6 +319,9 @@ DATE_INCONSISTENCY = Rule(
     severity="low",
     scope="document",
     check=check_date_inconsistency,
+    label="日期矛盾",
+    indicator="date_consistency",
+    weight=5,
 )
 
 INDEX_NO_DUPLICATE = Rule(
@@ -304,6 +337,9 @@ INDEX_NO_DUPLICATE = Rule(
     severity="medium",
     scope="document",
     check=check_index_no_duplicate,
+    label="索引号重复",
+    indicator="index_no_uniqueness",
+    weight=5,
 )
 
 DISCLOSURE_ATTRIBUTE = Rule(
@@ -319,4 +355,7 @@ DISCLOSURE_ATTRIBUTE = Rule(
     severity="low",
     scope="document",
     check=check_disclosure_attribute,
+    label="公开属性问题",
+    indicator="disclosure_attribute",
+    weight=7,
 )

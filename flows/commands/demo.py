@@ -68,6 +68,7 @@ def demo(
     db_url: str | None, today: str | None, out_dir: Path, keep: bool, keep_serving: bool, runner: str
 ) -> None:
     """Run the nightly crawl-and-audit twice over the five demo sites and show what it found."""
+    from gongkai.demo.plan import SPECS
     from gongkai.demo.run import DemoSitesError, start_demo_sites, today_in_china
     from gongkai.demo.score import score
 
@@ -86,13 +87,15 @@ def demo(
     if not os.environ.get("PREFECT_API_URL"):
         os.environ.setdefault("PREFECT_HOME", str(out / "prefect"))
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    # Prefect's own temporary server gives up after 20 s; a busy small machine can need longer.
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
     from gongkai.flows.nightly import run_nightly
 
     try:
         run = start_demo_sites(reference, None, out / "sites")
     except DemoSitesError as exc:
-        console.print(f"ports 8801–8805 not free ({exc}); using free ports instead")
-        run = start_demo_sites(reference, [0] * 5, out / "sites")
+        console.print(f"the default ports are not free ({exc}); using free ports instead")
+        run = start_demo_sites(reference, [0] * len(SPECS), out / "sites")
     try:
         truth = run.truth()
         console.print(f"[bold]gongkai demo[/bold] — reference date {reference.isoformat()}")
@@ -149,12 +152,16 @@ def _print_findings(db: str, truth: dict[str, Any], score: Any) -> None:
         for finding in store.list_findings(status="open"):
             tally = review if finding.certainty == "to_review" else counts
             tally[finding.rule_id] = tally.get(finding.rule_id, 0) + 1
+    planted: dict[str, int] = {}
+    for item in truth["findings"]:
+        planted[item["rule"]] = planted.get(item["rule"], 0) + 1
     rows = []
     for rule in sorted(set(counts) | set(review) | set(result.rules)):
         rule_score = result.rules.get(rule)
         rows.append(
             [
                 rule,
+                planted.get(rule, 0) if rule_score else "–",
                 counts.get(rule, 0),
                 review.get(rule, 0),
                 f"{rule_score.precision:.2f}" if rule_score else "–",
@@ -162,7 +169,7 @@ def _print_findings(db: str, truth: dict[str, Any], score: Any) -> None:
             ]
         )
     print_table(
-        ["rule", "open findings", "to review (not counted)", "precision", "recall"],
+        ["rule", "planted", "open findings", "to review (not counted)", "precision", "recall"],
         rows,
         title="findings vs the planted truth",
     )

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 from gongkai.demo.generate import DEFAULT_PORT_BASE, generate_sites
+from gongkai.demo.plan import SPECS
 from gongkai.demo.run import start_demo_sites, today_in_china, write_outputs, write_site_files
 from gongkai.models.errors import GongkaiError
 
@@ -41,7 +42,7 @@ def demo_sites() -> None:
 def serve_command(today: str | None, port_base: int, out_dir: Path | None) -> None:
     """Serve the demo sites until Ctrl-C."""
     reference = _parse_today(today)
-    ports = [0 if port_base == 0 else port_base + i for i in range(5)]
+    ports = [0 if port_base == 0 else port_base + i for i in range(len(SPECS))]
     run = start_demo_sites(reference, ports, out_dir)
     click.echo(f"demo sites for {reference.isoformat()}:")
     for site in run.sites:
@@ -75,7 +76,7 @@ def serve_command(today: str | None, port_base: int, out_dir: Path | None) -> No
 def generate_command(out_dir: Path, today: str | None, port_base: int) -> None:
     """Write the sites' files, configs and truth.json without serving them."""
     reference = _parse_today(today)
-    sites = generate_sites(reference, [f"http://127.0.0.1:{port_base + i}" for i in range(5)])
+    sites = generate_sites(reference, [f"http://127.0.0.1:{port_base + i}" for i in range(len(SPECS))])
     try:
         files = sum(write_site_files(site.site, out_dir / "sites" / site.name) for site in sites)
     except OSError as exc:
@@ -85,3 +86,48 @@ def generate_command(out_dir: Path, today: str | None, port_base: int) -> None:
         f"{len(sites)} sites, {files} files in {out_dir / 'sites'}; "
         f"configs in {out_dir / 'configs'}; truth {truth_path}"
     )
+
+
+@demo_sites.command("refresh-facts")
+@click.option(
+    "--data",
+    "data",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="The real data folder (default ../shared/data beside the project, or GONGKAI_DATA).",
+)
+@click.option(
+    "--out",
+    "out_file",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Where to write (default: the package's corpus/demo/facts.tsv.gz).",
+)
+@click.option("--check", is_flag=True, help="Only compare with the file; exit 1 if it is not current.")
+def refresh_facts_command(data: Path | None, out_file: Path | None, check: bool) -> None:
+    """Make the demo facts (title, 文号, issuing body, dates) from the real data."""
+    from gongkai.demo.facts import default_facts_path, facts_text, load_facts, write_facts
+    from gongkai.demo.realdata import SharedDataMissing
+    from gongkai.demo.refresh import facts_from_data
+
+    from gongkai.resources import data_dir
+
+    folder = data or data_dir()
+    if not (folder / "corpus").is_dir():
+        raise SharedDataMissing(f"{folder}: no corpus/ folder: point --data at the shared/data folder")
+    facts = facts_from_data(folder)
+    target = out_file or default_facts_path()
+    summary = f"{len(facts.documents)} documents, {len(facts.reposts)} reposts, {len(facts.news)} headlines"
+    if check:
+        load_facts.cache_clear()
+        try:
+            current = facts_text(load_facts(target)) == facts_text(facts)
+        except GongkaiError:
+            current = False
+        click.echo(f"{target}: {'current' if current else 'NOT current'} ({summary} from {folder})")
+        if not current:
+            raise SystemExit(1)
+        return
+    write_facts(facts, target)
+    load_facts.cache_clear()
+    click.echo(f"{target}: {summary} ({target.stat().st_size // 1024} KB)")

@@ -68,7 +68,10 @@ def _print_readable(path: Path, record: DocumentRecord) -> None:
         where = (
             f"{source.stage}: {source.label}" if source and source.label else (source.stage if source else "")
         )
+        if source is not None and source.confidence is not None:
+            where += f" ({source.confidence:.2f})"
         table.add_row(name, safe(values[name] if values[name] is not None else "—"), safe(where))
+    table.add_row("page kind", record.page_kind, "")
     if record.doc_no_defects:
         table.add_row("文号 defects", safe(", ".join(record.doc_no_defects)), "")
     if record.index_no_defects:

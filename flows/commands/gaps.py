@@ -10,11 +10,11 @@ from pathlib import Path
 from typing import IO, Any
 
 import click
+from gongkai.audits.rules import RULE_LABELS, rule_label
 from gongkai.flows.commands.common import console, db_option, print_table, safe, store_from
 from gongkai.models.errors import GongkaiError
 from gongkai.reports import gap_output
 from gongkai.reports.gaps import GROUPS, GapFilters, count_gaps, list_gaps, sort_names
-from gongkai.reports.labels import RULES, rule_label
 
 TABLE_KEYS = ("rule", "site", "agency", "ref_date", "title", "severity", "detail", "url")
 
@@ -120,7 +120,7 @@ def gaps(
             raise UsageError(f"cannot sort by {key!r}: use one of {', '.join(sorted(known_sorts))}")
     if since and until and since > until:
         raise UsageError(f"--since {since} is after --until {until}")
-    unknown = [r for r in rules if r not in RULES]
+    unknown = [r for r in rules if r not in RULE_LABELS]
     if unknown:
         # Not an error: a rule added later is still listed, but a typo should not pass silently.
         click.echo(f"warning: unknown rule id {', '.join(map(repr, unknown))}", err=True)

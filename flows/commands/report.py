@@ -37,7 +37,10 @@ def parse_formats(_ctx: click.Context, param: click.Parameter, value: str) -> li
 @click.option(
     "--weights",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Weights file (default corpus/reports/weights.yaml; official weights are unpublished).",
+    help=(
+        "Weights file (default: the rules' own weights, written out in corpus/reports/weights.yaml; "
+        "official weights are unpublished)."
+    ),
 )
 @click.option("--title", help="Report title (default 政务公开第三方评估报告).")
 def report(

@@ -7,8 +7,8 @@ yielded nothing is the crawler's failure (a redesign), an operator alert and nev
 when the column was first seen empty with it. Existing rows were recorded before any signal was
 kept (both null).
 
-Revision ID: 0005_crawl_column_signals
-Revises: 0004_page_kind_certainty
+Revision ID: 0006_crawl_column_signals
+Revises: 0005_audit_checks
 Create Date: 2026-12-07
 """
 
@@ -17,8 +17,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005_crawl_column_signals"
-down_revision = "0004_page_kind_certainty"
+revision = "0006_crawl_column_signals"
+down_revision = "0005_audit_checks"
 branch_labels = None
 depends_on = None
 
