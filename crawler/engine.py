@@ -35,7 +35,7 @@ from gongkai.crawler.listing import ListAnalysis, analyse_list
 from gongkai.crawler.pagination import next_page
 from gongkai.crawler.politeness import HostGates
 from gongkai.crawler.scope import Scope, host_key, normalise_url
-from gongkai.crawler.spider import is_pagination, nav_candidates
+from gongkai.crawler.spider import document_links, is_pagination, nav_candidates
 from gongkai.extractors.encoding import decode
 from gongkai.models.records import CrawlPolicy, DocumentRecord, FetchedPage, SiteColumn, SiteConfig
 from gongkai.models.store import Store, utcnow
@@ -45,7 +45,7 @@ from gongkai import extractors
 
 def page_kind_for(extracted: str, column_kind: str | None) -> str:
     """A stored page's kind: the extractor's, unless the page was listed in a news column."""
-    if column_kind == "news" and extracted == "document":
+    if column_kind == "news" and extracted in ("document", "other"):
         return "news"
     return extracted
 
@@ -748,22 +748,16 @@ class SiteCrawler:
                 self.stats.unchanged_documents += 1
             if record.page_kind == "news":
                 self.stats.news += 1
-        self._queue_document_links(entry, record, got.final_url)
+        self._queue_document_links(entry, record, body, content_type, got.final_url)
 
-    def _queue_document_links(self, entry: Entry, record: DocumentRecord, base_url: str) -> None:
-        """Interpretations, the policy an interpretation answers, and attachments: the links of
-        the record the extractor made (the page is parsed once; its reading of 解读 links is the
-        one the audit uses)."""
+    def _queue_document_links(
+        self, entry: Entry, record: DocumentRecord, body: bytes, content_type: str | None, base_url: str
+    ) -> None:
+        """Interpretations, the policy an interpretation answers, and attachments: the record's
+        links (the extractor's reading, the one the audit uses), plus the 解读 icons and 文件链接
+        the page shows outside its boxes — never breadcrumb or menu links (crawler.spider)."""
         assert self.run is not None
-        found: dict[str, tuple[str, str]] = {}
-        for link in record.links:
-            url = normalise_url(link.url, base_url)
-            if url and link.kind in ("interpretation", "policy", "attachment"):
-                found[url] = (link.kind, link.text)
-        for attachment in record.attachments:
-            url = normalise_url(attachment.url, base_url)
-            if url:
-                found[url] = ("attachment", attachment.text)
+        found = document_links(record, parse_page(body, base_url, content_type), entry.url)
         found.pop(entry.url, None)
         new: list[NewEntry] = []
         for url, (kind, text) in found.items():
