@@ -163,6 +163,9 @@ class ColumnRow:
     item_count: int
     latest_item_date: date | None
     checked_at: datetime | None = None
+    #: See ``SiteColumn.empty_signal`` / ``empty_since``.
+    empty_signal: str | None = None
+    empty_since: datetime | None = None
 
 
 @dataclass

@@ -74,7 +74,8 @@ def load_site(store: Store, site_id: int) -> LoadedSite:
         )
         .select_from(documents)
         .outerjoin(classifications, classifications.c.document_id == documents.c.id)
-        .where(documents.c.site_id == site_id)
+        # News, lists and other pages are stored and reported, never audited as policy documents.
+        .where(documents.c.site_id == site_id, documents.c.page_kind == "document")
         .order_by(documents.c.id)
     )
     with store.engine.connect() as conn:
@@ -227,6 +228,8 @@ def load_columns(store: Store, site_id: int) -> list[ColumnRow]:
                 item_count=row.item_count,
                 latest_item_date=row.latest_item_date,
                 checked_at=checked,
+                empty_signal=row.empty_signal,
+                empty_since=row.empty_since,
             )
         )
     return out

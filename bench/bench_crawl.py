@@ -1,14 +1,19 @@
 """Crawl benchmark: politeness at scale, and what an unchanged re-crawl costs.
 
-20 loopback hosts (synthetic town sites from ``tests/sites.py``, served from a separate process
-so the servers do not share the crawler's interpreter), each crawled with a 0.2 s per-host
-delay, all at once. Figures, written to ``bench/results/crawl.json``:
+300 loopback hosts (synthetic town sites from ``tests/sites.py``, each on its own port, served
+from a separate process so the servers do not share the crawler's interpreter), each crawled
+with a 3 s per-host delay, all at once on 16 shared worker threads (``crawler.scheduler``).
+Figures, written to ``bench/results/crawl.json``:
 
 - achieved request rate ÷ (hosts × 1/delay): 1.0 means every host was asked exactly as often as
   its delay allows, never more (goal ≥ 0.9);
-- bytes of the second crawl of the unchanged sites ÷ bytes of the first (goal ≤ 5%).
+- bytes of the second crawl of the unchanged sites ÷ bytes of the first (goal ≤ 5%);
+- the crawler's peak memory (max RSS);
+- a CPU-bound run (20 hosts, no delay): end-to-end pages/s, CPU ms per page, and a profile of
+  where the crawler's own time goes (fetch, list analysis, extract, WARC, store).
 
-Run: ``.venv/bin/python bench/bench_crawl.py`` (about a minute; ``--hosts``/``--delay`` to vary).
+Run: ``.venv/bin/python bench/bench_crawl.py`` (about 3 minutes; ``--hosts``/``--delay``/``--workers``
+to vary, ``--cpu-hosts 0`` to skip the CPU-bound run).
 """
 
 from __future__ import annotations
@@ -22,14 +27,14 @@ import signal
 import sys
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from gongkai.crawler.archive import WarcArchive  # noqa: E402
-from gongkai.crawler.engine import CrawlLimits, CrawlStats, crawl_site  # noqa: E402
+from gongkai.crawler.engine import CrawlLimits, CrawlStats, SiteCrawler  # noqa: E402
+from gongkai.crawler.scheduler import ManySites  # noqa: E402
 from gongkai.models.records import CrawlPolicy, SiteConfig  # noqa: E402
 from gongkai.models.store import open_store  # noqa: E402
 
@@ -48,42 +53,175 @@ def serve_sites(count: int, sizes: dict[str, int], conn: object, stop: object) -
         r.stop()
 
 
+class ProfiledSites(ManySites):
+    """The scheduler with a profiler in each worker thread (cProfile sees one thread only)."""
+
+    profiles: list[object] = []
+
+    def _work(self) -> None:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+        try:
+            super()._work()
+        finally:
+            profiler.disable()
+            self.profiles.append(profiler)
+
+
 def crawl_all(
-    configs: list[SiteConfig], db_url: str, folder: Path, policy: CrawlPolicy
+    configs: list[SiteConfig],
+    db_url: str,
+    folder: Path,
+    policy: CrawlPolicy,
+    workers: int,
+    scheduler_class: type[ManySites] = ManySites,
 ) -> tuple[float, list[CrawlStats], list[float]]:
-    """Crawl every site at once (a thread per site, one shared store); wall time and per-host rates."""
+    """Crawl every site at once on ``workers`` threads (crawler.scheduler); wall time, per-host rates."""
     with open_store(db_url) as store:
         archives = [WarcArchive(folder, config.name) for config in configs]
-        spans: list[tuple[float, float]] = [(0.0, 0.0)] * len(configs)
+        crawlers = [
+            SiteCrawler(config, store, archive, policy=policy, limits=CrawlLimits(batch_size=100))
+            for config, archive in zip(configs, archives, strict=True)
+        ]
+        spans: dict[str, tuple[float, float]] = {}
+        started = time.monotonic()
 
-        def one(index: int) -> CrawlStats:
-            started = time.monotonic()
-            stats = crawl_site(
-                configs[index], store, archives[index], policy=policy, limits=CrawlLimits(batch_size=100)
-            )
-            spans[index] = (started, time.monotonic())
-            return stats
+        def finished(crawler: SiteCrawler, _stats: CrawlStats) -> None:
+            spans[crawler.config.name] = (started, time.monotonic())
 
-        with ThreadPoolExecutor(max_workers=len(configs)) as pool:
-            results = list(pool.map(one, range(len(configs))))
+        scheduler = scheduler_class(crawlers, workers=workers, on_finished=finished)
+        by_name = scheduler.run()
+        if scheduler.failures:
+            print("failures:", scheduler.failures, file=sys.stderr)
+        for crawler in crawlers:
+            crawler.close()
         for archive in archives:
             archive.close()
-    wall = max(end for _s, end in spans) - min(start for start, _e in spans)
-    per_host = [s.requests / (end - start) for s, (start, end) in zip(results, spans, strict=True)]
+    results = [by_name[c.name] for c in configs]
+    wall = max(end for _s, end in spans.values()) - started
+    per_host = [by_name[c.name].requests / max(spans[c.name][1] - spans[c.name][0], 1e-9) for c in configs]
     return wall, results, per_host
+
+
+def profile_cpu_bound(sizes: dict[str, int], hosts: int, workers: int) -> dict[str, object]:
+    """End-to-end pages/s with no politeness delay (CPU-bound), and where the time goes."""
+    import pstats
+    import resource
+
+    ctx = multiprocessing.get_context("spawn")
+    parent, child = ctx.Pipe()
+    stop = ctx.Event()
+    server = ctx.Process(target=serve_sites, args=(hosts, sizes, child, stop), daemon=True)
+    server.start()
+    ports = parent.recv()
+    work = Path(tempfile.mkdtemp(prefix="gongkai-bench-cpu-"))
+    db_url = f"sqlite:///{work / 'bench.db'}"
+    configs = [
+        SiteConfig(
+            name=f"cpu{i:03d}",
+            start_urls=[f"http://127.0.0.1:{port}/xxgk/"],
+            allowed_hosts=[f"127.0.0.1:{port}"],
+            delay_seconds=0.0,
+        )
+        for i, port in enumerate(ports)
+    ]
+    ProfiledSites.profiles = []
+    try:
+        open_store(db_url).close()
+        cpu0 = time.process_time()
+        policy = CrawlPolicy(timeout_seconds=10)
+        seconds, stats, _ = crawl_all(configs, db_url, work / "warc", policy, workers, ProfiledSites)
+        cpu = time.process_time() - cpu0
+    finally:
+        stop.set()
+        parent.recv()
+        server.join(timeout=10)
+    pages = sum(s.pages_fetched for s in stats)
+    table = pstats.Stats(*ProfiledSites.profiles).stats  # type: ignore[attr-defined]
+    buckets = {
+        "fetch (crawler/fetch.py, bodies, urllib3, sockets)": (
+            "crawler/fetch.py", "crawler/bodies.py", "urllib3", "socket", "http/client",
+        ),
+        "extract (extractors/)": ("extractors/",),
+        "list analysis (listing, pagination, jsonapi, hanweb, html)": (
+            "crawler/listing.py", "crawler/pagination.py", "crawler/jsonapi.py", "crawler/hanweb.py",
+            "crawler/html.py",
+        ),
+        "WARC (crawler/archive.py, warcio)": ("crawler/archive.py", "warcio"),
+        "store (models/store.py, frontier, sqlalchemy, sqlite3)": (
+            "models/store.py", "crawler/frontier.py", "crawler/dblock.py", "sqlalchemy", "sqlite3",
+        ),
+        "HTML parsing (lxml)": ("lxml",),
+        "records (pydantic)": ("pydantic",),
+        "crawl logic (engine, spider, scheduler)": (
+            "crawler/engine.py", "crawler/spider.py", "crawler/scheduler.py",
+        ),
+    }  # fmt: skip
+
+    # Own time (tottime) of every function, attributed to the stage whose files it lives in; C
+    # functions (lxml, regex, sqlite3 …: no file) go to the stages of their callers, pro rata.
+    def bucket_of(filename: str) -> str | None:
+        for bucket, markers in buckets.items():
+            if any(marker in filename for marker in markers):
+                return bucket
+        return None
+
+    waits = ("acquire", "sleep", "wait", "recv", "poll", "select")
+    shares = dict.fromkeys([*buckets, "other (scheduler, pydantic, stdlib …)"], 0.0)
+    waiting = 0.0
+    for (filename, _line, name), row in table.items():
+        own = row[2]
+        if filename == "~" and any(w in name for w in waits):
+            waiting += own  # blocked, not working: left out of the shares
+            continue
+        bucket = bucket_of(filename)
+        if bucket is not None:
+            shares[bucket] += own
+            continue
+        callers = row[4] or {}
+        called = sum(c[2] for c in callers.values()) if filename == "~" else 0.0
+        if not called:
+            shares["other (scheduler, pydantic, stdlib …)"] += own
+            continue
+        for (caller_file, _l, _n), c in callers.items():
+            share = own * c[2] / called
+            shares[bucket_of(caller_file) or "other (scheduler, pydantic, stdlib …)"] += share
+    total_own = sum(shares.values()) or 1.0
+    return {
+        "hosts": hosts,
+        "workers": workers,
+        "pages_fetched": pages,
+        "requests": sum(s.requests for s in stats),
+        "seconds": round(seconds, 2),
+        "pages_per_second": round(pages / seconds, 1),
+        "cpu_seconds_crawler_process": round(cpu, 2),
+        "cpu_ms_per_page": round(1000 * cpu / max(pages, 1), 2),
+        "profile_share_of_cpu": {k: round(v / total_own, 3) for k, v in shares.items()},
+        "max_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "errors": sum(s.errors for s in stats),
+    }
 
 
 def main() -> None:
     faulthandler.register(signal.SIGUSR1, all_threads=True)  # `kill -USR1 PID` shows where it waits
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--hosts", type=int, default=20)
-    parser.add_argument("--delay", type=float, default=0.2)
-    parser.add_argument("--policies", type=int, default=40)
-    parser.add_argument("--notices", type=int, default=20)
+    parser.add_argument("--hosts", type=int, default=300)
+    parser.add_argument("--delay", type=float, default=3.0)
+    parser.add_argument("--workers", type=int, default=16, help="crawl threads shared by all sites")
+    parser.add_argument("--policies", type=int, default=8)
+    parser.add_argument("--notices", type=int, default=4)
+    parser.add_argument("--cpu-hosts", type=int, default=20, help="hosts of the CPU-bound run (0: skip it)")
+    parser.add_argument("--only-cpu", action="store_true", help="the CPU-bound run alone (printed)")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "crawl.json")
     args = parser.parse_args()
 
-    sizes = {"policies": args.policies, "notices": args.notices, "api_items": 8}
+    sizes = {"policies": args.policies, "notices": args.notices, "api_items": 4}
+    if args.only_cpu:
+        cpu = profile_cpu_bound(sizes, args.cpu_hosts, args.workers)
+        print(json.dumps(cpu, indent=2, ensure_ascii=False))
+        return
     ctx = multiprocessing.get_context("spawn")
     parent, child = ctx.Pipe()
     stop = ctx.Event()
@@ -94,7 +232,7 @@ def main() -> None:
     db_url = f"sqlite:///{work / 'bench.db'}"
     configs = [
         SiteConfig(
-            name=f"bench{i:02d}",
+            name=f"bench{i:03d}",
             start_urls=[f"http://127.0.0.1:{port}/xxgk/"],
             allowed_hosts=[f"127.0.0.1:{port}"],
             delay_seconds=args.delay,
@@ -104,8 +242,15 @@ def main() -> None:
     policy = CrawlPolicy(timeout_seconds=10)
     try:
         open_store(db_url).close()  # create and migrate the database before the clock starts
-        first_seconds, first, per_host = crawl_all(configs, db_url, work / "warc", policy)
-        second_seconds, second, _ = crawl_all(configs, db_url, work / "warc", policy)
+        first_seconds, first, per_host = crawl_all(configs, db_url, work / "warc", policy, args.workers)
+        done = sum(s.requests for s in first)
+        print(
+            f"first crawl: {done} requests in {first_seconds:.1f} s = {done / first_seconds:.1f}/s"
+            f" (limit {args.hosts / args.delay:.1f}/s)",
+            file=sys.stderr,
+            flush=True,
+        )
+        second_seconds, second, _ = crawl_all(configs, db_url, work / "warc", policy, args.workers)
     finally:
         stop.set()
         sent = parent.recv()
@@ -147,6 +292,12 @@ def main() -> None:
     }
     result["rate_ok"] = result["rate_ratio"] >= 0.9
     result["transfer_ok"] = result["transfer_ratio"] <= 0.05
+    import resource
+
+    result["max_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    result["workers"] = args.workers
+    if args.cpu_hosts:
+        result["cpu_bound"] = profile_cpu_bound(sizes, args.cpu_hosts, args.workers)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(json.dumps(result, indent=2, ensure_ascii=False))

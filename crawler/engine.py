@@ -12,7 +12,6 @@ and a page already stored during the run is read back from the store instead of 
 from __future__ import annotations
 
 import hashlib
-import re
 import threading
 from collections import defaultdict
 from collections.abc import Callable
@@ -28,6 +27,7 @@ from gongkai.crawler.columns import column_kind, column_name
 from gongkai.crawler.dblock import SerializedStore
 from gongkai.crawler.fetch import Fetcher, FetchResult, StoredRobots
 from gongkai.crawler.frontier import PAGE_KINDS, Entry, Frontier, NewEntry, Run
+from gongkai.crawler.hanweb import next_group, page_datastore, parse_datastore
 from gongkai.crawler.html import Page, is_asset, is_attachment, parse_page
 from gongkai.crawler.items import ListItem
 from gongkai.crawler.jsonapi import find_api_urls, parse_api
@@ -35,11 +35,20 @@ from gongkai.crawler.listing import ListAnalysis, analyse_list
 from gongkai.crawler.pagination import next_page
 from gongkai.crawler.politeness import HostGates
 from gongkai.crawler.scope import Scope, host_key, normalise_url
-from gongkai.extractors.values import is_paging_word
+from gongkai.crawler.spider import document_links, is_pagination, nav_candidates
+from gongkai.extractors.encoding import decode
 from gongkai.models.records import CrawlPolicy, DocumentRecord, FetchedPage, SiteColumn, SiteConfig
 from gongkai.models.store import Store, utcnow
 
 from gongkai import extractors
+
+
+def page_kind_for(extracted: str, column_kind: str | None) -> str:
+    """A stored page's kind: the extractor's, unless the page was listed in a news column."""
+    if column_kind == "news" and extracted in ("document", "other"):
+        return "news"
+    return extracted
+
 
 _MAX_ERROR_LINES = 200
 STOP_KNOWN = "reached items already stored unchanged"
@@ -74,11 +83,15 @@ class CrawlStats:
     skipped: int = 0
     out_of_scope: int = 0
     columns: int = 0
+    news: int = 0
     #: URLs not tried because their host was left alone for the run (circuit breaker).
     deferred: int = 0
     #: Why the run ended before its frontier was empty ("reached max_pages (50 requests)").
     stopped: str | None = None
     error_lines: list[str] = field(default_factory=list)
+    #: Operator alerts (a redesign is our failure, never the government's): one dict each with
+    #: ``column``, ``url``, ``reason`` and the archived page (``warc_file``, ``warc_record_id``).
+    alerts: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -93,12 +106,24 @@ class CrawlStats:
             f"{self.pages_fetched} pages fetched, {self.not_modified} not modified (304), "
             f"{self.new_documents} new and {self.changed_documents} changed documents, "
             f"{self.attachments} attachments, {self.columns} columns, {self.errors} errors"
+            + (f", {len(self.alerts)} alerts" if self.alerts else "")
         )
         if self.deferred:
             text += f", {self.deferred} URLs left for the next run (host failing)"
         if self.stopped:
             text += f"; stopped: {self.stopped}, the next run goes on"
         return text
+
+    def alert_lines(self) -> list[str]:
+        return [alert_line(alert) for alert in self.alerts]
+
+
+def alert_line(alert: dict[str, Any]) -> str:
+    where = (
+        f" (archived: {alert['warc_file']} {alert['warc_record_id']})" if alert.get("warc_record_id") else ""
+    )
+    name = f" {alert['column']}" if alert.get("column") else ""
+    return f"alert: column{name} {alert['url']}: {alert['reason']}{where}"
 
 
 @dataclass(frozen=True)
@@ -167,6 +192,10 @@ class SiteCrawler:
         self.run: Run | None = None
         self._lock = threading.Lock()
         self._prefixes = self._nav_prefixes()
+        #: Start URLs and configured columns: a configured hint matching nothing there is an alert.
+        self._configured = {
+            u for u in (normalise_url(x) for x in [*config.start_urls, *(c.url for c in config.columns)]) if u
+        }
 
     # --- run lifecycle ---------------------------------------------------------------------------
 
@@ -253,7 +282,7 @@ class SiteCrawler:
         (a batch budget, not a limit) the run stays ``running`` and the next call resumes it.
         """
         assert self.run is not None
-        columns = self.columns()
+        columns = self._with_empty_history(self.columns())
         self.store.save_columns(self.config.name, columns)
         self.stats.columns = len(columns)
         # Counted from the store, not the counter: after a kill -9 the documents stored since the
@@ -278,6 +307,24 @@ class SiteCrawler:
 
     def close(self) -> None:
         self.fetcher.close()
+
+    # --- for schedulers that drive many sites (crawler.scheduler) ---------------------------------
+
+    def process(self, entry: Entry) -> None:
+        """Work off one frontier entry (never raises: a broken page is one error line)."""
+        self._process(entry)
+
+    def limit_reached(self, max_requests: int) -> None:
+        """The site's request budget is spent: :meth:`finish` ends the run as stopped at the limit."""
+        self._limit_reached(max_requests)
+
+    def save_progress(self) -> None:
+        assert self.run is not None
+        self.frontier.save_run(self.run, self.stats.to_dict())
+
+    def next_start(self, host: str) -> float:
+        """When ``host`` may be asked again (``time.monotonic()`` clock)."""
+        return self.fetcher.gates.gate(host).next_start
 
     # --- one entry ---------------------------------------------------------------------------
 
@@ -418,22 +465,61 @@ class SiteCrawler:
             return
         content_type, base_url = got.content_type, got.final_url
         if entry.kind == "api":
-            api = parse_api(body, base_url, base=entry.hint.get("base") or entry.discovered_from)
+            base = entry.hint.get("base") or entry.discovered_from
+            store = parse_datastore(decode(body, content_type).text, base or base_url)
+            if store is not None:  # a Hanweb dataproxy group
+                if store.total is None:
+                    store.total = entry.hint.get("total")
+                self._column_page(
+                    entry, store.items, next_group(store, entry.url), kind="api", page=None, analysis=None
+                )
+                return
+            api = parse_api(body, base_url, base=base)
             self._column_page(entry, api.items, api.next_url, kind="api", page=None, analysis=None)
             return
         page = parse_page(body, base_url, content_type)
         analysis = self._analyse(page)
         api_urls = find_api_urls(page)
+        datastore = page_datastore(page)
+        if datastore is not None and datastore.proxy_url:
+            endpoint = datastore.proxy_url.split("?", 1)[0]
+            api_urls = [u for u in api_urls if u.split("?", 1)[0] != endpoint]  # paged by its groups
         in_column = bool(entry.hint.get("column_url"))
+        framed = (
+            not analysis.items and not analysis.hub and not analysis.detail and not api_urls
+        ) and analysis.frames
+        if analysis.detail and not in_column:
+            # A page reached as navigation that carries a metadata block is a document: never lost.
+            self._store_document(entry, got, column=None)
+            self.frontier.mark(entry, "done", hint={**entry.hint, "role": "detail"})
+            return
         is_column = in_column or (
             not analysis.hub
             and not analysis.detail
-            and (bool(analysis.items) or analysis.empty_marker or bool(api_urls))
+            and (bool(analysis.items) or analysis.empty_marker or bool(api_urls) or bool(framed))
         )
         next_url = None
         if is_column:
             next_url = self._next_url(page, entry)
-            self._column_page(entry, analysis.items, next_url, "list", page, analysis)
+            next_kind, extra = "list", {}
+            if (
+                datastore is not None
+                and next_url is None
+                and not (self.config.hints and self.config.hints.pagination_pattern)
+            ):
+                # Hanweb jpage: the records after the page's own come from its dataproxy.
+                next_url = next_group(datastore)
+                next_kind, extra = "api", {"base": page.base, "total": datastore.total}
+            self._column_page(entry, analysis.items, next_url, "list", page, analysis, next_kind, extra)
+            self._queue_related(entry, analysis.related)
+            for frame in framed or []:
+                if self.scope.allows(frame):
+                    hint = {
+                        "column_url": entry.hint.get("column_url") or entry.url,
+                        "column": entry.hint.get("column") or column_name(page),
+                        "page": 1,
+                    }
+                    self.frontier.add([NewEntry(frame, "list", entry.depth, entry.url, hint, True)], self.run)
             for api_url in api_urls if entry.hint.get("page", 1) == 1 else []:
                 column_url = entry.hint.get("column_url") or entry.url
                 hint = {
@@ -449,6 +535,19 @@ class SiteCrawler:
         if not analysis.detail:
             self._queue_nav(entry, page, analysis, next_url)
 
+    def _queue_related(self, entry: Entry, urls: list[str]) -> None:
+        """A list row's text-less second link (its 解读 icon): a document to fetch."""
+        assert self.run is not None
+        new = []
+        for url in urls:
+            if not self.scope.allows(url):
+                continue
+            kind = "attachment" if is_attachment(url) else "detail"
+            new.append(
+                NewEntry(url, kind, entry.depth + 1, entry.url, {"via": "interpretation", "link_text": ""})
+            )  # type: ignore[arg-type]
+        self.frontier.add(new, self.run)
+
     def _role(self, analysis: ListAnalysis) -> str:
         return "hub" if analysis.hub else "detail" if analysis.detail else "nav"
 
@@ -458,8 +557,13 @@ class SiteCrawler:
         if hints and (hints.list_item_selector or hints.detail_url_pattern):
             from gongkai.crawler.listing import hinted_items
 
+            generic = analysis.items
             analysis.items = hinted_items(page, hints.list_item_selector, hints.detail_url_pattern)
             analysis.hub = analysis.detail = False
+            if not analysis.items and page.url in self._configured and not analysis.empty_marker:
+                found = f" (the page shows {len(generic)} items to generic discovery)" if generic else ""
+                column = SiteColumn(url=page.url, name=column_name(page))
+                self._alert(column, f"layout changed: the configured hints match nothing{found}")
         return analysis
 
     def _next_url(self, page: Page, entry: Entry) -> str | None:
@@ -478,6 +582,8 @@ class SiteCrawler:
         kind: str,
         page: Page | None,
         analysis: ListAnalysis | None,
+        next_kind: str | None = None,
+        next_extra: dict[str, Any] | None = None,
     ) -> None:
         assert self.run is not None
         hint = dict(entry.hint)
@@ -496,7 +602,7 @@ class SiteCrawler:
             page=number,
             items=[[i.url, i.title, _iso(i.date)] for i in items],
             fingerprint=fingerprint,
-            empty=bool(analysis and analysis.empty_marker and not items),
+            empty=(analysis.empty_marker or "") if analysis is not None and not items else "",
         )
         reason = self._stop_paging(number, items, statuses, fingerprint, trail)
         if next_url and reason is None:
@@ -508,7 +614,10 @@ class SiteCrawler:
             }
             if kind == "api":
                 next_hint["base"] = hint.get("base")
-            self.frontier.add([NewEntry(next_url, kind, entry.depth, entry.url, next_hint, True)], self.run)  # type: ignore[arg-type]
+                next_hint["total"] = hint.get("total")
+            next_hint.update(next_extra or {})
+            new = NewEntry(next_url, next_kind or kind, entry.depth, entry.url, next_hint, True)  # type: ignore[arg-type]
+            self.frontier.add([new], self.run)
         hint["stopped"] = reason
         self.frontier.mark(
             entry, "done", hint=hint, kind="list" if kind == "list" and entry.kind == "seed" else None
@@ -545,7 +654,11 @@ class SiteCrawler:
             kind = "attachment" if is_attachment(item.url) else "detail"
             hint: dict[str, Any] = {"title": item.title, "date": _iso(item.date)}
             if column_url:
-                hint.update(column=column, column_url=column_url)
+                hint.update(
+                    column=column,
+                    column_url=column_url,
+                    column_kind=column_kind(column, column_url, self.config),
+                )
             new.append(NewEntry(item.url, kind, entry.depth + 1, entry.url, hint))  # type: ignore[arg-type]
         return dict(self.frontier.add(new, self.run))
 
@@ -554,17 +667,12 @@ class SiteCrawler:
         if entry.depth + 1 > self.limits.max_depth:
             return
         skip = {i.url for i in analysis.items} | {i.url for i in analysis.other_items} | {entry.url}
+        skip |= set(analysis.related) | set(analysis.frames)
         if next_url:
             skip.add(next_url)
         series_dir = urlsplit(entry.url).path.rsplit("/", 1)[0]
         new: list[NewEntry] = []
-        for anchor in page.anchors():
-            url = anchor.url
-            if url in skip or is_asset(url) or is_attachment(url):
-                continue
-            same_dir = urlsplit(url).path.rsplit("/", 1)[0] == series_dir
-            if same_dir and is_paging_word(anchor.text or anchor.title):
-                continue  # the column's own paging links, not other columns
+        for url in nav_candidates(page, entry.url, skip):
             if not self.scope.allows(url):
                 with self._lock:
                     self.stats.out_of_scope += 1
@@ -572,7 +680,7 @@ class SiteCrawler:
             parts = urlsplit(url)
             if not any(parts.path.startswith(prefix) for prefix in self._prefixes):
                 continue
-            if _is_pagination(url, parts.path, series_dir):
+            if is_pagination(url, parts.path, series_dir):
                 continue
             skip.add(url)
             new.append(NewEntry(url, "nav", entry.depth + 1, entry.url, {}, refresh=True))
@@ -598,15 +706,33 @@ class SiteCrawler:
             with self._lock:
                 self.stats.unchanged_documents += 1
             return
+        if entry.hint.get("via") in ("interpretation", "policy"):
+            # Reached through a link that named a 解读 or a policy: if it is a column list after
+            # all (a breadcrumb or menu link), it is navigation, never a document.
+            page = parse_page(body, got.final_url, content_type)
+            analysis = analyse_list(page)
+            if not analysis.detail and (analysis.hub or len(analysis.items) >= 3 or analysis.empty_marker):
+                self.frontier.mark(entry, "done", hint={**entry.hint, "role": "list"})
+                return
+        self._store_document(entry, got, column=entry.hint.get("column"))
+        self.frontier.mark(entry, "done")
+
+    def _store_document(self, entry: Entry, got: Got, column: str | None) -> None:
+        """Extract the page, store it as a document (with its page kind), queue what it links to."""
+        body, content_type = got.body, got.content_type
+        assert body is not None
         record = extractors.extract(body, entry.url, content_type)
-        record = record.model_copy(
-            update={
-                "site": self.config.name,
-                "column": entry.hint.get("column"),
-                "fetched_at": got.fetched_at,
-                "page_sha256": got.sha256,
-            }
-        )
+        column_kind_ = entry.hint.get("column_kind")
+        update: dict[str, Any] = {
+            "site": self.config.name,
+            "column": column,
+            "fetched_at": got.fetched_at,
+            "page_sha256": got.sha256,
+        }
+        kind = page_kind_for(record.page_kind, column_kind_)
+        if kind != record.page_kind:
+            update["page_kind"] = kind
+        record = record.model_copy(update=update)
         [saved] = self.store.save_documents([record], self.config.name)
         failed = next((w for w in record.warnings if w.startswith("extraction failed")), None)
         if failed is not None:  # stored (the page is kept for re-extraction), but never silent
@@ -620,23 +746,18 @@ class SiteCrawler:
                 self.stats.changed_documents += 1
             else:
                 self.stats.unchanged_documents += 1
-        self._queue_document_links(entry, record, got.final_url)
-        self.frontier.mark(entry, "done")
+            if record.page_kind == "news":
+                self.stats.news += 1
+        self._queue_document_links(entry, record, body, content_type, got.final_url)
 
-    def _queue_document_links(self, entry: Entry, record: DocumentRecord, base_url: str) -> None:
-        """Interpretations, the policy an interpretation answers, and attachments: the links of
-        the record the extractor made (the page is parsed once; its reading of 解读 links is the
-        one the audit uses)."""
+    def _queue_document_links(
+        self, entry: Entry, record: DocumentRecord, body: bytes, content_type: str | None, base_url: str
+    ) -> None:
+        """Interpretations, the policy an interpretation answers, and attachments: the record's
+        links (the extractor's reading, the one the audit uses), plus the 解读 icons and 文件链接
+        the page shows outside its boxes — never breadcrumb or menu links (crawler.spider)."""
         assert self.run is not None
-        found: dict[str, tuple[str, str]] = {}
-        for link in record.links:
-            url = normalise_url(link.url, base_url)
-            if url and link.kind in ("interpretation", "policy", "attachment"):
-                found[url] = (link.kind, link.text)
-        for attachment in record.attachments:
-            url = normalise_url(attachment.url, base_url)
-            if url:
-                found[url] = ("attachment", attachment.text)
+        found = document_links(record, parse_page(body, base_url, content_type), entry.url)
         found.pop(entry.url, None)
         new: list[NewEntry] = []
         for url, (kind, text) in found.items():
@@ -687,6 +808,11 @@ class SiteCrawler:
                 (e.hint.get("column") for e in entries if e.hint.get("column")), None
             )
             dates = [d for d in known.values() if d]
+            signal = None
+            if not known:
+                seen = this_run or entries
+                marks = [e.hint.get("empty") for e in seen if isinstance(e.hint.get("empty"), str)]
+                signal = next((m for m in marks if m), None) or "none"
             out.append(
                 SiteColumn(
                     url=column_url,
@@ -695,26 +821,51 @@ class SiteCrawler:
                     item_count=len(known),
                     latest_item_date=date.fromisoformat(max(dates)) if dates else None,
                     checked_at=now,
+                    empty_signal=signal,
+                    empty_since=now if signal not in (None, "none") else None,
                 )
             )
         return out
 
+    def _with_empty_history(self, columns: list[SiteColumn]) -> list[SiteColumn]:
+        """Carry empty-since dates over from the stored columns; a column that yielded items before
+        and none now, with no empty-list signal, is an alert ("layout changed") and keeps its
+        stored row: a redesign is never reported as an empty column."""
+        previous = {c.url: c for c in self.store.list_columns(self.config.name)}
+        out = []
+        for column in columns:
+            before = previous.get(column.url)
+            if column.item_count > 0:
+                out.append(column)
+                continue
+            if column.empty_signal == "none":
+                if before is not None and before.item_count > 0:
+                    reason = f"layout changed: {before.item_count} items before, none recognised now"
+                    self._alert(column, reason)
+                    out.append(before)
+                    continue
+                self._alert(column, "no items recognised and no empty-list marker (layout not understood)")
+            elif before is not None and before.item_count == 0 and before.empty_signal not in (None, "none"):
+                column = column.model_copy(update={"empty_since": before.empty_since or before.checked_at})
+            out.append(column)
+        return out
+
+    def _alert(self, column: SiteColumn, reason: str) -> None:
+        stored = self.store.get_page(column.url)
+        alert = {
+            "column": column.name,
+            "url": column.url,
+            "reason": reason,
+            "warc_file": stored.warc_file if stored else None,
+            "warc_record_id": stored.warc_record_id if stored else None,
+        }
+        with self._lock:
+            if alert not in self.stats.alerts:
+                self.stats.alerts.append(alert)
+
     @staticmethod
     def _union(entries: list[Entry]) -> dict[str, str | None]:
         return {url: when for entry in entries for url, _title, when in entry.hint["items"]}
-
-
-_PAGINATED = re.compile(r"(?:^|/)(index|list|default)[_-]\d+\.s?html?$", re.IGNORECASE)
-
-
-def _is_pagination(url: str, path: str, series_dir: str) -> bool:
-    """Other pages of the list being read (its numbered links): paging, not navigation."""
-    if path.rsplit("/", 1)[0] != series_dir:
-        return False
-    if _PAGINATED.search(path):
-        return True
-    query = urlsplit(url).query.lower()
-    return bool(re.search(r"(^|&)(page|pageno|pagenum|pageindex|p|currentpage)=\d+", query))
 
 
 def crawl_site(

@@ -19,19 +19,47 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, TypedDict
 
 import sqlalchemy as sa
 from gongkai.crawler.dblock import lock_for
 from gongkai.models.store import Store, as_utc, utcnow
 from gongkai.models.tables import documents, frontier, runs
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import postgresql
 
 Kind = Literal["seed", "nav", "list", "api", "detail", "attachment"]
 PAGE_KINDS: tuple[str, ...] = ("seed", "nav", "list", "api")
 #: Work order: every list page before any document, documents before attachments.
 PRIORITY: tuple[tuple[str, ...], ...] = (PAGE_KINDS, ("detail",), ("attachment",))
 AddStatus = Literal["new", "changed", "known", "current", "requeued"]
+
+
+class EntryState(TypedDict, total=False):
+    """What the crawl keeps about one frontier entry (the ``frontier.hint`` JSON column).
+
+    A list/API page carries its column and its paging; a document or attachment carries what
+    the list said of it (title, date: a changed listing re-queues it) and how it was reached.
+    """
+
+    # --- a column's pages (seed, nav, list, api) ---
+    column_url: str | None  #: the column's first list page: items and counts are filed under it
+    column: str | None  #: the column's name (config, ColumnName meta, breadcrumb, heading …)
+    page: int  #: 1-based page number within the column
+    trail: list[str]  #: fingerprints of the column's earlier pages (endless pagination stops)
+    items: list[list[Any]]  #: [url, title, ISO date or None] of this page's items
+    fingerprint: str
+    empty: str  #: the empty-list signal this page showed (暂无信息 …, ``zero_rows``) or ""
+    stopped: str | None  #: why paging stopped here (None: it went on)
+    base: str | None  #: base URL for relative links in an API answer (the page that called it)
+    total: int | None  #: Hanweb: the column's total record count (jpage ``totalRecord``)
+    known_items: dict[str, str | None]  #: first page only: every item known over all pages
+    role: str  #: a page that is no column: hub, detail or nav
+    # --- documents and attachments ---
+    title: str  #: the list's title for it
+    date: str | None  #: the list's date for it (ISO)
+    column_kind: str  #: kind of the column that listed it (news columns → page_kind news)
+    via: str  #: how it was reached from a document: interpretation, policy or attachment
+    link_text: str
 
 
 @dataclass(frozen=True)
@@ -50,7 +78,7 @@ class Entry:
     state: str
     attempts: int
     discovered_from: str | None
-    hint: dict[str, Any]
+    hint: EntryState
     last_error: str | None
     updated_at: datetime
 
@@ -61,7 +89,7 @@ class NewEntry:
     kind: Kind
     depth: int = 0
     discovered_from: str | None = None
-    hint: dict[str, Any] = field(default_factory=dict)
+    hint: EntryState = field(default_factory=lambda: EntryState())
     #: Page kinds: fetch again in this run even if an earlier run already did (conditional GET).
     refresh: bool = False
 
@@ -93,8 +121,17 @@ class Frontier:
         self.store = store
         self.engine = store.engine
         self.site_id = site_id
-        self._insert = postgresql.insert if store.dialect == "postgresql" else sqlite.insert
         self._lock = lock_for(store)
+        # The dialects' ON CONFLICT inserts have no SQL cache key: SQLAlchemy compiles them on
+        # every call (a quarter of the crawl's CPU went there). On SQLite the writers are
+        # serialised (BEGIN IMMEDIATE, and the rows were looked up in the same transaction), so a
+        # plain insert — compiled once, cached — cannot conflict; PostgreSQL keeps ON CONFLICT
+        # for writers in other processes.
+        self._new_rows: Any = (
+            postgresql.insert(frontier).on_conflict_do_nothing(index_elements=["site_id", "url"])
+            if store.dialect == "postgresql"
+            else sa.insert(frontier)
+        )
 
     @contextmanager
     def _begin(self) -> Iterator[Any]:
@@ -167,7 +204,7 @@ class Frontier:
             state=row.state,
             attempts=row.attempts,
             discovered_from=row.discovered_from,
-            hint=dict(row.hint or {}),
+            hint=EntryState(**(row.hint or {})),
             last_error=row.last_error,
             updated_at=as_utc(row.updated_at),  # type: ignore[arg-type]
         )
@@ -202,24 +239,23 @@ class Frontier:
                     sa.select(frontier).where(frontier.c.site_id == self.site_id, frontier.c.url.in_(chunk))
                 ):
                     existing[row.url] = self._entry(row)
+            inserts: list[dict[str, Any]] = []
             for url, new in unique.items():
                 old = existing.get(url)
                 if old is None:
-                    conn.execute(
-                        self._insert(frontier)
-                        .values(
-                            site_id=self.site_id,
-                            url=url,
-                            kind=new.kind,
-                            depth=new.depth,
-                            state="pending",
-                            attempts=0,
-                            discovered_from=new.discovered_from,
-                            hint=new.hint,
-                            last_error=None,
-                            updated_at=now,
-                        )
-                        .on_conflict_do_nothing(index_elements=["site_id", "url"])
+                    inserts.append(
+                        {
+                            "site_id": self.site_id,
+                            "url": url,
+                            "kind": new.kind,
+                            "depth": new.depth,
+                            "state": "pending",
+                            "attempts": 0,
+                            "discovered_from": new.discovered_from,
+                            "hint": new.hint,
+                            "last_error": None,
+                            "updated_at": now,
+                        }
                     )
                     out[url] = "new"
                     continue
@@ -229,6 +265,9 @@ class Frontier:
                     if merged != old.hint:
                         conn.execute(sa.update(frontier).where(frontier.c.id == old.id).values(hint=merged))
                     out[url] = "current"
+                    continue
+                if old.kind not in PAGE_KINDS and new.kind in PAGE_KINDS:
+                    out[url] = "known"  # a document met again as a navigation link: not a list
                     continue
                 if old.kind in PAGE_KINDS or new.kind in PAGE_KINDS:
                     if new.refresh:
@@ -243,6 +282,8 @@ class Frontier:
                     continue
                 self._requeue(conn, old.id, _merge_hint(old.hint, new.hint), now, min(old.depth, new.depth))
                 out[url] = "changed"
+            if inserts:
+                conn.execute(self._new_rows, inserts)  # one statement for the batch
         return out
 
     def _requeue(self, conn: Any, entry_id: int, hint: dict[str, Any], now: datetime, depth: int) -> None:

@@ -45,6 +45,7 @@ DATE_KEYS = (
     "pubdate", "publishdate", "publishtime", "pubtime", "publishedtime", "publishedtimestr", "pubdatestr",
     "releasedate", "releasetime", "date", "time", "createtime", "writetime", "fbsj",
     "fbrq", "cwrq", "docreltime", "publish_date", "published", "created", "发布日期", "发布时间", "日期",
+    "firstpublishtime", "displaypublishtime", "updatetime",
 )  # fmt: skip
 PAGE_KEYS = ("page", "pageno", "pagenum", "pageindex", "currentpage", "current", "curpage", "p")
 TOTAL_PAGE_KEYS = ("totalpage", "totalpages", "pagecount", "pages", "pagetotal", "totalpagenum")
@@ -61,27 +62,68 @@ class ApiPage:
     next_url: str | None = None
 
 
+#: A call's literal request parameters: ``data: {pageNo: 1, channelId: "12"}`` or ``$.post(url, {…})``.
+_DATA_OBJECT = re.compile(r"(?:\bdata\s*:\s*|^\s*,\s*)\{([^{}]{0,600})\}", re.DOTALL)
+_PAIR = re.compile(r"""["']?([A-Za-z_][\w]*)["']?\s*:\s*(?:["']([^"'\n]{0,100})["']|(-?\d+)(?![\w.]))""")
+
+
+def _call_params(script: str, end: int) -> list[tuple[str, str]]:
+    """Literal parameters sent with the call whose URL literal ends at ``end`` (the next 600 chars)."""
+    window = script[end : end + 700]
+    close = window.find(")")
+    match = _DATA_OBJECT.search(window)
+    if match is None or (close != -1 and match.start() > close and not window[:close].count("{")):
+        return []
+    return [(k, v or n) for k, v, n in _PAIR.findall(match.group(1))]
+
+
 def find_api_urls(page: Page) -> list[str]:
-    """JSON list API URLs a list page's scripts or attributes point at (absolute, deduplicated)."""
-    found: list[str] = []
+    """JSON list API URLs a list page's scripts or attributes point at (absolute, deduplicated).
+
+    Parameters the script sends as literals (a POST's ``data: {pageNo: 1, channelId: 12}``) are
+    added to the query string: list APIs read them as request parameters either way.
+    """
+    found: list[tuple[str, list[tuple[str, str]]]] = []
     for element in page.root.iter():
         for attribute in API_ATTRIBUTES:
             value = element.get(attribute) if hasattr(element, "get") else None
             if value:
-                found.append(value)
+                found.append((value, []))
     for script in page.script_texts:
         for pattern in API_PATTERNS:
-            found.extend(match.group(1) for match in pattern.finditer(script))
+            found.extend((m.group(1), _call_params(script, m.end())) for m in pattern.finditer(script))
     out: list[str] = []
-    for raw in found:
+    for raw, params in found:
         if "{{" in raw or "${" in raw or "+" in raw:
             continue  # built at run time from variables: not a literal we can follow
         if _NOT_API.search(raw) or not _API_LOOKS.search(raw):
             continue
         url = normalise_url(raw, page.base)
-        if url and url not in out:
+        if url and params:
+            for name, value in params:
+                url = _with_text_param(url, name, value)
+        if not url:
+            continue
+        same = [i for i, known in enumerate(out) if _same_endpoint(url, known)]
+        if not same:
             out.append(url)
+        elif "?" in url and "?" not in out[same[0]]:
+            out[same[0]] = url  # the call with its parameters beats the bare address
     return out
+
+
+def _same_endpoint(a: str, b: str) -> bool:
+    """Two URLs of one API (one found bare in an assignment, one with its call's parameters)."""
+    return a == b or (a.split("?", 1)[0] == b.split("?", 1)[0] and (("?" not in a) or ("?" not in b)))
+
+
+def _with_text_param(url: str, name: str, value: str) -> str:
+    parts = urlsplit(url)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    if any(k == name for k, _ in query):
+        return url
+    query.append((name, value))
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
 
 
 def _norm_key(key: str) -> str:

@@ -18,9 +18,11 @@ from datetime import date
 
 import lxml.html
 from gongkai.crawler.dates import find_date
+from gongkai.crawler.hanweb import hanweb_items
 from gongkai.crawler.html import Anchor, Page, clean, is_asset, spaced_text
 from gongkai.crawler.items import ListItem
 from gongkai.crawler.jsonapi import inline_json_items
+from gongkai.crawler.scope import normalise_url
 
 #: Climb at most this many levels from a link looking for its date.
 MAX_CLIMB = 4
@@ -54,10 +56,15 @@ class ListAnalysis:
     other_items: list[ListItem] = field(default_factory=list)
     #: Several "更多"-topped blocks of items: an index of columns, not a column.
     hub: bool = False
-    #: The page says the column has nothing (暂无信息…).
-    empty_marker: bool = False
+    #: The page says the column has nothing: the marker (暂无信息 …, or ``zero_rows`` for a list
+    #: container rendered with no rows); empty when it says nothing of the kind.
+    empty_marker: str = ""
     #: The page is a document, not a list.
     detail: bool = False
+    #: Text-less second links of the list's rows (an icon or image for the row's 解读).
+    related: list[str] = field(default_factory=list)
+    #: Pages the page frames (``<iframe src>``): a list may live inside one.
+    frames: list[str] = field(default_factory=list)
 
 
 def _candidate(anchor: Anchor) -> bool:
@@ -70,21 +77,60 @@ def _candidate(anchor: Anchor) -> bool:
 def _container(
     anchor: Anchor, candidates: set[lxml.html.HtmlElement]
 ) -> tuple[lxml.html.HtmlElement, date] | None:
-    """The smallest ancestor that holds a date and no other title link."""
+    """The smallest ancestor that holds a date and no other title link.
+
+    The date may sit inside the link itself (``<a>标题<span>2023-01-05</span></a>``,
+    ``<a>标题 (2023-01-05)</a>``): then the link's own row is its container.
+    """
     own_text = spaced_text(anchor.element)
+    own_date = trailing_date(own_text)
     node = anchor.element.getparent()
+    row: lxml.html.HtmlElement | None = None
     for _level in range(MAX_CLIMB):
         if node is None or node.tag in ("body", "html"):
-            return None
+            break
         others = sum(1 for a in node.iter("a") if a in candidates and a is not anchor.element)
         if others:
-            return None
+            break
+        row = node
         text = spaced_text(node).replace(own_text, " ", 1)
         found = find_date(text)
         if found is not None:
             return node, found
         node = node.getparent()
+    if own_date is not None and row is not None:
+        return _row_of(anchor.element, row), own_date
     return None
+
+
+def _row_of(link: lxml.html.HtmlElement, outer: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
+    """The list row holding ``link``: its nearest li/tr/dd/p ancestor up to ``outer``, else its parent."""
+    node = link.getparent()
+    while node is not None:
+        if node.tag in ROW_TAGS:
+            return node
+        if node is outer:
+            break
+        node = node.getparent()
+    return link.getparent() if link.getparent() is not None else outer
+
+
+ROW_TAGS = ("li", "tr", "dd", "dt", "p")
+_TRAILING_DATE = re.compile(
+    r"[\s(（\[【]*((?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?)[\s)）\]】]*$"
+)
+
+
+def trailing_date(text: str) -> date | None:
+    """A date that ends a link's own text (the list's date written inside the title link)."""
+    match = _TRAILING_DATE.search(text)
+    return find_date(match.group(1)) if match else None
+
+
+def title_without_date(label: str) -> str:
+    """A link label with the trailing date it carries taken off."""
+    stripped = _TRAILING_DATE.sub("", label).strip()
+    return stripped if len(stripped) >= MIN_TITLE_CHARS else label
 
 
 def _block_has_more_link(group_parent: lxml.html.HtmlElement) -> bool:
@@ -143,16 +189,23 @@ def analyse_list(page: Page) -> ListAnalysis:
         if anchor.url in seen:
             continue
         seen.add(anchor.url)
-        groups[key].append(ListItem(anchor.url, anchor.label, when))
+        groups[key].append(ListItem(anchor.url, title_without_date(anchor.label), when))
         containers[key].append(container)
-    analysis = ListAnalysis()
+    analysis = ListAnalysis(frames=_frames(page))
     body = page.body_text()
-    analysis.empty_marker = any(marker in body for marker in EMPTY_MARKERS)
+    analysis.empty_marker = next((marker for marker in EMPTY_MARKERS if marker in body), "")
     if not groups:
-        inline = inline_json_items(page)
+        inline = inline_json_items(page) or hanweb_items(page)
         if inline:
             analysis.items = inline
-        analysis.detail = not inline and looks_like_detail(page)
+            return analysis
+        analysis.detail = looks_like_detail(page)
+        if not analysis.detail:
+            analysis.items = undated_list(anchors)
+            if not analysis.items and not analysis.empty_marker and _zero_row_list(page):
+                analysis.empty_marker = "zero_rows"
+            rows = [a.element.getparent() for a in anchors if a.url in {i.url for i in analysis.items}]
+            analysis.related = row_icon_links(page, [r for r in rows if r is not None], set())
         return analysis
     ranked = sorted(order, key=lambda k: len(groups[k]), reverse=True)
     main = ranked[0]
@@ -168,6 +221,7 @@ def analyse_list(page: Page) -> ListAnalysis:
     analysis.items = _with_undated_rows(
         main, groups[main], containers[main], anchors, candidate_elements, seen
     )
+    analysis.related = row_icon_links(page, containers[main], {i.url for i in analysis.items})
     analysis.other_items = [item for k in order if k is not main for item in groups[k]]
     return analysis
 
@@ -205,6 +259,116 @@ def _with_undated_rows(
         placed.append((position.get(node, len(position)), ListItem(anchor.url, anchor.label, None)))
     placed.sort(key=lambda pair: pair[0])
     return [item for _, item in placed]
+
+
+#: Class/id words of page chrome: navigation bars, headers, footers, breadcrumbs.
+_CHROME = re.compile(r"(nav|menu|header|footer|foot|top|crumb|position|location|dqwz|sidebar|link)", re.I)
+#: An undated list needs this many rows, with titles this long on average (menus have short labels).
+MIN_UNDATED_ROWS = 3
+MIN_UNDATED_TITLE_CHARS = 8
+
+
+def in_chrome(element: lxml.html.HtmlElement) -> bool:
+    node = element
+    while node is not None:
+        if node.tag in ("nav", "header", "footer"):
+            return True
+        marker = f"{node.get('class') or ''} {node.get('id') or ''}"
+        if marker.strip() and _CHROME.search(marker):
+            return True
+        node = node.getparent()
+    return False
+
+
+def undated_list(anchors: list[Anchor]) -> list[ListItem]:
+    """A list with no dates at all: the biggest run of sibling rows (li/tr/dd/p), one title link each.
+
+    Menus and link bars are not lists of documents: rows must carry title-length labels and sit
+    outside the page's navigation, header and footer.
+    """
+    rows: dict[lxml.html.HtmlElement, list[tuple[lxml.html.HtmlElement, Anchor]]] = {}
+    for anchor in anchors:
+        node = anchor.element.getparent()
+        row = None
+        for _level in range(3):
+            if node is None:
+                break
+            if node.tag in ROW_TAGS:
+                row = node
+                break
+            node = node.getparent()
+        if row is None or row.getparent() is None:
+            continue
+        rows.setdefault(row.getparent(), []).append((row, anchor))
+    best: list[ListItem] = []
+    for parent, found in rows.items():
+        row_elements = [row for row, _ in found]
+        if len(set(row_elements)) != len(row_elements):  # a row with two title links: not a list
+            continue
+        labels = [a.label for _, a in found]
+        if len(found) < MIN_UNDATED_ROWS or sum(map(len, labels)) / len(labels) < MIN_UNDATED_TITLE_CHARS:
+            continue
+        if in_chrome(parent):
+            continue
+        if len(found) > len(best):
+            seen: set[str] = set()
+            best = []
+            for _, anchor in found:
+                if anchor.url not in seen:
+                    seen.add(anchor.url)
+                    best.append(ListItem(anchor.url, anchor.label, None))
+    return best
+
+
+_LIST_CONTAINER = re.compile(
+    r"(^|[\s_-])(list|lists|lb|xxgk_?list|news_?list|doc_?list|data_?list)($|[\s_-])", re.I
+)
+
+
+def _zero_row_list(page: Page) -> bool:
+    """A list container (``ul``/``table`` named as a list) rendered with no rows at all."""
+    for element in page.root.iter("ul", "ol", "table", "tbody", "div"):
+        marker = f"{element.get('class') or ''} {element.get('id') or ''}".strip()
+        if not marker or not _LIST_CONTAINER.search(marker):
+            continue
+        if element.tag == "div":
+            if len(element) == 0 and not clean(element.text_content()):
+                return True
+            continue
+        rows = [r for r in element.iter("li", "tr") if r.find(".//td") is not None or r.tag == "li"]
+        if not rows:
+            return True
+    return False
+
+
+def _frames(page: Page) -> list[str]:
+    out: list[str] = []
+    for element in page.root.iter("iframe", "frame"):
+        src = element.get("src")
+        url = normalise_url(src, page.base) if src else None
+        if url and url not in out and not is_asset(url):
+            out.append(url)
+    return out
+
+
+def row_icon_links(page: Page, rows: list[lxml.html.HtmlElement], item_urls: set[str]) -> list[str]:
+    """Second links of list rows that carry no text (an icon or image: the row's 解读)."""
+    out: list[str] = []
+    for row in rows:
+        for element in row.iter("a"):
+            href = element.get("href")
+            url = normalise_url(href, page.base) if href else None
+            if url is None or url in item_urls or url in out or is_asset(url):
+                continue
+            if clean(element.text_content()) or (
+                (element.get("title") or "").strip() and not _JD.search(element.get("title") or "")
+            ):
+                continue  # a link with words is a title link or navigation, not the row's icon
+            out.append(url)
+    return out
+
+
+_JD = re.compile(r"(解读|图解|问答)")
 
 
 def hinted_items(page: Page, selector: str | None, url_pattern: str | None) -> list[ListItem]:

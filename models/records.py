@@ -150,6 +150,12 @@ class SiteColumn(Record):
     #: Newest date shown in the list; None when no item shows a date.
     latest_item_date: date | None = None
     checked_at: datetime | None = None
+    #: With no items: the positive signal that the column is empty (the marker text such as 暂无信息,
+    #: or ``zero_rows`` for a list container rendered with no rows), ``none`` when the crawler saw
+    #: none (a redesign, not an empty column); None when not recorded by a crawler.
+    empty_signal: str | None = None
+    #: When the column was first seen empty with that signal (empty on two nights: confirmed).
+    empty_since: datetime | None = None
 
 
 class FieldSource(Record):

@@ -551,6 +551,8 @@ class Store:
                     "item_count": column.item_count,
                     "latest_item_date": column.latest_item_date,
                     "checked_at": as_utc(column.checked_at) or now,
+                    "empty_signal": column.empty_signal,
+                    "empty_since": as_utc(column.empty_since),
                 }
                 conn.execute(
                     self._insert(site_columns)
@@ -579,6 +581,8 @@ class Store:
                 item_count=row.item_count,
                 latest_item_date=row.latest_item_date,
                 checked_at=as_utc(row.checked_at),
+                empty_signal=row.empty_signal,
+                empty_since=as_utc(row.empty_since),
             )
             for row in rows
         ]

@@ -212,6 +212,9 @@ site_columns = Table(
     Column("item_count", Integer, nullable=False),
     Column("latest_item_date", Date),
     Column("checked_at", Timestamp, nullable=False),
+    # What showed the column empty (暂无信息 …, "zero_rows", "none") and since when (migration 0006).
+    Column("empty_signal", Text),
+    Column("empty_since", Timestamp),
     UniqueConstraint("site_id", "url"),
 )
 

@@ -109,6 +109,18 @@ def test_hub_empty_column_and_detail_page() -> None:
         ('<a href="index_1.html">2</a><a href="index_9.html">尾页</a>', BASE,
          "http://127.0.0.1:8801/xxgk/zcwj/index_1.html"),
         ('<a href="javascript:void(0)">下一页</a>', BASE, None),
+        # an icon link named jd_2.html is no page 3 of a ?page= series
+        ('<a href="?page=1">1</a> <a href="jd_2.html"><img src="i.png"></a>',
+         "http://127.0.0.1:8801/xxgk/tzgg/?page=2", None),
+        # TRS document.write pagers: the link written out, or built from countPage/currentPage
+        ("<script>document.write('<a href=\"index_2.html\">下一页</a>');</script>",
+         "http://127.0.0.1:8801/xxgk/zcwj/index_1.html", "http://127.0.0.1:8801/xxgk/zcwj/index_2.html"),
+        ('<script>var currentPage = 1; var countPage = 3; if (currentPage + 1 < countPage) '
+         '{ document.write("<a href=\'index_" + (currentPage + 1) + ".shtml\'>下一页</a>"); }</script>',
+         "http://127.0.0.1:8801/a/index_1.shtml", "http://127.0.0.1:8801/a/index_2.shtml"),
+        ('<script>var currentPage = 2; var countPage = 3; document.write("<a href=\'index_" + '
+         '(currentPage + 1) + ".shtml\'>下一页</a>");</script>',
+         "http://127.0.0.1:8801/a/index_2.shtml", None),
     ],
 )  # fmt: skip
 def test_next_page(body: str, url: str, expected: str | None) -> None:
@@ -202,3 +214,75 @@ def test_hints_override_discovery() -> None:
     assert by_pattern[0].date == date(2024, 1, 2) and by_pattern[1].date is None
     by_xpath = hinted_items(page(body), "//div[@class='news']//a", None)  # type: ignore[arg-type]
     assert [i.title for i in by_xpath] == ["首条新闻"]
+
+
+def test_dates_inside_links_and_lists_without_dates() -> None:
+    inside = page(
+        '<ul><li><a href="a1.html">关于开展秋季防火检查的通知<span>2023-01-05</span></a></li>'
+        '<li><a href="a2.html">关于调整办公时间的公告 (2023-01-04)</a></li>'
+        '<li><a href="a3.html">关于公布第三批名录的通知（2023年1月3日）</a></li></ul>'
+    )
+    items = analyse_list(inside).items  # type: ignore[arg-type]
+    assert [(i.title, i.date) for i in items] == [
+        ("关于开展秋季防火检查的通知", date(2023, 1, 5)),
+        ("关于调整办公时间的公告", date(2023, 1, 4)),
+        ("关于公布第三批名录的通知", date(2023, 1, 3)),
+    ]
+    undated = page(
+        '<div class="nav"><ul><li><a href="/">首页</a></li><li><a href="/a/">机构概况</a></li>'
+        '<li><a href="/b/">政务公开</a></li></ul></div>'
+        '<div class="main"><ul><li><a href="d1.html">某某区二〇二四年重点民生实事项目计划</a></li>'
+        '<li><a href="d2.html">某某区二〇二四年国民经济和社会发展计划</a>'
+        '<a href="jd2.html"><img src="jd.png"></a></li>'
+        '<li><a href="d3.html">某某区二〇二四年政府投资项目计划</a></li></ul></div>'
+    )
+    analysis = analyse_list(undated)  # type: ignore[arg-type]
+    assert [i.url.rsplit("/", 1)[-1] for i in analysis.items] == ["d1.html", "d2.html", "d3.html"]
+    assert all(i.date is None for i in analysis.items)
+    assert [u.rsplit("/", 1)[-1] for u in analysis.related] == ["jd2.html"]  # the row's 解读 icon
+    menu_only = page(
+        '<ul><li><a href="/a/">机构概况</a></li><li><a href="/b/">政务公开</a></li>'
+        '<li><a href="/c/">互动交流</a></li></ul>'
+    )
+    assert analyse_list(menu_only).items == []  # type: ignore[arg-type]
+
+
+def test_hanweb_datastore_and_its_next_group() -> None:
+    from gongkai.crawler.hanweb import next_group, page_datastore, parse_datastore
+
+    records = "".join(
+        f'<record><![CDATA[<li><a href="/art/2022/1/{20 - n}/art_1_{n}.html" title="第{n}号示例通知全文">'
+        f"第{n}号示例…</a><b>2022-01-{20 - n:02d}</b></li>]]></record>"
+        for n in range(6)
+    )
+    html = (
+        '<div id="u1"><script type="text/xml"><datastore><nextgroup><![CDATA[<a href="/module/web/jpage/'
+        'dataproxy.jsp?page=1&amp;columnid=7">]]></nextgroup><recordset>'
+        + records
+        + "</recordset></datastore>"
+        "</script></div><script>$('#u1').jpage({perPage: 2, totalRecord: 15, groupSize: 3});</script>"
+    )
+    store = page_datastore(page(html))  # type: ignore[arg-type]
+    assert store is not None and store.records == 6 and store.total == 15
+    assert store.items[0].title == "第0号示例通知全文" and store.items[0].date == date(2022, 1, 20)
+    group = next_group(store)
+    assert group == (
+        "http://127.0.0.1:8801/module/web/jpage/dataproxy.jsp?page=1&columnid=7&startrecord=7&endrecord=12&perpage=2"
+    )
+    answer = parse_datastore(
+        "<datastore><totalrecord>15</totalrecord><recordset>" + records + "</recordset></datastore>",
+        "http://127.0.0.1:8801/",
+    )
+    assert answer is not None and next_group(answer, group) is not None  # 7-12 of 15: one more group
+    last = group.replace("startrecord=7&endrecord=12", "startrecord=13&endrecord=18")
+    assert next_group(answer, last) is None
+
+
+def test_post_api_parameters_become_query_parameters() -> None:
+    found = page(
+        '<ul id="docList"></ul><script>$.ajax({ type: "POST", url: "/interface/getList.do", '
+        'data: { channelId: "88", pageNo: 1, pageSize: 6 }, dataType: "json" });</script>'
+    )
+    assert find_api_urls(found) == [  # type: ignore[arg-type]
+        "http://127.0.0.1:8801/interface/getList.do?channelId=88&pageNo=1&pageSize=6"
+    ]

@@ -2,7 +2,8 @@
 
 国办秘函〔2019〕19号《政府网站与政务新媒体检查指标》: 动态/要闻 columns not updated in 2 weeks and
 通知公告/政策文件 columns in 6 months count toward the 栏目不更新 single veto, as do ≥5 empty
-columns [S]. The thresholds are parameters and a site config may set ``max_age_days`` (and
+columns [S]. ``empty_column`` needs a positive signal seen on two nights (see
+:func:`empty_review_reason`). The thresholds are parameters and a site config may set ``max_age_days`` (and
 ``kind``) per column; a column of kind ``other`` is only checked when given an age. A column whose
 items show no date counts as not updated (2015 普查 rule, BRIEF §5.1).
 """
@@ -10,7 +11,7 @@ items show no date counts as not updated (2015 普查 rule, BRIEF §5.1).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from gongkai.audits.batch import ColumnRow, SiteData
@@ -85,16 +86,64 @@ def check_stale_column(data: SiteData, ctx: AuditContext, params: Mapping[str, A
     return findings
 
 
+def _aware(moment: datetime | None) -> datetime | None:
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
+def empty_review_reason(column: ColumnRow) -> str | None:
+    """Why an empty column is only ``to_review`` (None: confirmed), or ``NOT_EMPTY`` for no finding.
+
+    Empty needs a positive signal (an empty-list marker such as 暂无信息, or a list container
+    rendered with no rows) seen on two nights — by two crawl runs: ``empty_since`` (the first run
+    that saw it) before ``checked_at`` (the latest). A column that simply yielded nothing
+    (``none``) is the crawler's failure — a redesign, an operator alert — never a finding.
+    """
+    signal = column.empty_signal
+    if signal == "none":
+        return NOT_EMPTY
+    if signal is None:
+        # Not recorded by a crawl (imported or written by other tools, or before migration 0006):
+        # the row states the column is empty; the crawler records a signal from its next run on.
+        return None
+    first, last = _aware(column.empty_since), _aware(column.checked_at)
+    if first is None or last is None or first >= last:
+        return f"empty-list signal ({signal}) seen on one night only; confirmed when seen on a second night"
+    return None
+
+
+NOT_EMPTY = "not-empty"
+
+
 def check_empty_column(data: SiteData, ctx: AuditContext, params: Mapping[str, Any]) -> list[Finding]:
     findings = []
     for column in data.columns:
         if column.item_count > 0:
             continue
-        values = {"name": column.name, "kind": column.kind, "item_count": column.item_count}
+        reason = empty_review_reason(column)
+        if reason == NOT_EMPTY:
+            continue
+        values = {
+            "name": column.name,
+            "kind": column.kind,
+            "item_count": column.item_count,
+            "empty_signal": column.empty_signal,
+            "empty_since": column.empty_since.isoformat() if column.empty_since else None,
+        }
         detail = f"栏目 {column.name or column.url} has no items"
+        if column.empty_signal and column.empty_signal != "zero_rows":
+            detail += f" (page says {column.empty_signal})"
         findings.append(
             subject_finding(
-                EMPTY_COLUMN, data, column.url, detail, values, url=column.url, fetched_at=column.checked_at
+                EMPTY_COLUMN,
+                data,
+                column.url,
+                detail,
+                values,
+                url=column.url,
+                fetched_at=column.checked_at,
+                review_reason=reason,
             )
         )
     return findings
@@ -117,7 +166,7 @@ STALE_COLUMN = Rule(
 
 EMPTY_COLUMN = Rule(
     id="empty_column",
-    version="1",
+    version="2",
     title_zh="空白栏目",
     title_en="Empty column",
     legal_basis=BASIS,

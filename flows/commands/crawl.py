@@ -68,6 +68,8 @@ def crawl(
         hidden = len(stats.error_lines) - MAX_ERROR_LINES
         if hidden > 0:
             click.echo(f"… and {hidden} more lines (kept in the run's stats in the database)", err=True)
+        for line in stats.alert_lines():
+            click.echo(printable(f"{config.name}: {line}"))
         click.echo(printable(f"{config.name}: {stats.summary()}"))
         if stats.errors and not stats.pages_fetched and not stats.not_modified:
             failures += 1
