@@ -28,13 +28,16 @@ def _night_line(label: str, seconds: float, result: dict[str, Any]) -> str:
     new = sum(n["crawl"].get("new_documents", 0) for n in nights)
     changed = sum(n["crawl"].get("changed_documents", 0) for n in nights)
     documents = sum(n.get("counts", {}).get("documents", 0) for n in nights)
+    news = sum(n.get("counts", {}).get("news", 0) for n in nights)
+    others = sum(n.get("counts", {}).get("other_pages", 0) for n in nights)
     opened = sum(
         c.get("opened", 0) + c.get("reopened", 0)
         for n in nights
         for c in n["audit"].get("rules", {}).values()
     )
     return (
-        f"{label}: {seconds:.0f} s — {documents} documents ({new} new, {changed} changed); "
+        f"{label}: {seconds:.0f} s — {documents} documents + {news} news"
+        f"{f' + {others} other pages' if others else ''} stored ({new} new, {changed} changed); "
         f"{fetched} pages fetched, {not_modified} answered 304, {received / 1024:.0f} KB received; "
         f"{opened} findings opened"
     )
