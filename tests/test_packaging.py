@@ -34,9 +34,8 @@ def test_every_python_folder_is_a_declared_package() -> None:
     assert found == _declared_packages()
 
 
-@pytest.fixture(scope="module")
-def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("wheel")
+def build_wheel(out: Path) -> Path:
+    """The project's wheel, built from the checkout into ``out`` (no dependencies, no isolation)."""
     subprocess.run(
         [
             sys.executable,
@@ -56,6 +55,11 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     [built] = list(out.glob("gongkai-*.whl"))
     return built
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_wheel(tmp_path_factory.mktemp("wheel"))
 
 
 def test_wheel_holds_every_package_and_the_migrations(wheel: Path) -> None:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.test_packaging import build_wheel
 
 pytestmark = pytest.mark.slow
 
@@ -106,24 +106,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dic
     wheels, venv, work, home = root / "wheels", root / "venv", root / "work", root / "home"
     for folder in (wheels, work, home):
         folder.mkdir()
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "--no-deps",
-            "--no-build-isolation",
-            "-q",
-            "-w",
-            str(wheels),
-            str(ROOT),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
-    [wheel] = list(wheels.glob("gongkai-*.whl"))
+    wheel = build_wheel(wheels)
     uv_env = {**os.environ, "VIRTUAL_ENV": ""}
     subprocess.run(
         [_uv(), "venv", "-q", "--python", sys.executable, str(venv)], check=True, env=uv_env, timeout=120
