@@ -170,6 +170,36 @@ def _fill_from_body(draft: _Draft, facts: BodyFacts) -> None:
         draft.registration_no = facts.registration_no
 
 
+def _page_kind(
+    draft: _Draft,
+    lines: list[Line],
+    body: list[Line],
+    candidates: list[Candidate],
+    *,
+    has_signature: bool,
+    link_chars: int,
+    dated_heading: bool,
+) -> str:
+    """What the page is (``kind.page_kind``), from what was read of it; notes a missing block."""
+    visible = sum(len(line.text) for line in lines)
+    has_block = _has_block(candidates)
+    if not has_block:
+        draft.warnings.append("no metadata block")
+    return page_kind(
+        KindSignals(
+            has_block=has_block,
+            has_doc_no=draft.values.get("doc_no") is not None,
+            has_signature=has_signature,
+            title=draft.values.get("title"),
+            visible_chars=visible,
+            link_chars=link_chars,
+            body_chars=sum(len(line.text) - line.link_chars for line in body),
+            error_text=error_page(lines, visible),
+            dated_heading=dated_heading,
+        )
+    )
+
+
 def _finish(
     draft: _Draft, url: str, body: list[Line], is_interpretation: bool, kind: str = "document", **extra: Any
 ) -> DocumentRecord:
@@ -282,22 +312,14 @@ def _extract_html(
     title_tag = title_from_title_element(meta.title_element, meta.site_name)
     draft.fill("title", title_tag, "meta", "<title>", meta.title_element)
 
-    visible = sum(len(line.text) for line in lines)
-    has_block = _has_block(candidates)
-    if not has_block:
-        draft.warnings.append("no metadata block")
-    kind = page_kind(
-        KindSignals(
-            has_block=has_block,
-            has_doc_no=draft.values.get("doc_no") is not None,
-            has_signature=facts.signatory is not None,
-            title=draft.values.get("title"),
-            visible_chars=visible,
-            link_chars=sum(line.link_chars for line in lines),
-            body_chars=sum(len(line.text) - line.link_chars for line in body),
-            error_text=error_page(lines, visible),
-            dated_heading=found is not None or meta.first(p.META_FIELDS["title"]) is not None,
-        )
+    kind = _page_kind(
+        draft,
+        lines,
+        body,
+        candidates,
+        has_signature=facts.signatory is not None,
+        link_chars=sum(line.link_chars for line in lines),
+        dated_heading=found is not None or meta.first(p.META_FIELDS["title"]) is not None,
     )
     is_interpretation = _looks_like_interpretation(draft.values.get("title"), meta.column_name)
     policies = (
@@ -427,22 +449,14 @@ def extract_text(text: str, url: str) -> DocumentRecord:
         if found is not None:
             draft.fill("published_date", found[0], "body", "标题下日期", found[1])
         title = draft.values.get("title")
-        visible = sum(len(line.text) for line in lines)
-        has_block = _has_block(candidates)
-        if not has_block:
-            draft.warnings.append("no metadata block")
-        kind = page_kind(
-            KindSignals(
-                has_block=has_block,
-                has_doc_no=draft.values.get("doc_no") is not None,
-                has_signature=facts.signatory is not None,
-                title=title,
-                visible_chars=visible,
-                link_chars=0,
-                body_chars=sum(len(line.text) - line.link_chars for line in body),
-                error_text=error_page(lines, visible),
-                dated_heading=found is not None,
-            )
+        kind = _page_kind(
+            draft,
+            lines,
+            body,
+            candidates,
+            has_signature=facts.signatory is not None,
+            link_chars=0,  # plain text has no link markup
+            dated_heading=found is not None,
         )
         is_interpretation = _looks_like_interpretation(title, None)
         record = _finish(draft, url, body, is_interpretation, kind)
