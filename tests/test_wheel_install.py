@@ -58,7 +58,8 @@ print(json.dumps({
     "planted": {rule: s.true_positives + len(s.false_negatives) for rule, s in result.rules.items()},
     "found": {rule: s.true_positives for rule, s in result.rules.items()},
     "false_positives": [f for s in result.rules.values() for f in s.false_positives],
-    "false_negatives": [f for s in result.rules.values() for f in s.false_negatives],
+    "false_negatives": {rule: s.false_negatives for rule, s in result.rules.items() if s.false_negatives},
+    "to_review": {rule: s.to_review for rule, s in result.rules.items() if s.to_review},
     "missing_documents": result.missing_documents,
     "extra_documents": result.extra_documents,
     "reports": sorted(p.name for p in (out / "reports").iterdir()),
@@ -140,7 +141,12 @@ def test_a_night_over_demo_sites_from_the_installed_wheel(
     assert result["failed"] == {}
     assert result["classified"] > 0
     assert result["missing_documents"] == [] and result["extra_documents"] == []
-    assert result["false_positives"] == [] and result["false_negatives"] == []
+    assert result["false_positives"] == []
+    # One night: an empty column's marker has been seen once, so the planted ones are held as to
+    # review (confirmed on the second night, as the end-to-end test shows); nothing else is missed.
+    missed = result["false_negatives"]
+    assert set(missed) <= {"empty_column"}
+    assert len(missed.get("empty_column", [])) == result["to_review"].get("empty_column", 0)
     planted = {rule for rule, count in result["planted"].items() if count}
     assert {
         "late_interpretation",
@@ -149,7 +155,9 @@ def test_a_night_over_demo_sites_from_the_installed_wheel(
         "empty_column",
         "stale_column",
     } <= planted
-    assert result["found"] == result["planted"]
+    assert {rule: n for rule, n in result["found"].items() if rule != "empty_column"} == {
+        rule: n for rule, n in result["planted"].items() if rule != "empty_column"
+    }
     pages = [name for name in result["reports"] if name.endswith(".html")]
     assert len(pages) == len(SITES) and all(any(site in name for name in pages) for site in SITES), pages
 
