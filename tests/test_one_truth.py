@@ -122,9 +122,10 @@ titles = st.builds(
     st.sampled_from(["通知", "意见", "实施方案"]),
 )
 publishers = st.sampled_from(["石狮市鸿山镇人民政府", "石狮市人民政府办公室", "福建省人民政府", "无"])
-#: The printed values of one document. A lone labelled row is not a metadata block to the
-#: extractor (a single "标题：" line is common page furniture), so a generated page prints at least
-#: two of its fields: what is compared is how values are read, not what counts as a block.
+#: The printed values of one document. A page is a document to the extractor only when its labels
+#: give one of a document's own fields a value (索引号, 文号, 成文日期, 公开属性, 主题分类, 有效性:
+#: ``extractors.document._has_block``); a page of 标题 and "发布机构：无" alone is not one. What
+#: is compared here is how values are read, not what counts as a block.
 document = st.fixed_dictionaries(
     {},
     optional={
@@ -138,7 +139,13 @@ document = st.fixed_dictionaries(
         "topic": st.sampled_from(["综合政务\\通知", "城乡建设、环境保护/防灾减灾", "财政"]),
         "validity": st.sampled_from(["有效", "失效", "废止"]),
     },
-).filter(lambda printed: len(printed) >= 2)
+).filter(
+    lambda printed: any(
+        key in ("index_no", "doc_no", "written_date", "disclosure", "topic", "validity")
+        and value.strip().lower() not in p.ABSENT_VALUES
+        for key, value in printed.items()
+    )
+)
 
 
 def page(printed: dict[str, str]) -> bytes:
