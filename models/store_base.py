@@ -1,0 +1,142 @@
+"""What every part of the store shares: the engine, the dialect's statements, time and hash helpers."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+from typing import Any, Self
+
+import sqlalchemy as sa
+from gongkai.models import database
+from gongkai.models.records import SiteConfig
+from gongkai.models.tables import (
+    documents,
+    metadata,
+    sites,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection, Engine
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def as_utc(value: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes; everything we store is UTC."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+class StoreBase:
+    """A handle on the database; the aggregates (``store_*`` modules) are mixed into :class:`Store`."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.dialect = engine.dialect.name
+
+    # --- housekeeping ---------------------------------------------------------------------
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def status(self) -> dict[str, Any]:
+        """Schema version and row counts, for ``gongkai db status``."""
+        current = database.current_revision(self.engine)
+        counts: dict[str, int] = {}
+        if current is not None:
+            with self.engine.connect() as conn:
+                for table in metadata.sorted_tables:
+                    counts[table.name] = conn.execute(
+                        sa.select(sa.func.count()).select_from(table)
+                    ).scalar_one()
+        return {
+            "url": self.engine.url.render_as_string(hide_password=True),
+            "backend": self.dialect,
+            "schema": current,
+            "head": database.head_revision(),
+            "up_to_date": current == database.head_revision(),
+            "tables": counts,
+        }
+
+    def _insert(self, table: sa.Table) -> Any:
+        """A dialect insert that supports ON CONFLICT (both backends speak it)."""
+        return (postgresql.insert if self.dialect == "postgresql" else sqlite.insert)(table)
+
+    # --- helpers ----------------------------------------------------------------------------
+
+    def upsert_site(self, config: SiteConfig | str, conn: Connection | None = None) -> int:
+        """Register a site (a full config, or just a name for imported documents); returns its id."""
+        if isinstance(config, str):
+            name, agency, payload = config, None, {"name": config}
+        else:
+            name, agency, payload = config.name, config.agency, config.model_dump(mode="json")
+        now = utcnow()
+        with self._conn(conn) as c:
+            stmt = self._insert(sites).values(
+                name=name, agency=agency, config=payload, created_at=now, updated_at=now
+            )
+            if isinstance(config, str):
+                stmt = stmt.on_conflict_do_nothing(index_elements=["name"])
+            else:
+                stmt = stmt.on_conflict_do_update(
+                    index_elements=["name"],
+                    set_={"agency": agency, "config": payload, "updated_at": now},
+                )
+            c.execute(stmt)
+            return c.execute(sa.select(sites.c.id).where(sites.c.name == name)).scalar_one()
+
+    def _site_id_for(self, conn: Connection, name: str | None) -> int | None:
+        if name is None:
+            return None
+        site_id = conn.execute(sa.select(sites.c.id).where(sites.c.name == name)).scalar_one_or_none()
+        return site_id if site_id is not None else self.upsert_site(name, conn)
+
+    def _document_ids(self, conn: Connection, site_id: int | None, urls: set[str]) -> dict[str, int]:
+        out: dict[str, int] = {}
+        url_list = sorted(urls)
+        for start in range(0, len(url_list), 500):
+            chunk = url_list[start : start + 500]
+            out.update(
+                (row.url, row.id)
+                for row in conn.execute(
+                    sa.select(documents.c.id, documents.c.url).where(
+                        documents.c.site_id == site_id, documents.c.url.in_(chunk)
+                    )
+                )
+            )
+        return out
+
+    def _all_document_ids(self, conn: Connection, site_id: int | None) -> dict[str, int]:
+        rows = conn.execute(sa.select(documents.c.url, documents.c.id).where(documents.c.site_id == site_id))
+        return {row.url: row.id for row in rows}
+
+    def _conn(self, conn: Connection | None) -> Any:
+        """Use the caller's transaction, or open one of our own."""
+        if conn is not None:
+            return _Borrowed(conn)
+        return self.engine.begin()
+
+
+class _Borrowed:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def __enter__(self) -> Connection:
+        return self.conn
+
+    def __exit__(self, *exc: object) -> None:
+        return None

@@ -1,0 +1,318 @@
+"""Documents and their versions: the record of every document, versioned by content."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Literal
+
+import sqlalchemy as sa
+from gongkai.models.records import (
+    GUESS_STAGES,
+    METADATA_FIELDS,
+    Classification,
+    DocumentRecord,
+)
+from gongkai.models.store_base import StoreBase, as_utc, utcnow
+from gongkai.models.tables import (
+    classifications,
+    document_versions,
+    documents,
+    sites,
+)
+from sqlalchemy.engine import Connection
+
+SaveStatus = Literal["new", "changed", "unchanged"]
+
+
+def audit_facts(record: dict[str, Any]) -> dict[str, Any]:
+    """What the audit reads of a version beyond the nine fields, from its JSON-dumped record.
+
+    Stored in ``documents.audit_facts`` with each new version (migration ``0003_audit_facts`` fills
+    older rows with a frozen copy of these rules): 公开属性 as printed, 文号 defects, fetch time and
+    page hash (evidence), the 解读/policy links and what an interpretation says it interprets, and
+    whether the page carried any content (a 不予公开 document published in full is a finding), and
+    which fields were only guessed from ``<meta>`` or the URL (findings on them are to review).
+    """
+    facts = {
+        "disclosure_raw": record.get("disclosure_raw"),
+        "doc_no_defects": list(record.get("doc_no_defects") or []),
+        "fetched_at": record.get("fetched_at"),
+        "page_sha256": record.get("page_sha256"),
+        "links": [
+            {"url": link["url"], "kind": link.get("kind")}
+            for link in record.get("links") or []
+            if link.get("kind") in ("interpretation", "policy")
+        ],
+        "interprets": list(record.get("interprets") or []),
+        "has_body": bool((record.get("body_text") or "").strip()),
+        "attachments": len(record.get("attachments") or []),
+        "guessed": guessed_fields(record),
+    }
+    # Only what differs from "nothing" is kept: a million rows are parsed at every audit.
+    return {"v": AUDIT_FACTS_VERSION, **{key: value for key, value in facts.items() if value}}
+
+
+#: Bumped when :func:`audit_facts` stores something new: the audit re-reads the record of rows
+#: whose stored facts are older (correct, slower), so no migration has to rewrite them.
+AUDIT_FACTS_VERSION = 2
+
+
+def guessed_fields(record: dict[str, Any]) -> dict[str, str]:
+    """field → stage, for the values only guessed from ``<meta>`` or the URL (JSON-dumped record)."""
+    sources = record.get("sources") or {}
+    return {
+        name: source["stage"]
+        for name, source in sources.items()
+        if isinstance(source, dict) and source.get("stage") in GUESS_STAGES and record.get(name) is not None
+    }
+
+
+@dataclass(frozen=True)
+class DocumentSave:
+    document_id: int
+    status: SaveStatus
+    version: int
+
+
+@dataclass(frozen=True)
+class StoredDocument:
+    """A document as stored: its id and site, the record of its current version."""
+
+    id: int
+    site: str
+    record: DocumentRecord
+    version_count: int
+    first_seen_at: datetime
+    last_seen_at: datetime
+
+
+@dataclass(frozen=True)
+class DocumentVersion:
+    version: int
+    content_hash: str
+    record: DocumentRecord
+    valid_from: datetime
+    valid_to: datetime | None
+
+
+class DocumentsStore(StoreBase):
+    # --- documents --------------------------------------------------------------------------
+
+    def save_document(self, record: DocumentRecord, site: str | None = None) -> DocumentSave:
+        """Store one document; see :meth:`save_documents`."""
+        return self.save_documents([record], site)[0]
+
+    def save_documents(
+        self, records: Sequence[DocumentRecord], site: str | None = None
+    ) -> list[DocumentSave]:
+        """Store documents idempotently, in one transaction.
+
+        Same content as the current version → only ``last_seen_at`` moves. Different content →
+        a new version; the old one is closed (``valid_to``) and kept.
+        """
+        results: list[DocumentSave] = []
+        with self.engine.begin() as conn:
+            site_ids: dict[str, int] = {}
+            for record in records:
+                site_name = site or record.site
+                if not site_name:
+                    raise ValueError(f"document {record.url} has no site")
+                if site_name not in site_ids:
+                    site_ids[site_name] = self._site_id_for(conn, site_name)  # type: ignore[assignment]
+                results.append(self._save_document(conn, record, site_ids[site_name]))
+        return results
+
+    def _save_document(self, conn: Connection, record: DocumentRecord, site_id: int) -> DocumentSave:
+        now = utcnow()
+        seen_at = as_utc(record.fetched_at) or now
+        content_hash = record.content_hash()
+        columns = {
+            "column_name": record.column,
+            "page_kind": record.page_kind,
+            "doc_no_normalized": record.doc_no_normalized,
+            "is_interpretation": record.is_interpretation,
+            "content_hash": content_hash,
+            **{name: getattr(record, name) for name in METADATA_FIELDS},
+        }
+        # Claim the row first (a concurrent writer of the same document waits on the lock below).
+        conn.execute(
+            self._insert(documents)
+            .values(
+                site_id=site_id,
+                url=record.url,
+                version_count=0,
+                first_seen_at=seen_at,
+                last_seen_at=seen_at,
+                changed_at=seen_at,
+                **columns,
+            )
+            .on_conflict_do_nothing(index_elements=["site_id", "url"])
+        )
+        row = conn.execute(
+            sa.select(documents.c.id, documents.c.content_hash, documents.c.version_count)
+            .where(documents.c.site_id == site_id, documents.c.url == record.url)
+            .with_for_update()
+        ).one()
+        if row.version_count > 0 and row.content_hash == content_hash:
+            conn.execute(sa.update(documents).where(documents.c.id == row.id).values(last_seen_at=seen_at))
+            return DocumentSave(row.id, "unchanged", row.version_count)
+        version = row.version_count + 1
+        conn.execute(
+            sa.update(document_versions)
+            .where(document_versions.c.document_id == row.id, document_versions.c.valid_to.is_(None))
+            .values(valid_to=seen_at)
+        )
+        dump = record.model_dump(mode="json")
+        conn.execute(
+            sa.insert(document_versions).values(
+                document_id=row.id,
+                version=version,
+                content_hash=content_hash,
+                record=dump,
+                page_sha256=record.page_sha256,
+                valid_from=seen_at,
+                valid_to=None,
+            )
+        )
+        conn.execute(
+            sa.update(documents)
+            .where(documents.c.id == row.id)
+            .values(
+                version_count=version,
+                last_seen_at=seen_at,
+                changed_at=seen_at,
+                audit_facts=audit_facts(dump),
+                **columns,
+            )
+        )
+        return DocumentSave(row.id, "new" if version == 1 else "changed", version)
+
+    def iter_documents(self, site: str | None = None, batch_size: int = 500) -> Iterator[StoredDocument]:
+        """Stored documents with the record of their current version, ordered by id."""
+        query = (
+            sa.select(
+                documents.c.id,
+                documents.c.version_count,
+                documents.c.first_seen_at,
+                documents.c.last_seen_at,
+                sites.c.name.label("site_name"),
+                document_versions.c.record,
+            )
+            .join(sites, sites.c.id == documents.c.site_id)
+            .join(
+                document_versions,
+                sa.and_(
+                    document_versions.c.document_id == documents.c.id,
+                    document_versions.c.version == documents.c.version_count,
+                ),
+            )
+            .order_by(documents.c.id)
+        )
+        if site is not None:
+            query = query.where(sites.c.name == site)
+        last_id = 0
+        while True:
+            with self.engine.connect() as conn:
+                rows = conn.execute(query.where(documents.c.id > last_id).limit(batch_size)).all()
+            if not rows:
+                return
+            for row in rows:
+                yield StoredDocument(
+                    id=row.id,
+                    site=row.site_name,
+                    record=DocumentRecord.model_validate(row.record),
+                    version_count=row.version_count,
+                    first_seen_at=as_utc(row.first_seen_at),  # type: ignore[arg-type]
+                    last_seen_at=as_utc(row.last_seen_at),  # type: ignore[arg-type]
+                )
+            last_id = rows[-1].id
+
+    def list_documents(self, site: str | None = None) -> list[dict[str, Any]]:
+        """``url``, ``site`` and the nine metadata fields of every stored document (cheap: no JSON)."""
+        query = (
+            sa.select(documents.c.url, sites.c.name.label("site"), *[documents.c[f] for f in METADATA_FIELDS])
+            .join(sites, sites.c.id == documents.c.site_id)
+            .order_by(sites.c.name, documents.c.published_date.desc(), documents.c.url)
+        )
+        if site is not None:
+            query = query.where(sites.c.name == site)
+        with self.engine.connect() as conn:
+            out = []
+            for row in conn.execute(query):
+                item = dict(row._mapping)
+                for name in ("written_date", "published_date"):
+                    if isinstance(item[name], date):
+                        item[name] = item[name].isoformat()
+                out.append(item)
+            return out
+
+    def document_id(self, url: str, site: str) -> int | None:
+        with self.engine.connect() as conn:
+            return conn.execute(
+                sa.select(documents.c.id)
+                .join(sites, sites.c.id == documents.c.site_id)
+                .where(sites.c.name == site, documents.c.url == url)
+            ).scalar_one_or_none()
+
+    def document_history(self, url: str, site: str) -> list[DocumentVersion]:
+        """Every version of a document, oldest first."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(document_versions)
+                .join(documents, documents.c.id == document_versions.c.document_id)
+                .join(sites, sites.c.id == documents.c.site_id)
+                .where(sites.c.name == site, documents.c.url == url)
+                .order_by(document_versions.c.version)
+            ).all()
+        return [
+            DocumentVersion(
+                version=row.version,
+                content_hash=row.content_hash,
+                record=DocumentRecord.model_validate(row.record),
+                valid_from=as_utc(row.valid_from),  # type: ignore[arg-type]
+                valid_to=as_utc(row.valid_to),
+            )
+            for row in rows
+        ]
+
+    def document_as_of(self, url: str, site: str, when: datetime) -> DocumentRecord | None:
+        """What the document said at ``when`` (None if it was not yet seen)."""
+        when = as_utc(when)  # type: ignore[assignment]
+        for version in reversed(self.document_history(url, site)):
+            if version.valid_from <= when and (version.valid_to is None or when < version.valid_to):
+                return version.record
+        return None
+
+    # --- classifications --------------------------------------------------------------------
+
+    def save_classifications(self, items: Iterable[tuple[int, Classification]]) -> int:
+        """Upsert the classification of each document id; returns how many were written."""
+        now = utcnow()
+        count = 0
+        with self.engine.begin() as conn:
+            for document_id, result in items:
+                values = result.model_dump(mode="json")
+                stmt = self._insert(classifications).values(
+                    document_id=document_id, classified_at=now, **values
+                )
+                conn.execute(
+                    stmt.on_conflict_do_update(
+                        index_elements=["document_id"], set_={**values, "classified_at": now}
+                    )
+                )
+                count += 1
+        return count
+
+    def get_classification(self, document_id: int) -> Classification | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                sa.select(classifications).where(classifications.c.document_id == document_id)
+            ).first()
+        if row is None:
+            return None
+        data = dict(row._mapping)
+        data.pop("document_id")
+        data.pop("classified_at")
+        return Classification.model_validate(data)

@@ -1,0 +1,155 @@
+"""Pages and raw bytes: each URL's latest response, each distinct body it served, the archived bytes."""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from gongkai.models.records import (
+    FetchedPage,
+)
+from gongkai.models.store_base import StoreBase, as_utc, sha256_hex, utcnow
+from gongkai.models.tables import (
+    blobs,
+    page_versions,
+    pages,
+    sites,
+)
+from sqlalchemy.engine import Connection
+
+
+@dataclass(frozen=True)
+class PageSave:
+    page_id: int
+    sha256: str | None
+    #: True when the URL served a body it never served before (or was new).
+    changed: bool
+
+
+class PagesStore(StoreBase):
+    # --- raw bytes --------------------------------------------------------------------------
+
+    def put_blob(self, data: bytes, conn: Connection | None = None) -> str:
+        """Store bytes once per content hash; returns the hash."""
+        digest = sha256_hex(data)
+        packed = zlib.compress(data, 6)
+        compression, payload = ("zlib", packed) if len(packed) < 0.9 * len(data) else ("none", data)
+        with self._conn(conn) as c:
+            c.execute(
+                self._insert(blobs)
+                .values(
+                    sha256=digest, size=len(data), compression=compression, data=payload, created_at=utcnow()
+                )
+                .on_conflict_do_nothing(index_elements=["sha256"])
+            )
+        return digest
+
+    def get_blob(self, digest: str) -> bytes | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                sa.select(blobs.c.compression, blobs.c.data).where(blobs.c.sha256 == digest)
+            ).first()
+        if row is None:
+            return None
+        return zlib.decompress(row.data) if row.compression == "zlib" else bytes(row.data)
+
+    # --- pages ------------------------------------------------------------------------------
+
+    def save_page(self, page: FetchedPage, body: bytes | None = None) -> PageSave:
+        """Record a response. A 304 (``body`` None) only refreshes ``fetched_at``.
+
+        The URL keeps one row with its latest state; each distinct body it ever served is a
+        ``page_versions`` row pointing at the archived bytes.
+        """
+        fetched_at = as_utc(page.fetched_at)
+        assert fetched_at is not None
+        with self.engine.begin() as conn:
+            digest = self.put_blob(body, conn) if body is not None else page.sha256
+            site_id = self._site_id_for(conn, page.site)
+            existing = conn.execute(
+                sa.select(pages.c.id, pages.c.sha256).where(pages.c.url == page.url).with_for_update()
+            ).first()
+            headers = {k.lower(): v for k, v in page.headers.items()}
+            values = {
+                "final_url": page.final_url,
+                "kind": page.kind,
+                "status": page.status,
+                "headers": headers,
+                "etag": headers.get("etag"),
+                "last_modified": headers.get("last-modified"),
+                "fetched_at": fetched_at,
+            }
+            if body is not None:
+                values.update(size=len(body), sha256=digest)
+                if page.warc_record_id:
+                    values.update(warc_record_id=page.warc_record_id, warc_file=page.warc_file)
+            if existing is None:
+                values.setdefault("size", page.size)
+                values.setdefault("sha256", digest)
+                values.update(
+                    url=page.url,
+                    site_id=site_id,
+                    first_fetched_at=fetched_at,
+                    changed_at=fetched_at,
+                    warc_record_id=page.warc_record_id,
+                    warc_file=page.warc_file,
+                )
+                stmt = self._insert(pages).values(**values).on_conflict_do_nothing(index_elements=["url"])
+                conn.execute(stmt)
+                page_id = conn.execute(sa.select(pages.c.id).where(pages.c.url == page.url)).scalar_one()
+                changed = True
+            else:
+                page_id = existing.id
+                changed = body is not None and digest != existing.sha256
+                if changed:
+                    values["changed_at"] = fetched_at
+                conn.execute(sa.update(pages).where(pages.c.id == page_id).values(**values))
+            if body is not None and digest is not None:
+                self._touch_page_version(conn, page_id, digest, page, fetched_at)
+        return PageSave(page_id=page_id, sha256=digest, changed=changed)
+
+    def _touch_page_version(
+        self, conn: Connection, page_id: int, digest: str, page: FetchedPage, fetched_at: datetime
+    ) -> None:
+        conn.execute(
+            self._insert(page_versions)
+            .values(
+                page_id=page_id,
+                sha256=digest,
+                status=page.status,
+                first_fetched_at=fetched_at,
+                last_fetched_at=fetched_at,
+                warc_record_id=page.warc_record_id,
+                warc_file=page.warc_file,
+            )
+            .on_conflict_do_update(index_elements=["page_id", "sha256"], set_={"last_fetched_at": fetched_at})
+        )
+
+    def get_page(self, url: str) -> FetchedPage | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                sa.select(pages, sites.c.name.label("site_name"))
+                .outerjoin(sites, sites.c.id == pages.c.site_id)
+                .where(pages.c.url == url)
+            ).first()
+        if row is None:
+            return None
+        return FetchedPage(
+            url=row.url,
+            final_url=row.final_url,
+            status=row.status,
+            headers=dict(row.headers),
+            sha256=row.sha256,
+            size=row.size,
+            fetched_at=as_utc(row.fetched_at),  # type: ignore[arg-type]
+            site=row.site_name,
+            kind=row.kind,
+            warc_record_id=row.warc_record_id,
+            warc_file=row.warc_file,
+        )
+
+    def page_body(self, url: str) -> bytes | None:
+        page = self.get_page(url)
+        return self.get_blob(page.sha256) if page and page.sha256 else None

@@ -1,0 +1,89 @@
+"""Sites and their columns (栏目): who is audited, and what the crawler saw of each column."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import sqlalchemy as sa
+from gongkai.models.records import (
+    SiteColumn,
+    SiteConfig,
+)
+from gongkai.models.store_base import StoreBase, as_utc, utcnow
+from gongkai.models.tables import (
+    site_columns,
+    sites,
+)
+
+
+class SitesStore(StoreBase):
+    # --- sites ----------------------------------------------------------------------------
+
+    def get_site(self, name: str) -> SiteConfig | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(sites.c.config).where(sites.c.name == name)).first()
+        if row is None:
+            return None
+        config = dict(row.config)
+        if "start_urls" not in config:  # a name-only site (imported documents)
+            return None
+        return SiteConfig.model_validate(config)
+
+    def site_names(self) -> list[str]:
+        with self.engine.connect() as conn:
+            return list(conn.execute(sa.select(sites.c.name).order_by(sites.c.name)).scalars())
+
+    def site_id(self, name: str) -> int | None:
+        with self.engine.connect() as conn:
+            return conn.execute(sa.select(sites.c.id).where(sites.c.name == name)).scalar_one_or_none()
+
+    # --- columns (栏目) ------------------------------------------------------------------------
+
+    def save_columns(self, site: str, columns: Iterable[SiteColumn]) -> int:
+        """Upsert what the crawler saw of each column (one row per site + column URL)."""
+        now = utcnow()
+        count = 0
+        with self.engine.begin() as conn:
+            site_id = self._site_id_for(conn, site)
+            for column in columns:
+                values = {
+                    "name": column.name,
+                    "kind": column.kind,
+                    "item_count": column.item_count,
+                    "latest_item_date": column.latest_item_date,
+                    "checked_at": as_utc(column.checked_at) or now,
+                    "empty_signal": column.empty_signal,
+                    "empty_since": as_utc(column.empty_since),
+                }
+                conn.execute(
+                    self._insert(site_columns)
+                    .values(site_id=site_id, url=column.url, **values)
+                    .on_conflict_do_update(index_elements=["site_id", "url"], set_=values)
+                )
+                count += 1
+        return count
+
+    def list_columns(self, site: str | None = None) -> list[SiteColumn]:
+        """Stored columns, by site and URL."""
+        query = (
+            sa.select(site_columns, sites.c.name.label("site_name"))
+            .join(sites, sites.c.id == site_columns.c.site_id)
+            .order_by(sites.c.name, site_columns.c.url)
+        )
+        if site is not None:
+            query = query.where(sites.c.name == site)
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        return [
+            SiteColumn(
+                url=row.url,
+                name=row.name,
+                kind=row.kind,
+                item_count=row.item_count,
+                latest_item_date=row.latest_item_date,
+                checked_at=as_utc(row.checked_at),
+                empty_signal=row.empty_signal,
+                empty_since=as_utc(row.empty_since),
+            )
+            for row in rows
+        ]
