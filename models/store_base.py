@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import re
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any, Self
 
@@ -35,12 +37,23 @@ def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+_SITE_ID = sa.select(sites.c.id).where(sites.c.name == sa.bindparam("name"))
+
+
+_BIND_CAST = re.compile(r":(\w+)::(\w+)")
+_RETURNING = re.compile(r"\s+RETURNING [\w., ]+$")
+
+#: Builds a dialect ``INSERT … ON CONFLICT`` from the dialect's insert and the row's column names.
+Builder = Callable[[Callable[[sa.Table], Any], tuple[str, ...]], Any]
+
+
 class StoreBase:
     """A handle on the database; the aggregates (``store_*`` modules) are mixed into :class:`Store`."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.dialect = engine.dialect.name
+        self._statements: dict[tuple[Callable[..., Any], tuple[str, ...]], Any] = {}
 
     # --- housekeeping ---------------------------------------------------------------------
 
@@ -72,6 +85,31 @@ class StoreBase:
             "tables": counts,
         }
 
+    def _upsert(self, build: Builder, keys: Iterable[str]) -> Any:
+        """The upsert ``build(insert, keys)`` returns, for rows of these ``keys``, compiled once per store.
+
+        SQLAlchemy never caches the compiled form of a dialect ``INSERT … ON CONFLICT`` (its
+        statement has no cache key), so the hot writes rebuilt and recompiled it on every call. It
+        is compiled here once to SQL text with named parameters, typed by the table's columns (JSON
+        and dates still go through their converters), and executed with each row's values.
+        """
+        names = tuple(sorted(keys))
+        stmt = self._statements.get((build, names))
+        if stmt is None:
+            built = build(self._insert, names)
+            dialect = (postgresql if self.dialect == "postgresql" else sqlite).dialect(paramstyle="named")
+            sql = str(built.compile(dialect=dialect, column_keys=list(names)))
+            # PostgreSQL's compiler casts JSON binds (``:x::JSON``, which text() would not read as
+            # a parameter) and adds the implicit ``RETURNING id`` that nothing here reads.
+            sql = _RETURNING.sub("", _BIND_CAST.sub(r"CAST(:\1 AS \2)", sql))
+            columns = built.table.c
+            stmt = sa.text(sql).bindparams(*[sa.bindparam(name, type_=columns[name].type) for name in names])
+            self._statements[(build, names)] = stmt
+        return stmt
+
+    def _upsert_row(self, conn: Connection, build: Builder, row: dict[str, Any]) -> None:
+        conn.execute(self._upsert(build, row), row)
+
     def _insert(self, table: sa.Table) -> Any:
         """A dialect insert that supports ON CONFLICT (both backends speak it)."""
         return (postgresql.insert if self.dialect == "postgresql" else sqlite.insert)(table)
@@ -102,7 +140,7 @@ class StoreBase:
     def _site_id_for(self, conn: Connection, name: str | None) -> int | None:
         if name is None:
             return None
-        site_id = conn.execute(sa.select(sites.c.id).where(sites.c.name == name)).scalar_one_or_none()
+        site_id = conn.execute(_SITE_ID, {"name": name}).scalar_one_or_none()
         return site_id if site_id is not None else self.upsert_site(name, conn)
 
     def _document_ids(self, conn: Connection, site_id: int | None, urls: set[str]) -> dict[str, int]:

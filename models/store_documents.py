@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Literal
@@ -97,6 +97,31 @@ class DocumentVersion:
     valid_to: datetime | None
 
 
+# Built once (see StoreBase._upsert): the values are passed as parameters at each call.
+_DOCUMENT_BY_URL = (
+    sa.select(documents.c.id, documents.c.content_hash, documents.c.version_count)
+    .where(documents.c.site_id == sa.bindparam("site"), documents.c.url == sa.bindparam("doc_url"))
+    .with_for_update()
+)
+_UPDATE_DOCUMENT = sa.update(documents).where(documents.c.id == sa.bindparam("_id"))
+_CLOSE_VERSION = sa.update(document_versions).where(
+    document_versions.c.document_id == sa.bindparam("_id"), document_versions.c.valid_to.is_(None)
+)
+_ADD_VERSION = sa.insert(document_versions)
+
+
+def _claim_document(insert: Callable[[sa.Table], Any], keys: tuple[str, ...]) -> Any:
+    return insert(documents).on_conflict_do_nothing(index_elements=["site_id", "url"])
+
+
+def _upsert_classification(insert: Callable[[sa.Table], Any], keys: tuple[str, ...]) -> Any:
+    stmt = insert(classifications)
+    return stmt.on_conflict_do_update(
+        index_elements=["document_id"],
+        set_={name: stmt.excluded[name] for name in keys if name != "document_id"},
+    )
+
+
 class DocumentsStore(StoreBase):
     # --- documents --------------------------------------------------------------------------
 
@@ -137,55 +162,48 @@ class DocumentsStore(StoreBase):
             **{name: getattr(record, name) for name in METADATA_FIELDS},
         }
         # Claim the row first (a concurrent writer of the same document waits on the lock below).
-        conn.execute(
-            self._insert(documents)
-            .values(
-                site_id=site_id,
-                url=record.url,
-                version_count=0,
-                first_seen_at=seen_at,
-                last_seen_at=seen_at,
-                changed_at=seen_at,
+        self._upsert_row(
+            conn,
+            _claim_document,
+            {
+                "site_id": site_id,
+                "url": record.url,
+                "version_count": 0,
+                "first_seen_at": seen_at,
+                "last_seen_at": seen_at,
+                "changed_at": seen_at,
                 **columns,
-            )
-            .on_conflict_do_nothing(index_elements=["site_id", "url"])
+            },
         )
-        row = conn.execute(
-            sa.select(documents.c.id, documents.c.content_hash, documents.c.version_count)
-            .where(documents.c.site_id == site_id, documents.c.url == record.url)
-            .with_for_update()
-        ).one()
+        row = conn.execute(_DOCUMENT_BY_URL, {"site": site_id, "doc_url": record.url}).one()
         if row.version_count > 0 and row.content_hash == content_hash:
-            conn.execute(sa.update(documents).where(documents.c.id == row.id).values(last_seen_at=seen_at))
+            conn.execute(_UPDATE_DOCUMENT, {"_id": row.id, "last_seen_at": seen_at})
             return DocumentSave(row.id, "unchanged", row.version_count)
         version = row.version_count + 1
-        conn.execute(
-            sa.update(document_versions)
-            .where(document_versions.c.document_id == row.id, document_versions.c.valid_to.is_(None))
-            .values(valid_to=seen_at)
-        )
+        conn.execute(_CLOSE_VERSION, {"_id": row.id, "valid_to": seen_at})
         dump = record.model_dump(mode="json")
         conn.execute(
-            sa.insert(document_versions).values(
-                document_id=row.id,
-                version=version,
-                content_hash=content_hash,
-                record=dump,
-                page_sha256=record.page_sha256,
-                valid_from=seen_at,
-                valid_to=None,
-            )
+            _ADD_VERSION,
+            {
+                "document_id": row.id,
+                "version": version,
+                "content_hash": content_hash,
+                "record": dump,
+                "page_sha256": record.page_sha256,
+                "valid_from": seen_at,
+                "valid_to": None,
+            },
         )
         conn.execute(
-            sa.update(documents)
-            .where(documents.c.id == row.id)
-            .values(
-                version_count=version,
-                last_seen_at=seen_at,
-                changed_at=seen_at,
-                audit_facts=audit_facts(dump),
+            _UPDATE_DOCUMENT,
+            {
+                "_id": row.id,
+                "version_count": version,
+                "last_seen_at": seen_at,
+                "changed_at": seen_at,
+                "audit_facts": audit_facts(dump),
                 **columns,
-            )
+            },
         )
         return DocumentSave(row.id, "new" if version == 1 else "changed", version)
 
@@ -290,20 +308,15 @@ class DocumentsStore(StoreBase):
     def save_classifications(self, items: Iterable[tuple[int, Classification]]) -> int:
         """Upsert the classification of each document id; returns how many were written."""
         now = utcnow()
-        count = 0
+        rows = [
+            {"document_id": document_id, "classified_at": now, **result.model_dump(mode="json")}
+            for document_id, result in items
+        ]
         with self.engine.begin() as conn:
-            for document_id, result in items:
-                values = result.model_dump(mode="json")
-                stmt = self._insert(classifications).values(
-                    document_id=document_id, classified_at=now, **values
-                )
-                conn.execute(
-                    stmt.on_conflict_do_update(
-                        index_elements=["document_id"], set_={**values, "classified_at": now}
-                    )
-                )
-                count += 1
-        return count
+            for start in range(0, len(rows), 5000):
+                chunk = rows[start : start + 5000]
+                conn.execute(self._upsert(_upsert_classification, chunk[0]), chunk)
+        return len(rows)
 
     def get_classification(self, document_id: int) -> Classification | None:
         with self.engine.connect() as conn:

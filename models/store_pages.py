@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from gongkai.models.records import (
@@ -28,6 +30,29 @@ class PageSave:
     changed: bool
 
 
+# Built once (see StoreBase._upsert): the values are passed as parameters at each call.
+# On SQLite the store's BEGIN IMMEDIATE already serialises writers; PostgreSQL locks the row.
+_PAGE_BY_URL = (
+    sa.select(pages.c.id, pages.c.sha256).where(pages.c.url == sa.bindparam("url")).with_for_update()
+)
+_UPDATE_PAGE = sa.update(pages).where(pages.c.id == sa.bindparam("_id"))
+
+
+def _put_blob(insert: Callable[[sa.Table], Any], keys: tuple[str, ...]) -> Any:
+    return insert(blobs).on_conflict_do_nothing(index_elements=["sha256"])
+
+
+def _add_page(insert: Callable[[sa.Table], Any], keys: tuple[str, ...]) -> Any:
+    return insert(pages).on_conflict_do_nothing(index_elements=["url"])
+
+
+def _touch_page_version(insert: Callable[[sa.Table], Any], keys: tuple[str, ...]) -> Any:
+    stmt = insert(page_versions)
+    return stmt.on_conflict_do_update(
+        index_elements=["page_id", "sha256"], set_={"last_fetched_at": stmt.excluded.last_fetched_at}
+    )
+
+
 class PagesStore(StoreBase):
     # --- raw bytes --------------------------------------------------------------------------
 
@@ -37,12 +62,16 @@ class PagesStore(StoreBase):
         packed = zlib.compress(data, 6)
         compression, payload = ("zlib", packed) if len(packed) < 0.9 * len(data) else ("none", data)
         with self._conn(conn) as c:
-            c.execute(
-                self._insert(blobs)
-                .values(
-                    sha256=digest, size=len(data), compression=compression, data=payload, created_at=utcnow()
-                )
-                .on_conflict_do_nothing(index_elements=["sha256"])
+            self._upsert_row(
+                c,
+                _put_blob,
+                {
+                    "sha256": digest,
+                    "size": len(data),
+                    "compression": compression,
+                    "data": payload,
+                    "created_at": utcnow(),
+                },
             )
         return digest
 
@@ -68,9 +97,7 @@ class PagesStore(StoreBase):
         with self.engine.begin() as conn:
             digest = self.put_blob(body, conn) if body is not None else page.sha256
             site_id = self._site_id_for(conn, page.site)
-            existing = conn.execute(
-                sa.select(pages.c.id, pages.c.sha256).where(pages.c.url == page.url).with_for_update()
-            ).first()
+            existing = conn.execute(_PAGE_BY_URL, {"url": page.url}).first()
             headers = {k.lower(): v for k, v in page.headers.items()}
             values = {
                 "final_url": page.final_url,
@@ -96,16 +123,15 @@ class PagesStore(StoreBase):
                     warc_record_id=page.warc_record_id,
                     warc_file=page.warc_file,
                 )
-                stmt = self._insert(pages).values(**values).on_conflict_do_nothing(index_elements=["url"])
-                conn.execute(stmt)
-                page_id = conn.execute(sa.select(pages.c.id).where(pages.c.url == page.url)).scalar_one()
+                self._upsert_row(conn, _add_page, values)
+                page_id = conn.execute(_PAGE_BY_URL, {"url": page.url}).one().id
                 changed = True
             else:
                 page_id = existing.id
                 changed = body is not None and digest != existing.sha256
                 if changed:
                     values["changed_at"] = fetched_at
-                conn.execute(sa.update(pages).where(pages.c.id == page_id).values(**values))
+                conn.execute(_UPDATE_PAGE, {"_id": page_id, **values})
             if body is not None and digest is not None:
                 self._touch_page_version(conn, page_id, digest, page, fetched_at)
         return PageSave(page_id=page_id, sha256=digest, changed=changed)
@@ -113,18 +139,18 @@ class PagesStore(StoreBase):
     def _touch_page_version(
         self, conn: Connection, page_id: int, digest: str, page: FetchedPage, fetched_at: datetime
     ) -> None:
-        conn.execute(
-            self._insert(page_versions)
-            .values(
-                page_id=page_id,
-                sha256=digest,
-                status=page.status,
-                first_fetched_at=fetched_at,
-                last_fetched_at=fetched_at,
-                warc_record_id=page.warc_record_id,
-                warc_file=page.warc_file,
-            )
-            .on_conflict_do_update(index_elements=["page_id", "sha256"], set_={"last_fetched_at": fetched_at})
+        self._upsert_row(
+            conn,
+            _touch_page_version,
+            {
+                "page_id": page_id,
+                "sha256": digest,
+                "status": page.status,
+                "first_fetched_at": fetched_at,
+                "last_fetched_at": fetched_at,
+                "warc_record_id": page.warc_record_id,
+                "warc_file": page.warc_file,
+            },
         )
 
     def get_page(self, url: str) -> FetchedPage | None:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 import sqlalchemy as sa
 from gongkai.models.records import (
@@ -14,6 +15,14 @@ from gongkai.models.tables import (
     site_columns,
     sites,
 )
+
+
+def _upsert_column(insert: Callable[[sa.Table], Any], keys: tuple[str, ...]) -> Any:
+    stmt = insert(site_columns)
+    unique = ("site_id", "url")
+    return stmt.on_conflict_do_update(
+        index_elements=list(unique), set_={name: stmt.excluded[name] for name in keys if name not in unique}
+    )
 
 
 class SitesStore(StoreBase):
@@ -42,11 +51,12 @@ class SitesStore(StoreBase):
     def save_columns(self, site: str, columns: Iterable[SiteColumn]) -> int:
         """Upsert what the crawler saw of each column (one row per site + column URL)."""
         now = utcnow()
-        count = 0
         with self.engine.begin() as conn:
             site_id = self._site_id_for(conn, site)
-            for column in columns:
-                values = {
+            rows = [
+                {
+                    "site_id": site_id,
+                    "url": column.url,
                     "name": column.name,
                     "kind": column.kind,
                     "item_count": column.item_count,
@@ -55,13 +65,11 @@ class SitesStore(StoreBase):
                     "empty_signal": column.empty_signal,
                     "empty_since": as_utc(column.empty_since),
                 }
-                conn.execute(
-                    self._insert(site_columns)
-                    .values(site_id=site_id, url=column.url, **values)
-                    .on_conflict_do_update(index_elements=["site_id", "url"], set_=values)
-                )
-                count += 1
-        return count
+                for column in columns
+            ]
+            if rows:
+                conn.execute(self._upsert(_upsert_column, rows[0]), rows)
+        return len(rows)
 
     def list_columns(self, site: str | None = None) -> list[SiteColumn]:
         """Stored columns, by site and URL."""
