@@ -14,9 +14,9 @@ that need a 解读 with one linked explicitly, by 《title》, by 文号 or only
 解读 of policies that are not on the site at all. :class:`Planted` counts what was put in, so a
 test can check that the audit finds it.
 
-Rows go in through the ``sqlite3`` module with ``executemany`` in one transaction per site; the
-column lists come from :mod:`models.tables`, so a schema change that adds a required column
-fails here loudly instead of producing a store the code cannot read. Only SQLite is written.
+Rows go in through the store's public bulk loader (:meth:`Store.bulk_load`, ``models/bulk.py``):
+one transaction per site, the store's own row mappers, so the generated store reads exactly like
+a crawled one and a schema change needs no change here.
 """
 
 from __future__ import annotations
@@ -36,18 +36,9 @@ import numpy as np
 from gongkai.audits.calendar import WorkCalendar, default_calendar
 from gongkai.audits.catalog import load_standard
 from gongkai.extractors.values import check_doc_no
-from gongkai.models.records import ColumnConfig, DocumentRecord, SiteConfig
-from gongkai.models.store import audit_facts, open_store
-from gongkai.models.tables import (
-    blobs,
-    classifications,
-    document_versions,
-    documents,
-    page_versions,
-    pages,
-    site_columns,
-    sites,
-)
+from gongkai.models.bulk import BulkDocument, BulkPage
+from gongkai.models.records import Classification, ColumnConfig, DocumentRecord, SiteColumn, SiteConfig
+from gongkai.models.store import open_store
 
 SHARED_CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "corpus"
 
@@ -257,11 +248,6 @@ def site_config(spec: SiteSpec) -> dict[str, Any] | None:
         catalog="standard" if spec.catalog else None,
     )
     return config.model_dump(mode="json")
-
-
-def _ts(value: datetime) -> str:
-    """How SQLAlchemy stores a DateTime on SQLite (naive UTC text)."""
-    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
 def _iso_z(value: datetime) -> str:
@@ -671,219 +657,73 @@ def _record(doc: Doc, site: str) -> dict[str, Any]:
     return record
 
 
-def _insert_sql(table: Any, columns: list[str]) -> str:
-    known = set(table.c.keys())
-    unknown = [c for c in columns if c not in known]
-    if unknown:
-        raise RuntimeError(f"{table.name}: the schema has no column(s) {unknown}; update the generator")
-    required = {
-        c.name
-        for c in table.c
-        if not c.nullable and c.name not in columns and not c.primary_key and c.server_default is None
-    }
-    if required:
-        raise RuntimeError(f"{table.name}: required column(s) {sorted(required)} are not generated")
-    marks = ", ".join("?" for _ in columns)
-    return f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({marks})"
-
-
-DOC_COLUMNS = [
-    "id",
-    "site_id",
-    "url",
-    "column_name",
-    "title",
-    "index_no",
-    "doc_no",
-    "doc_no_normalized",
-    "publisher",
-    "written_date",
-    "published_date",
-    "disclosure",
-    "topic",
-    "validity",
-    "is_interpretation",
-    "content_hash",
-    "version_count",
-    "first_seen_at",
-    "last_seen_at",
-    "changed_at",
-    "audit_facts",
-    "page_kind",
-]
-VERSION_COLUMNS = [
-    "document_id",
-    "version",
-    "content_hash",
-    "record",
-    "page_sha256",
-    "valid_from",
-    "valid_to",
-]
-CLASS_COLUMNS = [
-    "document_id",
-    "topic",
-    "topic_level2",
-    "domain",
-    "domain_alt",
-    "doc_type",
-    "needs_interpretation",
-    "scores",
-    "low_confidence",
-    "model_version",
-    "classified_at",
-]
-BLOB_COLUMNS = ["sha256", "size", "compression", "data", "created_at"]
-PAGE_COLUMNS = [
-    "id",
-    "site_id",
-    "url",
-    "final_url",
-    "kind",
-    "status",
-    "headers",
-    "sha256",
-    "size",
-    "etag",
-    "last_modified",
-    "warc_record_id",
-    "warc_file",
-    "first_fetched_at",
-    "fetched_at",
-    "changed_at",
-]
-PAGE_VERSION_COLUMNS = [
-    "page_id",
-    "sha256",
-    "status",
-    "first_fetched_at",
-    "last_fetched_at",
-    "warc_record_id",
-    "warc_file",
-]
-COLUMN_COLUMNS = ["site_id", "url", "name", "kind", "item_count", "latest_item_date", "checked_at"]
-SITE_COLUMNS = ["id", "name", "agency", "config", "created_at", "updated_at"]
-
-
-def _write_site(
-    conn: sqlite3.Connection, spec: SiteSpec, site_id: int, docs: list[Doc], today: date, planted: Planted
-) -> None:
-    now = _ts(datetime.combine(today, datetime.min.time(), UTC))
-    doc_rows, version_rows, class_rows = [], [], []
-    blob_rows, page_rows, page_version_rows = [], [], []
+def _bulk_docs(spec: SiteSpec, docs: list[Doc], today: date) -> Iterator[BulkDocument]:
     for doc in docs:
         record = _record(doc, spec.name)
-        content_hash = hashlib.sha256(f"{doc.url}\x00{doc.title}\x00{doc.doc_no}".encode()).hexdigest()
-        seen = _ts(doc.fetched_at) if doc.fetched_at else now
-        page_sha = None
+        page = None
         if spec.crawled and doc.fetched_at:
             body = f"<html><!-- synthetic page {doc.url} --></html>".encode()
-            page_sha = hashlib.sha256(body).hexdigest()
-            warc = f"<urn:uuid:{hashlib.md5(body).hexdigest()}>"
-            warc_file = f"{spec.name}-{doc.fetched_at:%Y%m}.warc.gz"
-            blob_rows.append((page_sha, len(body), "none", body, seen))
-            page_rows.append(
-                (
-                    doc.id,
-                    site_id,
-                    doc.url,
-                    doc.url,
-                    "detail",
-                    200,
-                    "{}",
-                    page_sha,
-                    len(body),
-                    None,
-                    None,
-                    warc,
-                    warc_file,
-                    seen,
-                    seen,
-                    seen,
-                )
+            page = BulkPage(
+                body=body,
+                fetched_at=doc.fetched_at,
+                warc_record_id=f"<urn:uuid:{hashlib.md5(body).hexdigest()}>",
+                warc_file=f"{spec.name}-{doc.fetched_at:%Y%m}.warc.gz",
             )
-            page_version_rows.append((doc.id, page_sha, 200, seen, seen, warc, warc_file))
-        record["page_sha256"] = page_sha
-        text = json.dumps(record)  # what SQLAlchemy's JSON type stores (ensure_ascii, default separators)
-        doc_rows.append(
-            (
-                doc.id,
-                site_id,
-                doc.url,
-                doc.column,
-                doc.title,
-                doc.index_no,
-                doc.doc_no,
-                record["doc_no_normalized"],
-                doc.publisher,
-                doc.written.isoformat() if doc.written else None,
-                doc.published.isoformat() if doc.published else None,
-                doc.disclosure,
-                doc.topic,
-                doc.validity,
-                int(doc.is_interpretation),
-                content_hash,
-                1,
-                seen,
-                seen,
-                seen,
-                json.dumps(audit_facts(record)),
-                # Every generated page is an official document, as before page_kind existed.
-                "document",
-            )
-        )
-        version_rows.append((doc.id, 1, content_hash, text, page_sha, seen, None))
-        class_rows.append(
-            (
-                doc.id,
-                doc.topic,
-                None,
-                doc.domain,
-                None,
-                doc.doc_type,
-                int(doc.needs_interpretation),
-                "{}",
-                "[]",
-                "bench-synthetic",
-                now,
-            )
-        )
+            record["page_sha256"] = hashlib.sha256(body).hexdigest()
+        else:
+            record["page_sha256"] = None
         if record["doc_no_defects"]:
             doc.tags.add("doc_no_defective")
-    conn.executemany(_insert_sql(documents, DOC_COLUMNS), doc_rows)
-    conn.executemany(_insert_sql(document_versions, VERSION_COLUMNS), version_rows)
-    conn.executemany(_insert_sql(classifications, CLASS_COLUMNS), class_rows)
-    if blob_rows:
-        conn.executemany(_insert_sql(blobs, BLOB_COLUMNS).replace("INSERT", "INSERT OR IGNORE"), blob_rows)
-        conn.executemany(_insert_sql(pages, PAGE_COLUMNS), page_rows)
-        conn.executemany(_insert_sql(page_versions, PAGE_VERSION_COLUMNS), page_version_rows)
-    # Columns as the crawler saw them: item counts and the newest date, some stale, two empty.
-    column_rows = []
+        yield BulkDocument(
+            id=doc.id,
+            record=record,
+            seen_at=doc.fetched_at or _midnight(today),
+            content_hash=hashlib.sha256(f"{doc.url}\x00{doc.title}\x00{doc.doc_no}".encode()).hexdigest(),
+            classification=Classification(
+                topic=doc.topic,
+                domain=doc.domain,
+                doc_type=doc.doc_type,  # type: ignore[arg-type]
+                needs_interpretation=doc.needs_interpretation,
+                model_version="bench-synthetic",
+            ),
+            page=page,
+        )
+
+
+def _site_columns(spec: SiteSpec, docs: list[Doc], today: date, planted: Planted) -> list[SiteColumn]:
+    """Columns as the crawler saw them: item counts and the newest date, some stale, two empty."""
+    checked = _midnight(today)
     by_column: dict[str, list[date]] = {}
     for doc in docs:
         if doc.published and doc.published <= today:
             by_column.setdefault(doc.column, []).append(doc.published)
+    out = []
     for _, _, column, kind in KINDS:
         dates = by_column.get(column, [])
         latest = max(dates) if dates else None
         if spec.stale_news and kind == "news":
             latest = today - timedelta(days=45)
             planted.stale_news_columns += 1
-        column_rows.append(
-            (
-                site_id,
-                _column_url(spec, column),
-                column,
-                kind,
-                len(dates),
-                latest.isoformat() if latest else None,
-                now,
+        out.append(
+            SiteColumn(
+                url=_column_url(spec, column),
+                name=column,
+                kind=kind,  # type: ignore[arg-type]
+                item_count=len(dates),
+                latest_item_date=latest,
+                checked_at=checked,
             )
         )
     for column, kind in EMPTY_COLUMNS:
-        column_rows.append((site_id, _column_url(spec, column), column, kind, 0, None, now))
+        out.append(
+            SiteColumn(url=_column_url(spec, column), name=column, kind=kind, checked_at=checked)  # type: ignore[arg-type]
+        )
         planted.empty_columns += 1
-    conn.executemany(_insert_sql(site_columns, COLUMN_COLUMNS), column_rows)
+    return out
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, datetime.min.time(), UTC)
 
 
 def generate_store(
@@ -892,39 +732,35 @@ def generate_store(
     """Write ``plan``'s documents into a new SQLite store at ``path`` (which must not exist)."""
     if path.exists():
         raise FileExistsError(f"{path} exists; generate into a new file")
-    open_store(f"sqlite:///{path}").close()  # the schema, by the project's own migrations
     rng = np.random.default_rng(plan.seed)
     titles = titles if titles is not None else load_titles()[0]
     calendar = default_calendar()
     domains = load_standard().domains
     planted = Planted(sites=plan.sites, subjects={} if keep_subjects else None)
-    conn = sqlite3.connect(path, isolation_level=None)
+    store = open_store(f"sqlite:///{path}")  # the schema, by the project's own migrations
     try:
-        conn.execute("PRAGMA synchronous=OFF")
-        now = _ts(datetime.combine(plan.today, datetime.min.time(), UTC))
         next_id = 0
         for spec, size in zip(site_specs(plan, rng), plan.site_sizes(), strict=True):
             config = site_config(spec)
-            site_id = spec.index + 1
-            conn.execute("BEGIN")
-            conn.execute(
-                _insert_sql(sites, SITE_COLUMNS),
-                (site_id, spec.name, spec.agency, json.dumps(config or {"name": spec.name}), now, now),
-            )
             generator = SiteGenerator(plan, spec, titles, rng, calendar, domains, next_id)
             docs = _exactly(generator, size)
             next_id = generator.next_id
-            _write_site(conn, spec, site_id, docs, plan.today, planted)
-            conn.execute("COMMIT")
+            site = SiteConfig.model_validate(config) if config else spec.name
+            store.bulk_load(
+                site,
+                _bulk_docs(spec, docs, plan.today),
+                _site_columns(spec, docs, plan.today, planted),
+                classified_at=_midnight(plan.today),
+            )
             planted.add(docs)
             planted.crawled_sites += spec.crawled
             if spec.crawled:
                 planted.crawled_site_names.append(spec.name)
             planted.catalog_sites += spec.catalog
             planted.no_agency_sites += spec.agency is None
-        conn.execute("ANALYZE")
+        store.analyze()
     finally:
-        conn.close()
+        store.close()
     return planted
 
 

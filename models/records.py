@@ -248,9 +248,18 @@ class DocumentRecord(Record):
 
         Two fetches that extract the same content hash equal, so re-storing them adds no version.
         """
-        payload = self.model_dump(mode="json", exclude={"fetched_at", "page_sha256", "site", "column"})
-        blob = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-        return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+        return content_hash_of(self.model_dump(mode="json"))
+
+
+#: Where or when a document was fetched, not what it says: left out of its content hash.
+_NOT_CONTENT = frozenset({"fetched_at", "page_sha256", "site", "column"})
+
+
+def content_hash_of(dump: dict[str, Any]) -> str:
+    """:meth:`DocumentRecord.content_hash` of a record already dumped (``model_dump(mode="json")``)."""
+    payload = {key: value for key, value in dump.items() if key not in _NOT_CONTENT}
+    blob = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
 class Classification(Record):

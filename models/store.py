@@ -6,13 +6,14 @@ document whose content changed gets a new version and keeps the old ones.
 
 One :class:`Store`, one module per aggregate: ``store_sites`` (sites, columns), ``store_pages``
 (pages, raw bytes), ``store_documents`` (documents, versions, classifications),
-``store_findings`` (findings); ``store_base`` holds what they share. Nothing outside ``models/``
-writes SQL against the tables.
+``store_findings`` (findings), ``bulk`` (the public bulk loader); ``store_base`` holds what they
+share. Nothing outside ``models/`` writes SQL against the tables.
 """
 
 from __future__ import annotations
 
 from gongkai.models import database
+from gongkai.models.bulk import BulkStore
 from gongkai.models.store_base import StoreBase, as_utc, sha256_hex, utcnow
 from gongkai.models.store_documents import (
     AUDIT_FACTS_VERSION,
@@ -46,7 +47,7 @@ __all__ = [
 ]
 
 
-class Store(SitesStore, PagesStore, DocumentsStore, FindingsStore):
+class Store(SitesStore, PagesStore, DocumentsStore, FindingsStore, BulkStore):
     """A handle on the database. Open one with :func:`open_store`."""
 
 

@@ -85,6 +85,11 @@ class StoreBase:
             "tables": counts,
         }
 
+    def analyze(self) -> None:
+        """Refresh the query planner's statistics (after a bulk load)."""
+        with self.engine.begin() as conn:
+            conn.exec_driver_sql("ANALYZE")
+
     def _upsert(self, build: Builder, keys: Iterable[str]) -> Any:
         """The upsert ``build(insert, keys)`` returns, for rows of these ``keys``, compiled once per store.
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Literal
@@ -13,6 +13,7 @@ from gongkai.models.records import (
     METADATA_FIELDS,
     Classification,
     DocumentRecord,
+    content_hash_of,
 )
 from gongkai.models.store_base import StoreBase, as_utc, utcnow
 from gongkai.models.tables import (
@@ -97,6 +98,25 @@ class DocumentVersion:
     valid_to: datetime | None
 
 
+def document_columns(dump: Mapping[str, Any], content_hash: str) -> dict[str, Any]:
+    """The ``documents`` columns read from a record (``DocumentRecord.model_dump(mode="json")``)."""
+    columns = {
+        "column_name": dump.get("column"),
+        "page_kind": dump.get("page_kind") or "document",
+        "doc_no_normalized": dump.get("doc_no_normalized"),
+        "is_interpretation": bool(dump.get("is_interpretation")),
+        "content_hash": content_hash,
+        **{name: dump.get(name) for name in METADATA_FIELDS},
+    }
+    for name in _DATE_FIELDS:
+        if isinstance(columns[name], str):
+            columns[name] = date.fromisoformat(columns[name])
+    return columns
+
+
+_DATE_FIELDS = ("written_date", "published_date")
+
+
 # Built once (see StoreBase._upsert): the values are passed as parameters at each call.
 _DOCUMENT_BY_URL = (
     sa.select(documents.c.id, documents.c.content_hash, documents.c.version_count)
@@ -152,15 +172,9 @@ class DocumentsStore(StoreBase):
     def _save_document(self, conn: Connection, record: DocumentRecord, site_id: int) -> DocumentSave:
         now = utcnow()
         seen_at = as_utc(record.fetched_at) or now
-        content_hash = record.content_hash()
-        columns = {
-            "column_name": record.column,
-            "page_kind": record.page_kind,
-            "doc_no_normalized": record.doc_no_normalized,
-            "is_interpretation": record.is_interpretation,
-            "content_hash": content_hash,
-            **{name: getattr(record, name) for name in METADATA_FIELDS},
-        }
+        dump = record.model_dump(mode="json")
+        content_hash = content_hash_of(dump)
+        columns = document_columns(dump, content_hash)
         # Claim the row first (a concurrent writer of the same document waits on the lock below).
         self._upsert_row(
             conn,
@@ -181,7 +195,6 @@ class DocumentsStore(StoreBase):
             return DocumentSave(row.id, "unchanged", row.version_count)
         version = row.version_count + 1
         conn.execute(_CLOSE_VERSION, {"_id": row.id, "valid_to": seen_at})
-        dump = record.model_dump(mode="json")
         conn.execute(
             _ADD_VERSION,
             {

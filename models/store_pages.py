@@ -53,14 +53,19 @@ def _touch_page_version(insert: Callable[[sa.Table], Any], keys: tuple[str, ...]
     )
 
 
+def pack_blob(data: bytes) -> tuple[str, str, bytes]:
+    """(sha256, compression, stored bytes): zlib when it saves at least a tenth."""
+    packed = zlib.compress(data, 6)
+    compression, payload = ("zlib", packed) if len(packed) < 0.9 * len(data) else ("none", data)
+    return sha256_hex(data), compression, payload
+
+
 class PagesStore(StoreBase):
     # --- raw bytes --------------------------------------------------------------------------
 
     def put_blob(self, data: bytes, conn: Connection | None = None) -> str:
         """Store bytes once per content hash; returns the hash."""
-        digest = sha256_hex(data)
-        packed = zlib.compress(data, 6)
-        compression, payload = ("zlib", packed) if len(packed) < 0.9 * len(data) else ("none", data)
+        digest, compression, payload = pack_blob(data)
         with self._conn(conn) as c:
             self._upsert_row(
                 c,
