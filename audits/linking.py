@@ -22,12 +22,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import sqlalchemy as sa
 from gongkai.audits.batch import DocBatch, InterpretationIndex
 from gongkai.extractors import patterns as p
 from gongkai.extractors.values import check_doc_no, find_doc_nos, is_canonical
 from gongkai.models.store import Store, utcnow
-from gongkai.models.tables import document_links, documents, sites
 from scipy import sparse
 
 FUZZY_THRESHOLD = 0.6
@@ -344,64 +342,10 @@ def store_links(store: Store, site_id: int, docs: DocBatch, edges: list[Edge]) -
                 }
             )
         rows[-1].update(method=edge.method, confidence=edge.confidence, created_at=now)
-    site_docs = sa.select(documents.c.id).where(documents.c.site_id == site_id).scalar_subquery()
-    with store.engine.begin() as conn:
-        conn.execute(
-            sa.delete(document_links).where(
-                document_links.c.kind.in_(("interpretation", "interprets")),
-                document_links.c.source_id.in_(site_docs),
-            )
-        )
-        seen: set[tuple[int, str, str]] = set()
-        unique = []
-        for row in rows:
-            key = (row["source_id"], row["target_url"], row["kind"])
-            if key not in seen:
-                seen.add(key)
-                unique.append(row)
-        if unique:
-            conn.execute(sa.insert(document_links), unique)
+    store.replace_interpretation_links(site_id, rows)
     return len(rows)
 
 
 def link_graph(store: Store, site: str | None = None) -> list[dict[str, Any]]:
     """The stored policy ↔ 解读 graph: one dict per edge, with both ends' URL and title."""
-    source = documents.alias("source")
-    target = documents.alias("target")
-    query = (
-        sa.select(
-            sites.c.name.label("site"),
-            document_links.c.kind,
-            source.c.url.label("source_url"),
-            source.c.title.label("source_title"),
-            document_links.c.target_url,
-            target.c.title.label("target_title"),
-            target.c.published_date.label("target_published"),
-            source.c.published_date.label("source_published"),
-            document_links.c.method,
-            document_links.c.confidence,
-        )
-        .join(source, source.c.id == document_links.c.source_id)
-        .join(sites, sites.c.id == source.c.site_id)
-        .outerjoin(target, target.c.id == document_links.c.target_id)
-        .where(document_links.c.kind.in_(("interpretation", "interprets")))
-        .order_by(sites.c.name, source.c.url, document_links.c.target_url)
-    )
-    if site is not None:
-        query = query.where(sites.c.name == site)
-    out = []
-    with store.engine.connect() as conn:
-        for row in conn.execute(query):
-            policy_side = row.kind == "interpretation"
-            out.append(
-                {
-                    "site": row.site,
-                    "policy_url": row.source_url if policy_side else row.target_url,
-                    "policy_title": row.source_title if policy_side else row.target_title,
-                    "interpretation_url": row.target_url if policy_side else row.source_url,
-                    "interpretation_title": row.target_title if policy_side else row.source_title,
-                    "method": row.method,
-                    "confidence": row.confidence,
-                }
-            )
-    return out
+    return store.interpretation_graph(site)

@@ -151,7 +151,8 @@ def profile_cpu_bound(sizes: dict[str, int], hosts: int, workers: int) -> dict[s
         ),
         "WARC (crawler/archive.py, warcio)": ("crawler/archive.py", "warcio"),
         "store (models/store.py, frontier, sqlalchemy, sqlite3)": (
-            "models/store.py", "crawler/frontier.py", "crawler/dblock.py", "sqlalchemy", "sqlite3",
+            "models/store", "models/bulk.py", "models/writelock.py", "crawler/frontier.py",
+            "sqlalchemy", "sqlite3",
         ),
         "HTML parsing (lxml)": ("lxml",),
         "records (pydantic)": ("pydantic",),

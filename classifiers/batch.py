@@ -5,23 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-import sqlalchemy as sa
 from gongkai.classifiers.api import classify_records
 from gongkai.models.store import Store, StoredDocument
-from gongkai.models.tables import classifications, documents
 
 BATCH_SIZE = 500
-
-
-def _current_ids(store: Store) -> set[int]:
-    """Documents whose classification is newer than their latest content change."""
-    query = (
-        sa.select(classifications.c.document_id)
-        .join(documents, documents.c.id == classifications.c.document_id)
-        .where(classifications.c.classified_at >= documents.c.changed_at)
-    )
-    with store.engine.connect() as conn:
-        return {row[0] for row in conn.execute(query)}
 
 
 def classify_stored(
@@ -39,7 +26,7 @@ def classify_stored(
     skipped (a document re-extracted with new content is classified again). The models are loaded
     once; documents go through them ``batch_size`` at a time, each batch saved in one transaction.
     """
-    skip = _current_ids(store) if only_missing else set()
+    skip = store.classified_ids() if only_missing else set()
     saved = 0
     batch: list[StoredDocument] = []
 

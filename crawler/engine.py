@@ -24,7 +24,6 @@ from urllib.parse import urlsplit
 from gongkai.crawler.addresses import AddressPolicy, Resolver
 from gongkai.crawler.archive import WarcArchive
 from gongkai.crawler.columns import column_kind, column_name
-from gongkai.crawler.dblock import SerializedStore
 from gongkai.crawler.fetch import Fetcher, FetchResult, StoredRobots
 from gongkai.crawler.frontier import PAGE_KINDS, Entry, Frontier, NewEntry, Run
 from gongkai.crawler.hanweb import next_group, page_datastore, parse_datastore
@@ -39,6 +38,7 @@ from gongkai.crawler.spider import document_links, is_pagination, nav_candidates
 from gongkai.extractors.encoding import decode
 from gongkai.models.records import CrawlPolicy, DocumentRecord, FetchedPage, SiteColumn, SiteConfig
 from gongkai.models.store import Store, utcnow
+from gongkai.models.writelock import SerializedStore
 
 from gongkai import extractors
 
@@ -168,7 +168,7 @@ class SiteCrawler:
         progress: Callable[[CrawlStats, int], None] | None = None,
     ) -> None:
         self.config = config
-        #: Every store call holds the SQLite file's lock (see crawler.dblock); a no-op on PostgreSQL.
+        #: Every store call holds the SQLite file's lock (see models.writelock); a no-op on PostgreSQL.
         self.store: Store = SerializedStore(store)  # type: ignore[assignment]
         self.archive = archive
         self.policy = policy_for(config, policy)

@@ -22,9 +22,9 @@ from datetime import datetime
 from typing import Any, Literal, TypedDict
 
 import sqlalchemy as sa
-from gongkai.crawler.dblock import lock_for
 from gongkai.models.store import Store, as_utc, utcnow
 from gongkai.models.tables import documents, frontier, runs
+from gongkai.models.writelock import lock_for
 from sqlalchemy.dialects import postgresql
 
 Kind = Literal["seed", "nav", "list", "api", "detail", "attachment"]

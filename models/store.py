@@ -5,9 +5,9 @@ SQLite by default, PostgreSQL with the same code. Every write is an upsert on a 
 document whose content changed gets a new version and keeps the old ones.
 
 One :class:`Store`, one module per aggregate: ``store_sites`` (sites, columns), ``store_pages``
-(pages, raw bytes), ``store_documents`` (documents, versions, classifications),
-``store_findings`` (findings), ``bulk`` (the public bulk loader); ``store_base`` holds what they
-share. Nothing outside ``models/`` writes SQL against the tables.
+(pages, raw bytes), ``store_documents`` (documents, versions, classifications), ``store_links``
+(the 解读 graph), ``store_findings`` (findings), ``bulk`` (the public bulk loader);
+``store_base`` holds what they share, ``writelock`` the SQLite writer lock.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from gongkai.models.store_documents import (
     guessed_fields,
 )
 from gongkai.models.store_findings import FindingsStore
+from gongkai.models.store_links import LinksStore
 from gongkai.models.store_pages import PageSave, PagesStore
 from gongkai.models.store_sites import SitesStore
 
@@ -47,7 +48,7 @@ __all__ = [
 ]
 
 
-class Store(SitesStore, PagesStore, DocumentsStore, FindingsStore, BulkStore):
+class Store(SitesStore, PagesStore, DocumentsStore, LinksStore, FindingsStore, BulkStore):
     """A handle on the database. Open one with :func:`open_store`."""
 
 

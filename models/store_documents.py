@@ -331,6 +331,16 @@ class DocumentsStore(StoreBase):
                 conn.execute(self._upsert(_upsert_classification, chunk[0]), chunk)
         return len(rows)
 
+    def classified_ids(self) -> set[int]:
+        """Documents whose classification is newer than their latest content change."""
+        query = (
+            sa.select(classifications.c.document_id)
+            .join(documents, documents.c.id == classifications.c.document_id)
+            .where(classifications.c.classified_at >= documents.c.changed_at)
+        )
+        with self.engine.connect() as conn:
+            return {row[0] for row in conn.execute(query)}
+
     def get_classification(self, document_id: int) -> Classification | None:
         with self.engine.connect() as conn:
             row = conn.execute(
