@@ -72,3 +72,19 @@ def test_contracts_list_exactly_the_registry_rule_ids() -> None:
     assert line is not None, "docs/contracts.md lost its rule id list"
     listed = re.findall(r"`([a-z_]+)`", line.group("ids"))
     assert listed == [rule.id for rule in RULES]
+
+
+def _contracts_store_section() -> str:
+    text = (ROOT / "docs" / "contracts.md").read_text(encoding="utf-8")
+    start = text.index("## Records and store")
+    end = text.find("\n## ", start + 1)
+    return text[start : end if end != -1 else None]
+
+
+def test_contracts_name_exactly_the_public_store_methods() -> None:
+    from gongkai.models.store import Store
+
+    public = {name for name in dir(Store) if not name.startswith("_") and callable(getattr(Store, name))}
+    named = set(re.findall(r"`(\w+)\(", _contracts_store_section())) - {"open_store"}
+    assert public - named == set(), "Store methods missing from docs/contracts.md"
+    assert named - public == set(), "docs/contracts.md names Store methods that do not exist"
