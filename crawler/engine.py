@@ -490,15 +490,18 @@ class SiteCrawler:
         ) and analysis.frames
         if analysis.detail and not in_column:
             # A page reached as navigation that carries a metadata block is a document: never lost.
-            self._store_document(entry, got, column=None)
-            self.frontier.mark(entry, "done", hint={**entry.hint, "role": "detail"})
+            links = self._store_document(entry, got, column=None, page=page)
+            self.frontier.mark(
+                entry, "done", hint={**entry.hint, "role": "detail"}, queue=links, run=self.run
+            )
             return
         is_column = in_column or (
             not analysis.hub
             and not analysis.detail
             and (bool(analysis.items) or analysis.empty_marker or bool(api_urls) or bool(framed))
         )
-        next_url = None
+        # Everything the page links to besides its items is queued with the entry's own mark, in
+        # one transaction: a kill -9 never leaves a page done whose links were not queued.
         if is_column:
             next_url = self._next_url(page, entry)
             next_kind, extra = "list", {}
@@ -510,34 +513,31 @@ class SiteCrawler:
                 # Hanweb jpage: the records after the page's own come from its dataproxy.
                 next_url = next_group(datastore)
                 next_kind, extra = "api", {"base": page.base, "total": datastore.total}
-            self._column_page(entry, analysis.items, next_url, "list", page, analysis, next_kind, extra)
-            self._queue_related(entry, analysis.related)
+            queue = self._related_entries(entry, analysis.related)
+            column_hint = {
+                "column_url": entry.hint.get("column_url") or entry.url,
+                "column": entry.hint.get("column") or column_name(page),
+                "page": 1,
+            }
             for frame in framed or []:
                 if self.scope.allows(frame):
-                    hint = {
-                        "column_url": entry.hint.get("column_url") or entry.url,
-                        "column": entry.hint.get("column") or column_name(page),
-                        "page": 1,
-                    }
-                    self.frontier.add([NewEntry(frame, "list", entry.depth, entry.url, hint, True)], self.run)
+                    queue.append(NewEntry(frame, "list", entry.depth, entry.url, dict(column_hint), True))  # type: ignore[arg-type]
             for api_url in api_urls if entry.hint.get("page", 1) == 1 else []:
-                column_url = entry.hint.get("column_url") or entry.url
-                hint = {
-                    "column_url": column_url,
-                    "column": entry.hint.get("column") or column_name(page),
-                    "page": 1,
-                    "base": page.base,
-                }
-                self.frontier.add([NewEntry(api_url, "api", entry.depth, entry.url, hint, True)], self.run)
+                hint = {**column_hint, "base": page.base}
+                queue.append(NewEntry(api_url, "api", entry.depth, entry.url, hint, True))  # type: ignore[arg-type]
+            if not analysis.detail:
+                queue += self._nav_entries(entry, page, analysis, next_url)
+            self._column_page(
+                entry, analysis.items, next_url, "list", page, analysis, next_kind, extra, queue=queue
+            )
         else:
             self._queue_items(entry, analysis.other_items, column=None, column_url=None)
-            self.frontier.mark(entry, "done", hint={**entry.hint, "role": self._role(analysis)})
-        if not analysis.detail:
-            self._queue_nav(entry, page, analysis, next_url)
+            queue = self._nav_entries(entry, page, analysis, None) if not analysis.detail else []
+            hint = {**entry.hint, "role": self._role(analysis)}
+            self.frontier.mark(entry, "done", hint=hint, queue=queue, run=self.run)
 
-    def _queue_related(self, entry: Entry, urls: list[str]) -> None:
+    def _related_entries(self, entry: Entry, urls: list[str]) -> list[NewEntry]:
         """A list row's text-less second link (its 解读 icon): a document to fetch."""
-        assert self.run is not None
         new = []
         for url in urls:
             if not self.scope.allows(url):
@@ -546,7 +546,7 @@ class SiteCrawler:
             new.append(
                 NewEntry(url, kind, entry.depth + 1, entry.url, {"via": "interpretation", "link_text": ""})
             )  # type: ignore[arg-type]
-        self.frontier.add(new, self.run)
+        return new
 
     def _role(self, analysis: ListAnalysis) -> str:
         return "hub" if analysis.hub else "detail" if analysis.detail else "nav"
@@ -584,8 +584,13 @@ class SiteCrawler:
         analysis: ListAnalysis | None,
         next_kind: str | None = None,
         next_extra: dict[str, Any] | None = None,
+        *,
+        queue: list[NewEntry] | None = None,
     ) -> None:
+        """File a column page's items under its column, queue them, decide on the next page, and
+        mark the entry done (with ``queue``, what else the page links to, in the same step)."""
         assert self.run is not None
+        queue = list(queue or [])
         hint = dict(entry.hint)
         number = int(hint.get("page", 1))
         if not hint.get("column_url"):
@@ -617,10 +622,15 @@ class SiteCrawler:
                 next_hint["total"] = hint.get("total")
             next_hint.update(next_extra or {})
             new = NewEntry(next_url, next_kind or kind, entry.depth, entry.url, next_hint, True)  # type: ignore[arg-type]
-            self.frontier.add([new], self.run)
+            queue.insert(0, new)
         hint["stopped"] = reason
         self.frontier.mark(
-            entry, "done", hint=hint, kind="list" if kind == "list" and entry.kind == "seed" else None
+            entry,
+            "done",
+            hint=hint,
+            kind="list" if kind == "list" and entry.kind == "seed" else None,
+            queue=queue,
+            run=self.run,
         )
 
     def _stop_paging(
@@ -662,10 +672,11 @@ class SiteCrawler:
             new.append(NewEntry(item.url, kind, entry.depth + 1, entry.url, hint))  # type: ignore[arg-type]
         return dict(self.frontier.add(new, self.run))
 
-    def _queue_nav(self, entry: Entry, page: Page, analysis: ListAnalysis, next_url: str | None) -> None:
-        assert self.run is not None
+    def _nav_entries(
+        self, entry: Entry, page: Page, analysis: ListAnalysis, next_url: str | None
+    ) -> list[NewEntry]:
         if entry.depth + 1 > self.limits.max_depth:
-            return
+            return []
         skip = {i.url for i in analysis.items} | {i.url for i in analysis.other_items} | {entry.url}
         skip |= set(analysis.related) | set(analysis.frames)
         if next_url:
@@ -684,7 +695,7 @@ class SiteCrawler:
                 continue
             skip.add(url)
             new.append(NewEntry(url, "nav", entry.depth + 1, entry.url, {}, refresh=True))
-        self.frontier.add(new, self.run)
+        return new
 
     def _nav_prefixes(self) -> list[str]:
         """Index pages are followed only below the folders of the start URLs and columns."""
@@ -706,6 +717,7 @@ class SiteCrawler:
             with self._lock:
                 self.stats.unchanged_documents += 1
             return
+        page = None
         if entry.hint.get("via") in ("interpretation", "policy"):
             # Reached through a link that named a 解读 or a policy: if it is a column list after
             # all (a breadcrumb or menu link), it is navigation, never a document.
@@ -714,11 +726,15 @@ class SiteCrawler:
             if not analysis.detail and (analysis.hub or len(analysis.items) >= 3 or analysis.empty_marker):
                 self.frontier.mark(entry, "done", hint={**entry.hint, "role": "list"})
                 return
-        self._store_document(entry, got, column=entry.hint.get("column"))
-        self.frontier.mark(entry, "done")
+        links = self._store_document(entry, got, column=entry.hint.get("column"), page=page)
+        assert self.run is not None
+        self.frontier.mark(entry, "done", queue=links, run=self.run)
 
-    def _store_document(self, entry: Entry, got: Got, column: str | None) -> None:
-        """Extract the page, store it as a document (with its page kind), queue what it links to."""
+    def _store_document(
+        self, entry: Entry, got: Got, column: str | None, page: Page | None
+    ) -> list[NewEntry]:
+        """Extract the page and store it as a document (with its page kind); what it links to,
+        for the caller to queue with the entry's own mark (one transaction)."""
         body, content_type = got.body, got.content_type
         assert body is not None
         record = extractors.extract(body, entry.url, content_type)
@@ -748,16 +764,14 @@ class SiteCrawler:
                 self.stats.unchanged_documents += 1
             if record.page_kind == "news":
                 self.stats.news += 1
-        self._queue_document_links(entry, record, body, content_type, got.final_url)
+        page = page or parse_page(body, got.final_url, content_type)
+        return self._document_links(entry, record, page)
 
-    def _queue_document_links(
-        self, entry: Entry, record: DocumentRecord, body: bytes, content_type: str | None, base_url: str
-    ) -> None:
+    def _document_links(self, entry: Entry, record: DocumentRecord, page: Page) -> list[NewEntry]:
         """Interpretations, the policy an interpretation answers, and attachments: the record's
         links (the extractor's reading, the one the audit uses), plus the 解读 icons and 文件链接
         the page shows outside its boxes — never breadcrumb or menu links (crawler.spider)."""
-        assert self.run is not None
-        found = document_links(record, parse_page(body, base_url, content_type), entry.url)
+        found = document_links(record, page, entry.url)
         found.pop(entry.url, None)
         new: list[NewEntry] = []
         for url, (kind, text) in found.items():
@@ -768,7 +782,7 @@ class SiteCrawler:
             frontier_kind = "attachment" if kind == "attachment" or is_attachment(url) else "detail"
             hint = {"link_text": text, "via": kind}
             new.append(NewEntry(url, frontier_kind, entry.depth + 1, entry.url, hint))  # type: ignore[arg-type]
-        self.frontier.add(new, self.run)
+        return new
 
     # --- columns -------------------------------------------------------------------------------
 

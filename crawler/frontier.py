@@ -132,6 +132,42 @@ class Frontier:
             if store.dialect == "postgresql"
             else sa.insert(frontier)
         )
+        # Every statement of the hot path is built once: building one (``.where(...).values(...)``)
+        # cost about as much as running it, and a prebuilt statement also keeps its cache key.
+        by_id = frontier.c.id == sa.bindparam("entry_id")
+        mine = frontier.c.site_id == sa.bindparam("site")
+        self._select_urls = sa.select(frontier).where(
+            mine, frontier.c.url.in_(sa.bindparam("urls", expanding=True))
+        )
+        self._select_url = sa.select(frontier).where(mine, frontier.c.url == sa.bindparam("url"))
+        self._set_hint = sa.update(frontier).where(by_id).values(hint=sa.bindparam("v_hint"))
+        self._requeue_row = (
+            sa.update(frontier)
+            .where(by_id)
+            .values(
+                state="pending",
+                attempts=0,
+                last_error=None,
+                hint=sa.bindparam("v_hint"),
+                updated_at=sa.bindparam("v_now"),
+                depth=sa.bindparam("v_depth"),
+            )
+        )
+        self._pending_rows = (
+            sa.select(frontier)
+            .where(
+                mine,
+                frontier.c.state == "pending",
+                frontier.c.kind.in_(sa.bindparam("kinds", expanding=True)),
+            )
+            .order_by(frontier.c.depth, frontier.c.id)
+            .limit(sa.bindparam("limit"))
+        )
+        self._count_pending = (
+            sa.select(sa.func.count()).select_from(frontier).where(mine, frontier.c.state == "pending")
+        )
+        self._marks: dict[tuple[bool, bool], Any] = {}
+        self._save_run: dict[bool, Any] = {}
 
     @contextmanager
     def _begin(self) -> Iterator[Any]:
@@ -176,11 +212,20 @@ class Frontier:
         return dict(stats or {})
 
     def save_run(self, run: Run, stats: dict[str, Any], status: str = "running") -> None:
-        values: dict[str, Any] = {"stats": stats, "status": status}
-        if status != "running":
-            values["finished_at"] = utcnow()
+        final = status != "running"
+        stmt = self._save_run.get(final)
+        if stmt is None:
+            values: dict[str, Any] = {"stats": sa.bindparam("v_stats"), "status": sa.bindparam("v_status")}
+            if final:
+                values["finished_at"] = sa.bindparam("v_finished")
+            stmt = self._save_run[final] = (
+                sa.update(runs).where(runs.c.id == sa.bindparam("run_id")).values(values)
+            )
+        params: dict[str, Any] = {"run_id": run.id, "v_stats": stats, "v_status": status}
+        if final:
+            params["v_finished"] = utcnow()
         with self._begin() as conn:
-            conn.execute(sa.update(runs).where(runs.c.id == run.id).values(**values))
+            conn.execute(stmt, params)
 
     def documents_first_seen_since(self, since: datetime) -> int:
         """The site's documents stored for the first time since ``since`` (a run's new documents)."""
@@ -211,9 +256,7 @@ class Frontier:
 
     def get(self, url: str) -> Entry | None:
         with self._connect() as conn:
-            row = conn.execute(
-                sa.select(frontier).where(frontier.c.site_id == self.site_id, frontier.c.url == url)
-            ).first()
+            row = conn.execute(self._select_url, {"site": self.site_id, "url": url}).first()
         return self._entry(row) if row else None
 
     def add(self, entries: Sequence[NewEntry], run: Run) -> dict[str, AddStatus]:
@@ -223,101 +266,88 @@ class Frontier:
         again); ``known`` seen in an earlier run, unchanged (not queued); ``current`` already
         queued or handled in this run; ``requeued`` a page kind queued again for this run.
         """
-        out: dict[str, AddStatus] = {}
         if not entries:
-            return out
+            return {}
+        with self._begin() as conn:
+            return self._add(conn, entries, run)
+
+    def _add(self, conn: Any, entries: Sequence[NewEntry], run: Run) -> dict[str, AddStatus]:
+        out: dict[str, AddStatus] = {}
         unique: dict[str, NewEntry] = {}
         for entry in entries:
             unique.setdefault(entry.url, entry)
         now = utcnow()
-        with self._begin() as conn:
-            existing = {}
-            urls = list(unique)
-            for start in range(0, len(urls), 500):
-                chunk = urls[start : start + 500]
-                for row in conn.execute(
-                    sa.select(frontier).where(frontier.c.site_id == self.site_id, frontier.c.url.in_(chunk))
-                ):
-                    existing[row.url] = self._entry(row)
-            inserts: list[dict[str, Any]] = []
-            for url, new in unique.items():
-                old = existing.get(url)
-                if old is None:
-                    inserts.append(
-                        {
-                            "site_id": self.site_id,
-                            "url": url,
-                            "kind": new.kind,
-                            "depth": new.depth,
-                            "state": "pending",
-                            "attempts": 0,
-                            "discovered_from": new.discovered_from,
-                            "hint": new.hint,
-                            "last_error": None,
-                            "updated_at": now,
-                        }
-                    )
-                    out[url] = "new"
-                    continue
-                this_run = old.state == "pending" or old.updated_at >= run.started_at
-                if this_run:
-                    merged = _merge_hint(old.hint, new.hint) if old.kind not in PAGE_KINDS else old.hint
-                    if merged != old.hint:
-                        conn.execute(sa.update(frontier).where(frontier.c.id == old.id).values(hint=merged))
-                    out[url] = "current"
-                    continue
-                if old.kind not in PAGE_KINDS and new.kind in PAGE_KINDS:
-                    out[url] = "known"  # a document met again as a navigation link: not a list
-                    continue
-                if old.kind in PAGE_KINDS or new.kind in PAGE_KINDS:
-                    if new.refresh:
-                        hint = {**old.hint, **new.hint}
-                        self._requeue(conn, old.id, hint, now, new.depth)
-                        out[url] = "requeued"
-                    else:
-                        out[url] = "known"
-                    continue
-                if old.state in ("skipped",) or _same_listing(old.hint, new.hint):
+        existing = {}
+        urls = list(unique)
+        for start in range(0, len(urls), 500):
+            chunk = urls[start : start + 500]
+            for row in conn.execute(self._select_urls, {"site": self.site_id, "urls": chunk}):
+                existing[row.url] = self._entry(row)
+        inserts: list[dict[str, Any]] = []
+        for url, new in unique.items():
+            old = existing.get(url)
+            if old is None:
+                inserts.append(
+                    {
+                        "site_id": self.site_id,
+                        "url": url,
+                        "kind": new.kind,
+                        "depth": new.depth,
+                        "state": "pending",
+                        "attempts": 0,
+                        "discovered_from": new.discovered_from,
+                        "hint": new.hint,
+                        "last_error": None,
+                        "updated_at": now,
+                    }
+                )
+                out[url] = "new"
+                continue
+            this_run = old.state == "pending" or old.updated_at >= run.started_at
+            if this_run:
+                merged = _merge_hint(old.hint, new.hint) if old.kind not in PAGE_KINDS else old.hint
+                if merged != old.hint:
+                    conn.execute(self._set_hint, {"entry_id": old.id, "v_hint": merged})
+                out[url] = "current"
+                continue
+            if old.kind not in PAGE_KINDS and new.kind in PAGE_KINDS:
+                out[url] = "known"  # a document met again as a navigation link: not a list
+                continue
+            if old.kind in PAGE_KINDS or new.kind in PAGE_KINDS:
+                if new.refresh:
+                    hint = {**old.hint, **new.hint}
+                    self._requeue(conn, old.id, hint, now, new.depth)
+                    out[url] = "requeued"
+                else:
                     out[url] = "known"
-                    continue
-                self._requeue(conn, old.id, _merge_hint(old.hint, new.hint), now, min(old.depth, new.depth))
-                out[url] = "changed"
-            if inserts:
-                conn.execute(self._new_rows, inserts)  # one statement for the batch
+                continue
+            if old.state in ("skipped",) or _same_listing(old.hint, new.hint):
+                out[url] = "known"
+                continue
+            self._requeue(conn, old.id, _merge_hint(old.hint, new.hint), now, min(old.depth, new.depth))
+            out[url] = "changed"
+        if inserts:
+            conn.execute(self._new_rows, inserts)  # one statement for the batch
         return out
 
     def _requeue(self, conn: Any, entry_id: int, hint: dict[str, Any], now: datetime, depth: int) -> None:
         conn.execute(
-            sa.update(frontier)
-            .where(frontier.c.id == entry_id)
-            .values(state="pending", attempts=0, hint=hint, last_error=None, updated_at=now, depth=depth)
+            self._requeue_row, {"entry_id": entry_id, "v_hint": hint, "v_now": now, "v_depth": depth}
         )
 
     def pending(self, limit: int) -> list[Entry]:
         """The next pending entries, list pages first (in discovery order)."""
         with self._connect() as conn:
             for kinds in PRIORITY:
-                rows = conn.execute(
-                    sa.select(frontier)
-                    .where(
-                        frontier.c.site_id == self.site_id,
-                        frontier.c.state == "pending",
-                        frontier.c.kind.in_(kinds),
-                    )
-                    .order_by(frontier.c.depth, frontier.c.id)
-                    .limit(limit)
-                ).all()
+                params = {"site": self.site_id, "kinds": list(kinds), "limit": limit}
+                rows = conn.execute(self._pending_rows, params).all()
                 if rows:
                     return [self._entry(row) for row in rows]
         return []
 
     def count_pending(self) -> int:
         with self._connect() as conn:
-            return conn.execute(
-                sa.select(sa.func.count())
-                .select_from(frontier)
-                .where(frontier.c.site_id == self.site_id, frontier.c.state == "pending")
-            ).scalar_one()
+            return conn.execute(self._count_pending, {"site": self.site_id}).scalar_one()
 
     def mark(
         self,
@@ -327,19 +357,46 @@ class Frontier:
         error: str | None = None,
         hint: dict[str, Any] | None = None,
         kind: str | None = None,
-    ) -> None:
-        values: dict[str, Any] = {
-            "state": state,
-            "last_error": error,
-            "updated_at": utcnow(),
-            "attempts": entry.attempts + (1 if state == "failed" else 0),
+        queue: Sequence[NewEntry] = (),
+        run: Run | None = None,
+    ) -> dict[str, AddStatus]:
+        """Set an entry's state; ``queue`` (what the entry links to) is added in the same
+        transaction, before the entry is marked: one commit per entry, and a kill can never
+        leave an entry done whose links were not queued."""
+        params: dict[str, Any] = {
+            "entry_id": entry.id,
+            "v_state": state,
+            "v_error": error,
+            "v_now": utcnow(),
+            "v_attempts": entry.attempts + (1 if state == "failed" else 0),
         }
+        key = (hint is not None, kind is not None)
+        stmt = self._marks.get(key)
+        if stmt is None:
+            values: dict[str, Any] = {
+                "state": sa.bindparam("v_state"),
+                "last_error": sa.bindparam("v_error"),
+                "updated_at": sa.bindparam("v_now"),
+                "attempts": sa.bindparam("v_attempts"),
+            }
+            if hint is not None:
+                values["hint"] = sa.bindparam("v_hint")
+            if kind is not None:
+                values["kind"] = sa.bindparam("v_kind")
+            stmt = self._marks[key] = (
+                sa.update(frontier).where(frontier.c.id == sa.bindparam("entry_id")).values(values)
+            )
         if hint is not None:
-            values["hint"] = hint
+            params["v_hint"] = hint
         if kind is not None:
-            values["kind"] = kind
+            params["v_kind"] = kind
+        added: dict[str, AddStatus] = {}
         with self._begin() as conn:
-            conn.execute(sa.update(frontier).where(frontier.c.id == entry.id).values(**values))
+            if queue:
+                assert run is not None, "queueing needs the run"
+                added = self._add(conn, queue, run)
+            conn.execute(stmt, params)
+        return added
 
     def iter_entries(self, kinds: Iterable[str]) -> Iterator[Entry]:
         with self._connect() as conn:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import lxml.etree
@@ -48,8 +48,12 @@ class Page:
     base: str
     #: Inline script sources, kept apart: the tree itself has no scripts or styles left.
     script_texts: list[str]
+    _anchors: list[Anchor] | None = field(default=None, repr=False, compare=False)
 
     def anchors(self) -> list[Anchor]:
+        """Every link, resolved once per page (list reading, spider and paging all ask for them)."""
+        if self._anchors is not None:
+            return self._anchors
         out = []
         for element in self.root.iter("a", "area"):
             href = element.get("href")
@@ -59,6 +63,7 @@ class Page:
             if url is None:
                 continue
             out.append(Anchor(url, clean(element.text_content()), clean(element.get("title") or ""), element))
+        self._anchors = out
         return out
 
     def meta(self, name: str) -> str | None:
