@@ -122,7 +122,9 @@ _SCRIPT_STATEMENT = re.compile(
 )
 #: Scripts longer than this are programs, not a printed value.
 _MAX_PRINTING_SCRIPT = 400
-_STRING_LITERAL = re.compile(r"\"((?:[^\"\\\n]|\\.)*)\"|'((?:[^'\\\n]|\\.)*)'")
+#: A JavaScript string literal, written as an unrolled loop (the same matches as
+#: ``"((?:[^"\\\n]|\\.)*)"``, without a backtracking point per character).
+_STRING_LITERAL = re.compile(r"\"([^\"\\\n]*(?:\\.[^\"\\\n]*)*)\"|'([^'\\\n]*(?:\\.[^'\\\n]*)*)'")
 _CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 #: The bytes of the C0 controls that _CONTROL_CHARS removes (tab, LF and CR are kept).
 _CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
