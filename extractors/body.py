@@ -114,13 +114,15 @@ def body_facts(lines: list[Line], known: Collection[str] = ()) -> BodyFacts:
     doc_no = registration_no = None
     want_doc_no = "doc_no" not in known
     for text in texts[:_HEAD_LINES]:
-        candidate = text.strip("（）() ")
+        # A number in a pair of brackets ("（合自然资规公告[2021]11号）" under a 公告's title): the
+        # brackets are not the number's.
+        candidate = text[1:-1].strip() if text[:1] in "（(" and text[-1:] in "）)" else text
         if registration_no is None and p.REGISTRATION_NO.match(candidate):
             registration_no = candidate
         elif (
             want_doc_no and doc_no is None and is_doc_no(candidate) and not p.REGISTRATION_NO.match(candidate)
         ):
-            doc_no = candidate if text == candidate else None
+            doc_no = candidate
     written, written_raw, signatory = _signature(texts, known)
     note = None if "disclosure" in known else disclosure_note(lines)
     return BodyFacts(doc_no, registration_no, written, written_raw, note, signatory)
@@ -138,8 +140,8 @@ def disclosure_note(lines: list[Line]) -> str | None:
     return None
 
 
-#: Lines of joint signing bodies above a 落款 date.
-_MAX_SIGNATORY_LINES = 8
+#: Lines of joint signing bodies above a 落款 date (nine-body notices of city bureaus are real).
+_MAX_SIGNATORY_LINES = 12
 
 
 def _signature(texts: list[str], known: Collection[str]) -> tuple[date | None, str | None, str | None]:
@@ -165,5 +167,6 @@ def _signature(texts: list[str], known: Collection[str]) -> tuple[date | None, s
             names.insert(0, previous)
             j -= 1
         if names:
-            return value, texts[k], "".join("".join(name.split()) for name in names)
+            signed = "".join("".join(p.STAMP_NOTE.sub("", name).split()) for name in names)
+            return value, texts[k], signed
     return None, None, None

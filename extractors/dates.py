@@ -6,6 +6,7 @@ as signatures print them (二〇二〇年九月十五日). Impossible dates (2�
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import date
 
@@ -44,26 +45,33 @@ def _chinese_year(text: str) -> int | None:
     return int("".join(str(d) for d in digits))
 
 
+def _numeric_value(match: re.Match[str]) -> date | None:
+    if match.group("sep") == "年" and "月" not in match.group(0):
+        return None
+    year = int(match.group("y").translate(_FULLWIDTH_DIGITS))
+    month = int(match.group("m").translate(_FULLWIDTH_DIGITS))
+    day = int(match.group("d").translate(_FULLWIDTH_DIGITS))
+    return _make(year, month, day)
+
+
+def _chinese_value(match: re.Match[str]) -> date | None:
+    year = _chinese_year(match.group("y"))
+    month = chinese_number(match.group("m"))
+    day = chinese_number(match.group("d"))
+    if year is None or month is None or day is None:
+        return None
+    return _make(year, month, day)
+
+
 def iter_dates(text: str) -> Iterator[tuple[int, int, date]]:
     """Every date in ``text`` as (start, end, date), in order of position."""
     found: list[tuple[int, int, date]] = []
     for match in p.DATE_NUMERIC.finditer(text):
-        sep = match.group("sep")
-        year = int(match.group("y").translate(_FULLWIDTH_DIGITS))
-        month = int(match.group("m").translate(_FULLWIDTH_DIGITS))
-        day = int(match.group("d").translate(_FULLWIDTH_DIGITS))
-        if sep == "年" and "月" not in match.group(0):
-            continue
-        value = _make(year, month, day)
+        value = _numeric_value(match)
         if value is not None:
             found.append((match.start(), match.end(), value))
     for match in p.DATE_CHINESE.finditer(text):
-        year = _chinese_year(match.group("y"))
-        month = chinese_number(match.group("m"))
-        day = chinese_number(match.group("d"))
-        if year is None or month is None or day is None:
-            continue
-        value = _make(year, month, day)
+        value = _chinese_value(match)
         if value is not None:
             found.append((match.start(), match.end(), value))
     yield from sorted(found, key=lambda item: item[0])
@@ -86,11 +94,18 @@ def is_date_line(text: str) -> date | None:
     stripped = text.strip(p.SPACE_CHARS)
     if stripped[:1] not in p.DATE_FIRST_CHARS:
         return None
-    for start, end, value in iter_dates(stripped):
-        if start == 0 and not stripped[end:].strip(p.SPACE_CHARS):
-            return value
-        break
-    return None
+    # Only a date that starts the line can be the whole line: match there, never scan the rest
+    # (numbered paragraphs "1．…" start with a digit too). The two patterns start with different
+    # characters, so at most one of them matches at 0.
+    match = p.DATE_NUMERIC.match(stripped)
+    if match is not None:
+        value = _numeric_value(match)
+    else:
+        match = p.DATE_CHINESE.match(stripped)
+        value = _chinese_value(match) if match is not None else None
+    if match is None or value is None or stripped[match.end() :].strip(p.SPACE_CHARS):
+        return None
+    return value
 
 
 def date_from_url(url: str) -> date | None:

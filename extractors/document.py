@@ -25,15 +25,17 @@ from typing import Any
 from gongkai.extractors import patterns as p
 from gongkai.extractors.block import Candidate, block_candidates
 from gongkai.extractors.body import BodyFacts, body_facts, body_lines, disclosure_note, main_container
-from gongkai.extractors.dates import date_from_url, parse_date
+from gongkai.extractors.dates import date_from_url, iter_dates, parse_date
 from gongkai.extractors.dom import (
     MAX_TEXT_CHARS,
     Line,
     control_free,
     normalize_space,
     parse_html,
+    revealed_ids,
     script_fragments,
     visible_lines,
+    writing_scripts,
 )
 from gongkai.extractors.encoding import decode
 from gongkai.extractors.fields import (
@@ -42,7 +44,7 @@ from gongkai.extractors.fields import (
     is_government_body,
     normalize_disclosure,
 )
-from gongkai.extractors.heading import date_under, page_heading, text_heading
+from gongkai.extractors.heading import date_under, doc_no_under, page_heading, text_heading
 from gongkai.extractors.kind import KindSignals, allowed_fields, error_page, page_kind
 from gongkai.extractors.links import collect_links, find_boxes, interpreted_policies
 from gongkai.extractors.meta import PageMeta, read_meta, title_from_title_element
@@ -96,6 +98,11 @@ def _value_for(name: str, raw: str) -> Any:
     if name == "disclosure":
         return normalize_disclosure(raw)[0]
     value = clean_text(raw)
+    if name == "publisher" and value is not None:
+        # "来源：…局 2024-02-23 15:16": a body's name holds no date; an unlabelled one ends it.
+        start = next((start for start, _end, _value in iter_dates(value)), 0)
+        if start > 0:
+            value = clean_text(value[:start])
     if name == "validity" and value is not None:
         return p.VALIDITY_MAP.get(value, value)
     if name == "doc_no" and value is not None and not _DIGIT.search(value):
@@ -276,9 +283,10 @@ def _extract_html(
         return record
     draft = _Draft(warnings=warnings)
     meta = read_meta(root)
-    lines = visible_lines(root)
+    codes = writing_scripts(root)
+    lines = visible_lines(root, revealed=revealed_ids(codes))
     script_lines: list[Line] = []
-    for fragment in script_fragments(root):
+    for fragment in script_fragments(codes):
         start = len(lines) + len(script_lines)
         script_lines.extend(visible_lines(fragment, start_index=start, from_script=True))
     candidates = block_candidates(lines) + block_candidates(script_lines)
@@ -307,6 +315,9 @@ def _extract_html(
         # mostly a table can push it out of the main block).
         facts = replace(facts, disclosure_note=disclosure_note(lines[-400:]))
     _fill_from_body(draft, facts)
+    if draft.values.get("doc_no") is None and heading is not None:
+        under = doc_no_under(lines, heading.last_index)
+        draft.fill("doc_no", under, "body", "文号行", under)
     # ContentSource is a guess: the 落款 a reader sees names the publisher first.
     _fill_from_meta(draft, meta, ("publisher",))
     title_tag = title_from_title_element(meta.title_element, meta.site_name)
@@ -476,7 +487,9 @@ def extract_text(text: str, url: str) -> DocumentRecord:
 def debug_lines(raw: bytes) -> list[str]:
     """The visible lines of a page, for ``gongkai extract --lines`` and for debugging templates."""
     root = parse_html(decode(raw).text)
-    return [] if root is None else [line.text for line in visible_lines(root)]
+    if root is None:
+        return []
+    return [line.text for line in visible_lines(root, revealed=revealed_ids(writing_scripts(root)))]
 
 
 __all__ = ["extract", "extract_text"]

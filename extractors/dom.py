@@ -102,8 +102,36 @@ _VISIBILITY_HIDDEN = re.compile(r"visibility\s*:\s*hidden")
 _HIDDEN_CLASSES = frozenset({"ng-hide"})
 #: Elements whose hiding style is undone by the page's script before anyone reads it.
 _REVEALED_TAGS = frozenset({"html", "body"})
-_DOCUMENT_WRITE = re.compile(r"document\s*\.\s*write(?:ln)?\s*\((?P<arg>.*?)\)\s*;?\s*(?:$|\}|\n)", re.DOTALL)
-_STRING_LITERAL = re.compile(r"\"((?:[^\"\\\n]|\\.)*)\"|'((?:[^'\\\n]|\\.)*)'")
+#: ``document.write(…)`` up to the first ")" that ends the statement (a line end or "}" after it).
+#: Written as an unrolled loop — the same matches as ``\((?P<arg>.*?)\)\s*;?\s*(?:$|\}|\n)`` with
+#: DOTALL — that runs over the characters between brackets in C instead of testing the end of the
+#: statement after each of them (a 75 KB script with one early write cost 1 ms).
+_WRITE_END = r"\s*;?\s*(?:$|\}|\n)"
+_DOCUMENT_WRITE = re.compile(
+    rf"document\s*\.\s*write(?:ln)?\s*\((?P<arg>[^)]*(?:\)(?!{_WRITE_END})[^)]*)*)\){_WRITE_END}", re.DOTALL
+)
+#: A script that copies a hidden element's markup out (``var s = document.getElementById("X")
+#: .innerHTML; document.write(s)``, the TRS WCM ``DOCHTMLCON`` body): the reader sees element X.
+_COPIED_OUT = re.compile(r"getElementById\(\s*[\"']([^\"'\s]+)[\"']\s*\)\s*\.\s*innerHTML(?!\s*=[^=])")
+#: The one script a reader sees as text: literal assignments, ``if (x == '') {x = '…'}`` and
+#: ``document.write(x)`` — how TRS templates print a value after its label ("来源：<script>var ly =
+#: '';if(ly == ''){ly="长春市人民政府";}document.write(ly);</script>"). Anything else is not run.
+_LITERAL = r"'[^'\\\n<]*'|\"[^\"\\\n<]*\""
+_NAME = r"[A-Za-z_$][\w$]*"
+_SCRIPT_STATEMENT = re.compile(
+    rf"""\s*(?:
+      (?:(?:var|let|const)\s+)?(?P<name>{_NAME})\s*=\s*(?P<value>{_LITERAL})
+    | if\s*\(\s*(?P<test>{_NAME})\s*===?\s*(?:''|"")\s*\)\s*\{{?
+        \s*(?P<target>{_NAME})\s*=\s*(?P<default>{_LITERAL})\s*;?\s*\}}?
+    | document\s*\.\s*write(?:ln)?\s*\(\s*(?P<arg>{_NAME}|{_LITERAL})\s*\)
+    )\s*;?""",
+    re.VERBOSE,
+)
+#: Scripts longer than this are programs, not a printed value.
+_MAX_PRINTING_SCRIPT = 400
+#: A JavaScript string literal, written as an unrolled loop (the same matches as
+#: ``"((?:[^"\\\n]|\\.)*)"``, without a backtracking point per character).
+_STRING_LITERAL = re.compile(r"\"([^\"\\\n]*(?:\\.[^\"\\\n]*)*)\"|'([^'\\\n]*(?:\\.[^'\\\n]*)*)'")
 _CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 #: The bytes of the C0 controls that _CONTROL_CHARS removes (tab, LF and CR are kept).
 _CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
@@ -212,6 +240,35 @@ def _parse(markup: str | bytes, parser: etree.HTMLParser) -> etree._Element | No
         return None
 
 
+def script_output(code: str) -> str | None:
+    """The text a tiny inline script prints (see ``_SCRIPT_STATEMENT``), or None when the script
+    does anything else, prints markup or prints nothing."""
+    if len(code) > _MAX_PRINTING_SCRIPT or "write" not in code:
+        return None
+    names: dict[str, str] = {}
+    printed: list[str] = []
+    position, end = 0, len(code.rstrip())
+    while position < end:
+        statement = _SCRIPT_STATEMENT.match(code, position)
+        if statement is None or statement.end() == position:
+            return None
+        if statement.group("name"):
+            names[statement.group("name")] = statement.group("value")[1:-1]
+        elif statement.group("test"):
+            if not names.get(statement.group("test")):
+                names[statement.group("target")] = statement.group("default")[1:-1]
+        else:
+            arg = statement.group("arg")
+            if arg[0] in "'\"":
+                printed.append(arg[1:-1])
+            elif arg in names:
+                printed.append(names[arg])
+            else:
+                return None
+        position = statement.end()
+    return "".join(printed) or None
+
+
 def is_hidden(element: etree._Element) -> bool:
     """True when the element's own attributes hide it (its descendants go with it)."""
     names = element.keys()
@@ -241,8 +298,14 @@ def tag_of(element: object) -> str | None:
     return tag.lower() if isinstance(tag, str) else None
 
 
-def visible_lines(root: etree._Element, start_index: int = 0, from_script: bool = False) -> list[Line]:
-    """The visible text of ``root`` as lines in reading order.
+def visible_lines(
+    root: etree._Element,
+    start_index: int = 0,
+    from_script: bool = False,
+    revealed: frozenset[str] = frozenset(),
+) -> list[Line]:
+    """The visible text of ``root`` as lines in reading order (``revealed``: ids of hidden elements
+    a script shows, see :func:`revealed_ids`).
 
     One walk with lxml's ``iterwalk`` (start/end events come from C; no recursion limit). A
     skipped or hidden element is judged once and its whole subtree is never entered, so a hidden
@@ -301,11 +364,20 @@ def visible_lines(root: etree._Element, start_index: int = 0, from_script: bool 
         if tag in skip_tags:
             skip_subtree()
             skipped = element
+            if tag == "script" and element.text:
+                printed = script_output(element.text)
+                if printed:
+                    buffer.append(printed)
             continue
         names = element.keys()
         # A whole <body> hidden by its style is a template's "no flash before the script ran":
         # the script reveals it, and a reader sees the page. Only smaller elements stay hidden.
-        if names and tag not in _REVEALED_TAGS and hides(element, names):
+        if (
+            names
+            and tag not in _REVEALED_TAGS
+            and hides(element, names)
+            and not (revealed and element.get("id") in revealed)
+        ):
             skip_subtree()
             skipped = element
             continue
@@ -338,13 +410,30 @@ def visible_text(element: etree._Element) -> str:
     return " ".join(line.text for line in visible_lines(element))
 
 
-def script_fragments(root: etree._Element) -> list[etree._Element]:
-    """HTML that inline scripts write with ``document.write``, parsed, when it carries labels."""
-    fragments: list[etree._Element] = []
+def writing_scripts(root: etree._Element) -> list[str]:
+    """The code of the page's inline scripts that call ``document.write``."""
+    codes: list[str] = []
     for script in root.iter("script"):
-        code = script.text or ""
-        if "document" not in code or "write" not in code:
-            continue
+        code = script.text
+        if code and "write" in code and "document" in code:
+            codes.append(code)
+    return codes
+
+
+def revealed_ids(codes: list[str]) -> frozenset[str]:
+    """Ids of hidden elements whose markup a script reads and writes out (``writing_scripts``)."""
+    found: set[str] = set()
+    for code in codes:
+        if "innerHTML" in code:
+            found.update(_COPIED_OUT.findall(code))
+    return frozenset(found)
+
+
+def script_fragments(codes: list[str]) -> list[etree._Element]:
+    """HTML that inline scripts (``writing_scripts``) write with ``document.write``, parsed, when it
+    carries labels."""
+    fragments: list[etree._Element] = []
+    for code in codes:
         for call in _DOCUMENT_WRITE.finditer(code):
             literal = "".join(a or b for a, b in _STRING_LITERAL.findall(call.group("arg")))
             if "<" not in literal or not p.LABEL_IN_LINE.search(normalize_space(_strip_tags(literal))):

@@ -14,11 +14,14 @@ from datetime import date
 
 from gongkai.extractors import patterns as p
 from gongkai.extractors.dates import is_date_line, iter_dates
+from gongkai.extractors.doc_no import is_doc_no
 from gongkai.extractors.dom import Line, tag_of
 from lxml import etree
 
 #: How many lines under the heading the article's date may sit.
 _DATE_LINES_BELOW = 4
+#: How many lines under the heading its 文号 may sit.
+_DOC_NO_LINES_BELOW = 2
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,20 @@ def date_under(lines: list[Line], last_index: int) -> tuple[date, str] | None:
             return value, text
         if text.rstrip().endswith(("：", ":")) and len(text) > 12:
             break  # the 主送机关 line ("各乡镇人民政府，县政府各部门："): the text has begun
+    return None
+
+
+def doc_no_under(lines: list[Line], last_index: int) -> str | None:
+    """The 文号 printed on a line of its own right under the heading (GB/T 9704: 发文字号 under
+    the title), outside the main text on templates that put the heading and the text apart."""
+    position = next((k for k, line in enumerate(lines) if line.index == last_index), None)
+    if position is None:
+        return None
+    for line in lines[position + 1 : position + 1 + _DOC_NO_LINES_BELOW]:
+        text = line.text
+        inner = text[1:-1].strip() if text[:1] in "（(" and text[-1:] in "）)" else text
+        if is_doc_no(inner) and not p.REGISTRATION_NO.match(inner):
+            return inner
     return None
 
 

@@ -123,6 +123,8 @@ def _may_name_file(url: str, raw_text: str) -> bool:
     """
     if _url_names_file(url):
         return True
+    if "." not in raw_text:
+        return False  # the text pattern needs a dot (".pdf"), and normalising adds none
     tail = normalize_space(raw_text[-_TEXT_TAIL:])
     return len(tail) < _LONGEST_EXTENSION + 2 or bool(p.ATTACHMENT_TEXT.search(tail))
 
@@ -164,7 +166,9 @@ def collect_links(
         href = (anchor.get("href") or "").strip()
         if not href or href.lower().startswith(_SKIP_SCHEMES):
             continue
-        raw_text = "".join(anchor.itertext()) or anchor.get("title") or ""
+        # Most links are one text node: read it straight, without an itertext() iterator.
+        raw_text = anchor.text if not len(anchor) else "".join(anchor.itertext())
+        raw_text = raw_text or anchor.get("title") or ""
         # Most links (menus, footers) are dropped unread: their text is normalised only when
         # the link's kind depends on it, or the link is kept, or its text may name a file.
         text = normalize_space(raw_text) if is_interpretation or anchor in areas.main else None

@@ -64,6 +64,8 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
         "信息来源",
         "文章来源",
         "来源",
+        # A generic label: on some templates a person (an editor's account), on others the body.
+        "发布者",
     ),
     "written_date": (
         "成文日期",
@@ -370,8 +372,10 @@ INDEX_NO_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 #: A signature line before the date: an agency name.
 ORG_SUFFIX = re.compile(
     r"(?:政府|办公厅|办公室|委员会|人大常委会|局|厅|部|署|院|委|办|会|中心|处|所|站|公司|管委会|街道办事处|"
-    r"人民法院|人民检察院|党组|支队|大队|总队|集团|协会|学校|大学|医院)\s*(?:（(?:印|章|盖章)）)?$"
+    r"人民法院|人民检察院|党组|支队|大队|总队|集团|协会|学校|大学|医院|联席会议|小组)\s*(?:[（(](?:印|章|盖章|代章|代印)[）)])?$"
 )
+#: The stamp note after a signing body's name ("…联席会议（代章）"): printed, but not part of the name.
+STAMP_NOTE = re.compile(r"\s*[（(](?:印|章|盖章|代章|代印)[）)]$")
 #: Where the main text of a page usually lives (ids/classes of common CMS templates). A hint only:
 #: the densest block of paragraphs wins when no hint matches.
 BODY_HINTS = re.compile(
