@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -224,6 +225,17 @@ def test_classify_records_uses_record_fields(models: LoadedModels) -> None:
     assert classify_records([], models.path) == []
 
 
+def _absolute_paths(value: object) -> list[str]:
+    """Every string in a card that looks like an absolute file path (POSIX, home or Windows)."""
+    if isinstance(value, dict):
+        return [p for key, item in value.items() for p in _absolute_paths(key) + _absolute_paths(item)]
+    if isinstance(value, list):
+        return [p for item in value for p in _absolute_paths(item)]
+    if isinstance(value, str) and re.match(r"^(/|~/|[A-Za-z]:\\)", value):
+        return [value]
+    return []
+
+
 def test_card_describes_every_model(models: LoadedModels, shared_data: Path) -> None:
     for name in ("topic", "topic_level2", "domain", "doc_type", "needs_interpretation"):
         card = json.loads((models.path / f"{name}.card.json").read_text(encoding="utf-8"))
@@ -236,10 +248,13 @@ def test_card_describes_every_model(models: LoadedModels, shared_data: Path) -> 
             == hashlib.sha256((models.path / "classifiers.npz").read_bytes()).hexdigest()
         )
         assert "corpus/annotated_titles_dev.jsonl" in card["data_files"]
+        # A card is the same on every machine: no absolute path of the machine that trained it.
+        assert "data_root" not in card and not _absolute_paths(card), _absolute_paths(card)
         for relative, digest in card["data_files"].items():
             assert hashlib.sha256((shared_data / relative).read_bytes()).hexdigest() == digest
     assert json.loads((models.path / "domain.card.json").read_text())["metrics"]["n"] == 463
     summary = models.card
+    assert not _absolute_paths(summary), _absolute_paths(summary)
     assert (models.path / "calibration.png").read_bytes().startswith(b"\x89PNG")
     for task in ("topic", "domain", "doc_type", "needs_interpretation"):
         section = summary["confidence"][task]
