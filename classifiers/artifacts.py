@@ -187,9 +187,11 @@ def build(folder: Path, data: Path, progress: Any = None) -> dict[str, Any]:
         "thresholds": report.thresholds,
         "confidence": report.confidence,
         "check_split": (
-            "dev titles of the governments classifiers.data.is_check_source picks (never trained on, "
-            "never used to choose a setting); topic: held-out gov.cn rows of the issuing bodies "
-            "classifiers.evaluation.is_topic_check picks"
+            "domain, doc_type, needs_interpretation: dev titles of the governments "
+            "classifiers.data.is_check_source picks (never trained on, never used to choose a setting); "
+            "their threshold is chosen on the other governments' dev titles. topic: every held-out "
+            "gov.cn row; its threshold is chosen on out-of-fold calls of the training rows "
+            "(classifiers.training.topic_development_calls)"
         ),
         "models": report.model_sections(),
     }
