@@ -144,6 +144,13 @@ def load(folder: Path) -> LoadedModels:
     return LoadedModels(pipelines, card, folder)
 
 
+#: What the card says of the training data's location: portable (no absolute path).
+DATA_DESCRIPTION = (
+    "the real data folder (GONGKAI_DATA, default ../shared/data beside the checkout); data_files "
+    "lists each file read, relative to it, with its sha256; data_fingerprint hashes them all"
+)
+
+
 def build(folder: Path, data: Path, progress: Any = None) -> dict[str, Any]:
     """Train every model from ``data``, evaluate it, write it to ``folder``; returns the card."""
     from gongkai.classifiers.evaluation import evaluate_trained
@@ -167,7 +174,9 @@ def build(folder: Path, data: Path, progress: Any = None) -> dict[str, Any]:
         "version": f"{FORMAT_VERSION}-{combined[:12]}",
         "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "training_seconds": round(trained.seconds, 1),
-        "data_root": str(data),
+        # Where the data was is machine-specific; what it was is the fingerprint and the sha256 of
+        # each file, by its path relative to the data folder (GONGKAI_DATA, default ../shared/data).
+        "data": DATA_DESCRIPTION,
         "data_fingerprint": files.fingerprint(),
         "data_files": files.read,
         "rule_files": rules,
@@ -178,9 +187,11 @@ def build(folder: Path, data: Path, progress: Any = None) -> dict[str, Any]:
         "thresholds": report.thresholds,
         "confidence": report.confidence,
         "check_split": (
-            "dev titles of the governments classifiers.data.is_check_source picks (never trained on, "
-            "never used to choose a setting); topic: held-out gov.cn rows of the issuing bodies "
-            "classifiers.evaluation.is_topic_check picks"
+            "domain, doc_type, needs_interpretation: dev titles of the governments "
+            "classifiers.data.is_check_source picks (never trained on, never used to choose a setting); "
+            "their threshold is chosen on the other governments' dev titles. topic: every held-out "
+            "gov.cn row; its threshold is chosen on out-of-fold calls of the training rows "
+            "(classifiers.training.topic_development_calls)"
         ),
         "models": report.model_sections(),
     }

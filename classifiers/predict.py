@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+from gongkai.classifiers import call_confidence
 from gongkai.classifiers.features import Row
 from gongkai.classifiers.labels import OTHER_DOMAIN
 from gongkai.classifiers.weak import doc_no_needs_interpretation, doc_type_rule, domain_vote
@@ -52,8 +53,19 @@ def predict_rows(
     thresholds: dict[str, float] | None = None,
     model_version: str | None = None,
 ) -> list[Classification]:
+    return predict_with_evidence(pipelines, rows, thresholds, model_version)[0]
+
+
+def predict_with_evidence(
+    pipelines: dict[str, Any],
+    rows: Sequence[Row],
+    thresholds: dict[str, float] | None = None,
+    model_version: str | None = None,
+) -> tuple[list[Classification], list[list[float]]]:
+    """The classifications, and per row the evidence of its domain call
+    (:func:`classifiers.call_confidence.call_features`: what the call-confidence model is fitted on)."""
     if not rows:
-        return []
+        return [], []
     limits = {**DEFAULT_THRESHOLDS, **(thresholds or {})}
     cache: dict[int, Any] = {}
     topic_p, topic_c = _proba(pipelines, "topic", cache, rows)
@@ -64,6 +76,7 @@ def predict_rows(
     needs_true = needs_c.index("True")
 
     out = []
+    evidence: list[list[float]] = []
     for i, row in enumerate(rows):
         low: list[str] = []
         t = int(np.argmax(topic_p[i]))
@@ -76,7 +89,8 @@ def predict_rows(
             level2 = level2_c[l2].split("\\", 1)[1]
 
         blended = domain_p[i].copy()
-        vote = domain_vote(row[0]).domain
+        ballot = domain_vote(row[0])
+        vote = ballot.domain
         if vote in domain_c and limits["domain_rule_weight"] > 0:
             blended[domain_c.index(vote)] += limits["domain_rule_weight"]
             blended /= blended.sum()
@@ -91,6 +105,23 @@ def predict_rows(
             if label not in (domain, OTHER_DOMAIN) and blended[j] >= limits["domain_alt"]:
                 alt = label
                 break
+
+        j = domain_c.index(domain)
+        raw = np.sort(domain_p[i])[::-1]
+        evidence.append(
+            call_confidence.call_features(
+                float(blended[j]),
+                float(domain_p[i][j]),
+                float(raw[0] - raw[1]) if len(raw) > 1 else 1.0,
+                vote == domain,
+                domain == OTHER_DOMAIN,
+                vote == OTHER_DOMAIN,
+                max(ballot.scores.values(), default=0),
+            )
+        )
+        domain_call = (
+            call_confidence.probability(limits, evidence[-1]) if call_confidence.is_fitted(limits) else None
+        )
 
         type_blend = type_p[i].copy()
         if limits["doc_type_rule_weight"] > 0:
@@ -125,6 +156,8 @@ def predict_rows(
                 scores={
                     "topic": _top(topic_p[i], topic_c),
                     "domain": _top(blended, domain_c),
+                    # P(the domain call is right): what a confident domain call is judged on.
+                    **({"domain_call": round(domain_call, 4)} if domain_call is not None else {}),
                     "doc_type": _top(type_blend, type_c),
                     "needs_interpretation": round(p_needs, 4),
                     **({"facts": facts} if facts else {}),
@@ -133,4 +166,4 @@ def predict_rows(
                 model_version=model_version,
             )
         )
-    return out
+    return out, evidence

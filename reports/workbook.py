@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from gongkai.audits.rules import RULE_LABELS, rule_label
+from gongkai.audits.rules.confidence import CLASSIFIER_RULES
 from gongkai.reports.coverage import EXPECT_LABELS, STATUS_COLOURS
 from gongkai.reports.indicators import INDICATORS, IndicatorDef, Result
 from gongkai.reports.labels import SEVERITIES, STATUSES
@@ -75,6 +76,9 @@ def _about(ws: Worksheet, report: Report) -> None:
         ("新闻等非文件页面", sum(n for kind, n in report.page_counts.items() if kind != "document")),
         ("计分问题（确认）", len(report.findings)),
         ("待复核问题（不计分）", len(report.to_review)),
+        # Issue #12: for each rule that accuses on a classifier call, how many were held back
+        # (zero included), as the HTML's 待复核 table states.
+        *((f"其中 {rule_label(rule)}", report.rule_to_review.get(rule, 0)) for rule in CLASSIFIER_RULES),
         ("总体得分", None if report.score.score is None else round(report.score.score, 2)),
         ("满分", report.score.scale),
         ("权重说明", DISCLAIMER),

@@ -16,6 +16,7 @@ from gongkai.audits.catalog import catalog_for_site
 from gongkai.audits.linking import find_links, interpretation_index
 from gongkai.audits.rules import RULES_BY_ID, AuditContext
 from gongkai.audits.rules.confidence import CONFIDENCE, confident, threshold
+from gongkai.classifiers import call_confidence
 from gongkai.classifiers.api import page_facts_first
 from gongkai.classifiers.paths import DEFAULT_MODEL_DIR
 from gongkai.models.records import Classification, DocumentRecord, Link, SiteConfig
@@ -145,6 +146,34 @@ def test_confident_is_per_task_and_facts_settle_a_task() -> None:
     }
     no_fact = result.model_copy(update={"scores": {**result.scores, "facts": {}}})
     assert confident(no_fact)["needs_interpretation"] is False
+    # A domain call is judged on P(the call is right) when the classifier gives it, not on the
+    # label's blended score.
+    doubted = result.model_copy(
+        update={"scores": {**result.scores, "domain_call": threshold("domain") - 0.01}}
+    )
+    assert confident(doubted)["domain"] is False
+    trusted = result.model_copy(
+        update={"scores": {**result.scores, "domain": {"生态环境": 0.3}, "domain_call": threshold("domain")}}
+    )
+    assert confident(trusted)["domain"] is True
+
+
+def test_call_confidence_learns_what_a_right_call_rests_on() -> None:
+    # Calls where the seed vote agrees are right, the others wrong: agreement must raise P(right).
+    evidence, right = [], []
+    for i in range(40):
+        agree = i % 2 == 0
+        evidence.append(call_confidence.call_features(0.6, 0.6, 0.2, agree, False, False, 4))
+        right.append(agree if i % 10 else not agree)  # some noise: the fit stays finite
+    weights = call_confidence.fit(evidence, right)
+    assert set(weights) == {call_confidence.PREFIX + n for n in (*call_confidence.FEATURES, "intercept")}
+    sure = call_confidence.probability(
+        weights, call_confidence.call_features(0.6, 0.6, 0.2, True, False, False, 4)
+    )
+    unsure = call_confidence.probability(
+        weights, call_confidence.call_features(0.6, 0.6, 0.2, False, False, False, 4)
+    )
+    assert 0.5 < sure < 1.0 and 0.0 < unsure < 0.5
 
 
 def test_the_page_outranks_the_classifier() -> None:

@@ -1,20 +1,23 @@
 """The shipped classifiers: floors on real data, label strings, abstention, cards, no leakage.
 
 The models ship in the package (``corpus/models``, JSON + NPZ): the tests load them, with no
-training. One test retrains from the real data and checks the figures come back within a stated
-tolerance — the one training run of the suite.
+training. One test retrains the topic model (seconds) and checks it gives the shipped
+probabilities; the full retraining check is ``bench/check_retrain.py`` (minutes).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
 import pytest
 from gongkai.classifiers import ClassifierInput, classify_inputs, classify_records, portable
-from gongkai.classifiers.artifacts import LoadedModels, ModelError, build, ensure_models
+from gongkai.classifiers.artifacts import LoadedModels, ModelError, ensure_models
+from gongkai.classifiers.corpus import topic_rows
 from gongkai.classifiers.data import (
     DataFiles,
     about_key,
@@ -27,14 +30,17 @@ from gongkai.classifiers.evaluation import (
     check_floors,
     confidence_metrics,
     confidence_report,
+    differences,
     evaluate,
     load_baseline,
     read_eval_sets,
     task_calls,
 )
+from gongkai.classifiers.features import as_row
 from gongkai.classifiers.labels import DOC_TYPES, DOMAIN_LABELS, TOPICS
 from gongkai.classifiers.paths import BASELINE_FILE, DEFAULT_MODEL_DIR
 from gongkai.classifiers.text import title_key
+from gongkai.classifiers.training import fit_topic
 from gongkai.models.records import DocumentRecord
 
 #: Retraining on the same data and library versions is deterministic; across library releases the
@@ -52,32 +58,14 @@ def models() -> LoadedModels:
 def report(models: LoadedModels, shared_data: Path):  # type: ignore[no-untyped-def]
     topic_eval, dev = read_eval_sets(DataFiles(shared_data))
     result = evaluate(models.pipelines, topic_eval, dev, models.thresholds)
-    result.confidence = confidence_report(task_calls(models.pipelines, topic_eval, dev, models.thresholds))
+    # At the thresholds the card chose (topic's were chosen on out-of-fold training calls, which
+    # cost a training: only its check split is measured here).
+    limits = {task: section["threshold"] for task, section in models.card["confidence"].items()}
+    result.confidence = confidence_report(
+        task_calls(models.pipelines, topic_eval, dev, models.thresholds), limits
+    )
     result.metrics.update(confidence_metrics(result.confidence))
     return result
-
-
-def _close(measured: object, recorded: object, tolerance: float, path: str = "") -> list[str]:
-    """Every number of ``recorded`` that ``measured`` misses by more than ``tolerance``."""
-    if isinstance(recorded, dict) and isinstance(measured, dict):
-        out = []
-        for key, value in recorded.items():
-            out += _close(measured.get(key), value, tolerance, f"{path}.{key}")
-        return out
-    if isinstance(recorded, list) and isinstance(measured, list) and len(recorded) == len(measured):
-        out = []
-        for i, (m, r) in enumerate(zip(measured, recorded, strict=True)):
-            out += _close(m, r, tolerance, f"{path}[{i}]")
-        return out
-    if isinstance(recorded, bool) or not isinstance(recorded, int | float):
-        return (
-            []
-            if measured == recorded or isinstance(recorded, str)
-            else [f"{path}: {measured!r} != {recorded!r}"]
-        )
-    if not isinstance(measured, int | float) or abs(measured - recorded) > tolerance:
-        return [f"{path}: {measured!r} vs recorded {recorded!r}"]
-    return []
 
 
 def test_shipped_models_reproduce_the_recorded_figures(
@@ -90,24 +78,31 @@ def test_shipped_models_reproduce_the_recorded_figures(
         )
     for name in ("topic", "domain", "doc_type", "needs_interpretation"):
         recorded = json.loads((models.path / f"{name}.card.json").read_text(encoding="utf-8"))["metrics"]
-        assert _close(report.metrics[name], recorded, 1e-4) == [], name
-    assert _close(report.confidence, card["confidence"], 1e-4) == []
+        assert differences(report.metrics[name], recorded, 1e-4) == [], name
+    for task, section in card["confidence"].items():
+        assert report.confidence[task]["threshold"] == section["threshold"]
+        assert differences(report.confidence[task]["check"], section["check"], 1e-4) == [], task
+        # domain's development calls were scored out of fold (leave one government out) by training.
+        if task not in ("topic", "domain"):
+            assert differences(report.confidence[task]["dev"], section["dev"], 1e-4) == [], task
 
 
-def test_retraining_reproduces_the_shipped_figures(
-    models: LoadedModels, shared_data: Path, tmp_path: Path
-) -> None:
-    card = build(tmp_path / "retrained", shared_data)
-    assert card["data_fingerprint"] == models.card["data_fingerprint"]
-    for name in ("topic", "domain", "doc_type", "needs_interpretation"):
-        shipped = json.loads((models.path / f"{name}.card.json").read_text(encoding="utf-8"))["metrics"]
-        again = json.loads((tmp_path / "retrained" / f"{name}.card.json").read_text(encoding="utf-8"))[
-            "metrics"
-        ]
-        assert _close(again, shipped, RETRAIN_TOLERANCE) == [], name
-    for task, section in models.card["confidence"].items():
-        assert abs(card["confidence"][task]["threshold"] - section["threshold"]) <= 2 * RETRAIN_TOLERANCE
-        assert _close(card["confidence"][task]["check"], section["check"], 2 * RETRAIN_TOLERANCE) == [], task
+def test_retraining_topic_reproduces_the_shipped_model(models: LoadedModels, shared_data: Path) -> None:
+    """The cheap retraining check (≈ 10 s): the topic recipe — its own features, SVM and out-of-fold
+    calibration, the same code every head uses — retrained from the real data gives the shipped
+    model's probabilities on the held-out rows. The full retraining, compared card by card, is
+    ``python bench/check_retrain.py`` (minutes: outside the timed tests)."""
+    rows = topic_rows(DataFiles(shared_data))
+    again = portable.rebuild(*portable.export({"topic": fit_topic(rows.train)}))["topic"]
+    held_out = [as_row(t.title, t.publisher) for t in rows.held_out]
+    shipped = models.pipelines["topic"].predict_proba(held_out)
+    assert list(again.named_steps["model"].classes_) == list(
+        models.pipelines["topic"].named_steps["model"].classes_
+    )
+    assert np.abs(again.predict_proba(held_out) - shipped).max() <= RETRAIN_TOLERANCE
+    assert models.card["label_counts"]["topic_train"] == dict(
+        Counter(t.topic or "" for t in rows.train).most_common()
+    )
 
 
 def test_loading_runs_no_code(models: LoadedModels, tmp_path: Path) -> None:
@@ -182,10 +177,13 @@ def test_labels_are_exact_strings(models: LoadedModels) -> None:
                 "domain",
                 "doc_type",
                 "needs_interpretation",
+                "domain_call",
                 "facts",
             }
         )
         assert abs(sum(result.scores["domain"].values()) - 1) < 0.5
+        # P(the domain call is right), from the call-confidence weights the card carries.
+        assert 0.0 < result.scores["domain_call"] < 1.0
     assert results[0].domain == "社会救助" and results[0].needs_interpretation
     assert results[1].domain == "社会保险"
     assert results[2].doc_type == "report" and not results[2].needs_interpretation
@@ -224,6 +222,17 @@ def test_classify_records_uses_record_fields(models: LoadedModels) -> None:
     assert classify_records([], models.path) == []
 
 
+def _absolute_paths(value: object) -> list[str]:
+    """Every string in a card that looks like an absolute file path (POSIX, home or Windows)."""
+    if isinstance(value, dict):
+        return [p for key, item in value.items() for p in _absolute_paths(key) + _absolute_paths(item)]
+    if isinstance(value, list):
+        return [p for item in value for p in _absolute_paths(item)]
+    if isinstance(value, str) and re.match(r"^(/|~/|[A-Za-z]:\\)", value):
+        return [value]
+    return []
+
+
 def test_card_describes_every_model(models: LoadedModels, shared_data: Path) -> None:
     for name in ("topic", "topic_level2", "domain", "doc_type", "needs_interpretation"):
         card = json.loads((models.path / f"{name}.card.json").read_text(encoding="utf-8"))
@@ -236,10 +245,13 @@ def test_card_describes_every_model(models: LoadedModels, shared_data: Path) -> 
             == hashlib.sha256((models.path / "classifiers.npz").read_bytes()).hexdigest()
         )
         assert "corpus/annotated_titles_dev.jsonl" in card["data_files"]
+        # A card is the same on every machine: no absolute path of the machine that trained it.
+        assert "data_root" not in card and not _absolute_paths(card), _absolute_paths(card)
         for relative, digest in card["data_files"].items():
             assert hashlib.sha256((shared_data / relative).read_bytes()).hexdigest() == digest
     assert json.loads((models.path / "domain.card.json").read_text())["metrics"]["n"] == 463
     summary = models.card
+    assert not _absolute_paths(summary), _absolute_paths(summary)
     assert (models.path / "calibration.png").read_bytes().startswith(b"\x89PNG")
     for task in ("topic", "domain", "doc_type", "needs_interpretation"):
         section = summary["confidence"][task]

@@ -19,6 +19,8 @@ import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
 from gongkai.audits.engine import run_audit
+from gongkai.audits.rules import rule_label
+from gongkai.audits.rules.confidence import CLASSIFIER_RULES
 from gongkai.flows.cli import cli
 from gongkai.models.store import open_store
 from gongkai.models.tables import documents, findings
@@ -172,7 +174,10 @@ def test_to_review_findings_are_counted_apart_and_never_scored(made: Made) -> No
         if row["rule"]:
             assert row["问题"] == gaps.get(row["rule"], 0)
             assert row["另有待复核（不计分）"] == held.get(row["rule"], 0)
-    # The report states, for each rule, how many calls were held back.
+    # The report states, for each rule, how many calls were held back (the XLSX for each rule
+    # that accuses on a classifier call, zero included).
+    for rule in CLASSIFIER_RULES:
+        assert about[f"其中 {rule_label(rule)}"] == held.get(rule, 0), rule
     html = made.file("*.html").read_text(encoding="utf-8")
     for rule in REASONS:
         assert f'<td class="n" id="review-{rule}">{held[rule]}</td>' in html

@@ -22,7 +22,7 @@ import numpy as np
 from gongkai.audits.batch import SiteData, iso
 from gongkai.audits.catalog import Catalog, CatalogItem, due_dates
 from gongkai.audits.rules.base import AuditContext, Rule, subject_finding
-from gongkai.audits.rules.confidence import threshold
+from gongkai.audits.rules.confidence import domain_probability, threshold
 from gongkai.models.records import Finding
 
 
@@ -78,7 +78,7 @@ class DomainCandidates:
                 self.anything.append(row)
                 continue
             top = (docs.scores[row] or {}).get("domain") or {}
-            p = float(top.get(domain, 0.0)) if isinstance(top, dict) else 0.0
+            p = domain_probability(docs.scores[row], domain) or 0.0
             if p >= limit:
                 self.same.setdefault(domain, []).append(row)
                 continue
