@@ -149,6 +149,23 @@ def _value_after(lines: list[Line], i: int) -> str:
     return " ".join(parts)
 
 
+#: A title label counts only this close (in lines) to another field's label: a metadata block is a
+#: cluster of labels, and a lone "名称：" deep in a text names something else (a bank account).
+MAX_TITLE_GAP = 6
+
+
+def clustered(candidates: list[Candidate]) -> list[Candidate]:
+    """``candidates`` without the title labels that stand alone, far from any other field's label."""
+    titles = [c for c in candidates if c.field == "title"]
+    if not titles:
+        return candidates
+    others = [c.position for c in candidates if c.field != "title"]
+    lone = {
+        id(c) for c in titles if not any(abs(position - c.position) <= MAX_TITLE_GAP for position in others)
+    }
+    return [c for c in candidates if id(c) not in lone] if lone else candidates
+
+
 def block_candidates(lines: Iterable[Line]) -> list[Candidate]:
     """Every (field, value) pair the page's label lines offer, in reading order."""
     ordered = list(lines)

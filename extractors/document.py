@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from gongkai.extractors import patterns as p
-from gongkai.extractors.block import Candidate, block_candidates
+from gongkai.extractors.block import Candidate, block_candidates, clustered
 from gongkai.extractors.body import BodyFacts, body_facts, body_lines, disclosure_note, main_container
 from gongkai.extractors.dates import date_from_url, iter_dates, parse_date
 from gongkai.extractors.dom import (
@@ -289,7 +289,7 @@ def _extract_html(
     for fragment in script_fragments(codes):
         start = len(lines) + len(script_lines)
         script_lines.extend(visible_lines(fragment, start_index=start, from_script=True))
-    candidates = block_candidates(lines) + block_candidates(script_lines)
+    candidates = clustered(block_candidates(lines) + block_candidates(script_lines))
 
     # What a reader sees first: the block's specific labels, the heading, the block's generic
     # labels (来源, 时间), the date under the heading; only then <meta>.
@@ -297,7 +297,9 @@ def _extract_html(
     hints = [h for h in (meta.title_element, (meta.first(p.META_FIELDS["title"]) or ("", ""))[1]) if h]
     # A block that gave the title and the date leaves nothing for the heading to give.
     needs_heading = draft.values.get("title") is None or draft.values.get("published_date") is None
-    heading = page_heading(lines, hints, meta.site_name) if needs_heading else None
+    title_tag = title_from_title_element(meta.title_element, meta.site_name)
+    titles = [t for t in (title_tag, (meta.first(p.META_FIELDS["title"]) or ("", ""))[1]) if t]
+    heading = page_heading(lines, hints, meta.site_name, titles) if needs_heading else None
     if heading is not None:
         draft.fill("title", clean_text(heading.text), "body", "标题", heading.text)
     _fill_from_candidates(draft, candidates, generic=True)
@@ -320,7 +322,6 @@ def _extract_html(
         draft.fill("doc_no", under, "body", "文号行", under)
     # ContentSource is a guess: the 落款 a reader sees names the publisher first.
     _fill_from_meta(draft, meta, ("publisher",))
-    title_tag = title_from_title_element(meta.title_element, meta.site_name)
     draft.fill("title", title_tag, "meta", "<title>", meta.title_element)
 
     kind = _page_kind(
@@ -441,7 +442,7 @@ def extract_text(text: str, url: str) -> DocumentRecord:
         if len(text or "") > MAX_TEXT_CHARS:
             draft.warnings.append(f"text cut to its first {MAX_TEXT_CHARS} characters")
         # A text page's block is at its top: labels deep in the body (a quoted "来源：") do not count.
-        candidates = [c for c in block_candidates(lines) if c.position < 60]
+        candidates = clustered([c for c in block_candidates(lines) if c.position < 60])
         _fill_from_candidates(draft, candidates, generic=False)
         _fill_from_candidates(draft, candidates, generic=True)
         body = _text_body(lines, candidates)

@@ -112,8 +112,85 @@ def _repeats(heading: str, hint: str) -> bool:
     return heading in hint or (len(hint) >= p.MIN_TITLE_CHARS and hint in heading)
 
 
-def page_heading(lines: list[Line], hints: list[str], site_name: str | None) -> Heading | None:
-    """The heading of the page, or None. ``hints``: <title> and ArticleTitle texts."""
+#: How many lines a title spelled by <title>/ArticleTitle may spread over (a joint notice prints
+#: each of its bodies on a line of its own above 关于…).
+_MAX_SPELLING_LINES = 14
+
+
+def _title_key(text: str) -> str:
+    return p.TITLE_MARKS.sub("", text)
+
+
+def _bracketed_doc_no(text: str) -> bool:
+    inner = text[1:-1].strip() if text[:1] in "（(" and text[-1:] in "）)" else None
+    return bool(inner) and is_doc_no(inner)
+
+
+def spelled_heading(lines: list[Line], hints: list[str]) -> Heading | None:
+    """The visible lines that together spell a <title>/ArticleTitle ``hints`` (marks such as 《》
+    and spaces aside), for pages whose only heading element is a column name, or that have none.
+
+    A bracketed 文号 line that the hint appends ("…出让公告（合自然资规公告[2021]11号）") is the 文号,
+    not part of the title (GB/T 9704 prints them apart).
+    """
+    keys = {key for key in (_title_key(hint) for hint in hints) if len(key) >= p.MIN_TITLE_CHARS}
+    if not keys:
+        return None
+    firsts = {key[0] for key in keys}
+    top = lines[:_MAX_LINE_INDEX]
+    for start, line in enumerate(top):
+        if line.owner is None or line.from_script or line.link_chars * 2 > len(line.text):
+            continue
+        spelled = _title_key(line.text) if line.text.lstrip(p.SPACE_CHARS + "《“‘「\"'")[:1] in firsts else ""
+        if not spelled:
+            continue
+        for key in keys:
+            if not key.startswith(spelled):
+                continue
+            run, so_far = [line], spelled
+            for below in top[start + 1 : start + _MAX_SPELLING_LINES]:
+                if so_far == key:
+                    break
+                piece = _title_key(below.text)
+                if not piece or not key.startswith(so_far + piece):
+                    break
+                run.append(below)
+                so_far += piece
+            if so_far != key:
+                continue
+            while len(run) > 1 and _bracketed_doc_no(run[-1].text):
+                run.pop()
+            return Heading("".join(part.text for part in run), run[-1].index)
+    return None
+
+
+def page_heading(
+    lines: list[Line], hints: list[str], site_name: str | None, titles: list[str] | None = None
+) -> Heading | None:
+    """The heading of the page, or None. ``hints``: <title> and ArticleTitle texts; ``titles``:
+    the same without the site's name around them.
+
+    When no heading element is repeated by a hint, the lines that spell a title win
+    (:func:`spelled_heading`): the heading element was a column name, or there was none.
+    """
+    found = _heading_element(lines, hints, site_name)
+    if found is not None and found[1]:
+        return found[0]
+    titles = titles if titles is not None else hints
+    spelled = spelled_heading(lines, titles) if titles else None
+    if spelled is not None and _plausible(spelled.text, site_name):
+        compact = _spaceless(spelled.text)
+        # Never a body's name (a <title> "栏目-某某中心" spells the 落款); over a heading element,
+        # only a title that ends like a 公文 (…的通知, …公告).
+        if not p.ORG_SUFFIX.search(compact) and (found is None or p.DOCUMENT_TITLE_END.search(compact)):
+            return spelled
+    return found[0] if found is not None else None
+
+
+def _heading_element(
+    lines: list[Line], hints: list[str], site_name: str | None
+) -> tuple[Heading, bool] | None:
+    """The best heading element and whether a hint repeats it."""
     groups: list[tuple[etree._Element, list[Line]]] = []
     for line in lines[:_MAX_LINE_INDEX]:
         owner = line.owner
@@ -125,7 +202,7 @@ def page_heading(lines: list[Line], hints: list[str], site_name: str | None) -> 
         groups.append((owner, [line]))
     compact_hints = [_spaceless(h) for h in hints if h]
     cache: dict[etree._Element, bool] = {}
-    best: tuple[float, int, Heading] | None = None
+    best: tuple[float, int, Heading, bool] | None = None
     for owner, group in groups:
         text = "".join(line.text for line in group[:4]) if len(group) > 1 else group[0].text
         if not p.MIN_TITLE_CHARS <= len(text) <= 2 * p.MAX_TITLE_CHARS:
@@ -135,14 +212,15 @@ def page_heading(lines: list[Line], hints: list[str], site_name: str | None) -> 
             continue
         compact = _spaceless(text)
         score = weight
-        if any(_repeats(compact, hint) for hint in compact_hints):
+        repeated = any(_repeats(compact, hint) for hint in compact_hints)
+        if repeated:
             score += 3.0
         if p.DOCUMENT_TITLE_END.search(compact):
             score += 1.0
-        key = (score, -group[0].index, Heading(text, group[min(len(group), 4) - 1].index))
+        key = (score, -group[0].index, Heading(text, group[min(len(group), 4) - 1].index), repeated)
         if best is None or key[:2] > best[:2]:
             best = key
-    return best[2] if best else None
+    return (best[2], best[3]) if best else None
 
 
 def _opens_a_document(text: str) -> bool:

@@ -520,6 +520,8 @@ TITLE_NEGATIVE_HINTS = re.compile(
     re.IGNORECASE,
 )
 MIN_TITLE_CHARS, MAX_TITLE_CHARS = 5, 200
+#: Marks a <title> or ArticleTitle may drop from the title a reader sees (《》, quotes), and spaces.
+TITLE_MARKS = re.compile(f"[{SPACE_CHARS}《》〈〉“”‘’「」\"']+")
 #: In plain text nothing marks a heading: a title line is at least this long.
 MIN_TEXT_TITLE_CHARS = 8
 #: Text lines that are never a title: an unknown bracketed label ("[联合发文单位] …"), an unknown

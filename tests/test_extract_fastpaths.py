@@ -176,3 +176,117 @@ def test_body_facts_skip_only_what_is_already_known() -> None:
     assert known.written_date == full.written_date  # still wanted: only one of the pair is known
     both = body_facts(lines, {"written_date", "publisher"})
     assert (both.written_date, both.signatory, both.doc_no) == (None, None, full.doc_no)
+
+
+# --- issue #14's speed rewrites, each against the slow form it replaced --------------------------
+
+_DATE_PIECES = st.lists(
+    st.sampled_from(
+        [
+            "2020",
+            "1999",
+            "２０２１",
+            "二〇二〇",
+            "2101",
+            "年",
+            "月",
+            "日",
+            "-",
+            "/",
+            ".",
+            "．",
+            " ",
+            "\u3000",
+            "1",
+            "01",
+            "12",
+            "13",
+            "31",
+            "32",
+            "十",
+            "十二",
+            "三十一",
+            "廿一",
+            " 10:08",
+            "印发",
+            "x",
+        ]
+    ),
+    max_size=9,
+).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_DATE_PIECES)
+def test_a_date_line_is_matched_at_its_start_as_the_full_scan_found_it(text: str) -> None:
+    from gongkai.extractors import patterns as p
+    from gongkai.extractors.dates import is_date_line, iter_dates
+
+    stripped = text.strip(p.SPACE_CHARS)
+    slow = None
+    if stripped[:1] in p.DATE_FIRST_CHARS:
+        for start, end, value in iter_dates(stripped):
+            if start == 0 and not stripped[end:].strip(p.SPACE_CHARS):
+                slow = value
+            break
+    assert is_date_line(text) == slow
+
+
+_SCRIPT_PIECES = st.lists(
+    st.sampled_from(
+        [
+            "document.write(",
+            "document . writeln (",
+            ")",
+            ";",
+            "\n",
+            "}",
+            " ",
+            "a",
+            '"x)"',
+            "'<td>有效性：</td>'",
+            "(",
+            ")\n",
+            ");",
+            "\\'",
+            '"',
+            "'",
+            "\\",
+        ]
+    ),
+    max_size=24,
+).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_SCRIPT_PIECES)
+def test_document_write_and_string_literals_match_as_the_backtracking_patterns_did(code: str) -> None:
+    import re
+
+    from gongkai.extractors import dom
+
+    lazy = re.compile(r"document\s*\.\s*write(?:ln)?\s*\((?P<arg>.*?)\)\s*;?\s*(?:$|\}|\n)", re.DOTALL)
+    literal = re.compile(r"\"((?:[^\"\\\n]|\\.)*)\"|'((?:[^'\\\n]|\\.)*)'")
+    assert [(m.span(), m.group("arg")) for m in dom._DOCUMENT_WRITE.finditer(code)] == [
+        (m.span(), m.group("arg")) for m in lazy.finditer(code)
+    ]
+    assert dom._STRING_LITERAL.findall(code) == literal.findall(code)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(st.sampled_from([0x20, 0x0A, 0x41, 0x45, 0x7E, 0x80, 0xA1, 0xA3, 0xA4, 0xB0, 0xFE]), max_size=60)
+)
+def test_big5_sniffing_counts_pairs_as_the_byte_loop_did(values: list[int]) -> None:
+    from gongkai.extractors.encoding import _DOUBLE_BYTE, _LOW_TRAIL_PAIR
+
+    raw = bytes(values)
+    pairs = low_trail = i = 0
+    while i < len(raw) - 1:
+        if raw[i] < 0x80:
+            i += 1
+            continue
+        pairs += 1
+        low_trail += 0x40 <= raw[i + 1] <= 0x7E and raw[i] >= 0xA4
+        i += 2
+    assert (_DOUBLE_BYTE.subn(b"", raw)[1], _LOW_TRAIL_PAIR.subn(b"", raw)[1]) == (pairs, low_trail)

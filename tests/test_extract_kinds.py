@@ -120,3 +120,96 @@ def test_text_reads_spaced_and_tab_separated_labels_like_colons() -> None:
             assert record.doc_no == "示政办发〔2023〕7号", (spaced, sep)
             assert record.title == "示例县人民政府办公室关于印发示例方案的通知", (spaced, sep)
             assert record.page_kind == "document"
+
+
+# --- issue #14, second pass: what the check half of multisite still missed ---------------------
+
+
+def test_a_hidden_body_that_a_script_copies_out_is_read_with_its_script_printed_source() -> None:
+    # TRS WCM: the text sits in a display:none div whose markup a script writes out; 来源 is
+    # printed by a script with a default; the 文号 sits under the heading, outside the text.
+    body = (
+        "<h2 class='title'>某某市人民政府办公厅关于做好某项工作的通知</h2><h3>某府办发〔2020〕35号</h3>"
+        "<div class='info'>时间：2020-09-23 来源：<script>var ly = '';"
+        "if(ly == ''){ly=\"某某市人民政府\";}document.write(ly);</script></div>"
+        f"<div id='DOCHTMLCON' style='display:none'>{TEXT}<div>某某市人民政府办公厅</div>"
+        "<div>2020年9月22日</div></div>"
+        '<script>var str=document.getElementById("DOCHTMLCON").innerHTML;document.write(str);</script>'
+    )
+    record = extract(page(body), URL)
+    assert record.written_date == date(2020, 9, 22) and record.sources["written_date"].label == "落款日期"
+    assert record.publisher == "某某市人民政府" and record.sources["publisher"].label == "来源"
+    assert record.doc_no == "某府办发〔2020〕35号"
+    # Without the copying script the div stays hidden: no 落款 is read.
+    hidden = extract(page(body.replace("innerHTML", "textContent")), URL)
+    assert hidden.written_date is None
+
+
+def test_a_script_prints_only_literal_text() -> None:
+    from gongkai.extractors.dom import script_output
+
+    assert script_output("var ly = '某局'; if(ly == ''){ly='某市政府';} document.write(ly);") == "某局"
+    assert script_output("document.write(a + b);") is None  # anything but a literal or a name
+    assert script_output("document.write('<tr><td>有效性：</td></tr>');") is None  # markup
+    assert script_output("var a = 'x'; alert(a); document.write(a);") is None  # any other statement
+
+
+def test_signatures_with_a_stamp_note_and_many_joint_bodies() -> None:
+    meeting = extract(
+        page(
+            f"<h1>关于印发若干措施的通知</h1><div class='content'>{TEXT}"
+            "<p>省促进消费体制机制厅际联席会议（代章）</p><p>2022年1月26日</p></div>"
+        ),
+        URL,
+    )
+    assert meeting.written_date == date(2022, 1, 26)
+    assert meeting.publisher == "省促进消费体制机制厅际联席会议"  # the stamp note is not the name
+    bodies = [f"某某市第{n}局" for n in "一二三四五六七八九十"]
+    signed = "".join(f"<p>{name}</p>" for name in bodies)
+    joint = extract(
+        page(f"<h1>关于某事项的通知</h1><div class='content'>{TEXT}{signed}<p>2024年5月13日</p></div>"), URL
+    )
+    assert joint.publisher == "".join(bodies) and joint.written_date == date(2024, 5, 13)
+
+
+def test_a_source_line_ends_at_its_date_and_a_poster_is_a_publisher_only_when_a_body() -> None:
+    line = "<div class='info'>来源:某某区人力资源和社会保障局 2024-02-23 15:16 浏览量:</div>"
+    record = extract(page(f"<h1>关于某事项的公告</h1>{line}<div class='content'>{TEXT}</div>"), URL)
+    assert record.publisher == "某某区人力资源和社会保障局"
+    body = f"<div class='content'>{TEXT}<p>某某市住房公积金管理中心</p><p>2023年9月13日</p></div>"
+    for poster, expected in (
+        ("市住房公积金管理中心", "市住房公积金管理中心"),
+        ("张三", "某某市住房公积金管理中心"),
+    ):
+        info = f"<div class='info'>发布时间：2023-09-14 发布者：{poster}</div>"
+        found = extract(page(f"<h1>关于调整政策的通知</h1>{info}{body}"), URL)
+        assert found.publisher == expected  # a person's name gives way to the 落款
+
+
+def test_a_lone_name_label_deep_in_the_text_is_no_title() -> None:
+    account = "<p>名称：某某市自然资源和规划局保证金专户</p><p>开户行：某某银行</p>"
+    body = f"<div class='content'><p>某某市国有建设用地使用权出让公告</p>{TEXT * 3}{account}</div>"
+    record = extract(page(body, "<title>某某市国有建设用地使用权出让公告_某某交易平台</title>"), URL)
+    assert record.title == "某某市国有建设用地使用权出让公告"
+    block = extract(
+        page(
+            f"<table><tr><td>名称：某某局关于某事的通知</td></tr><tr><td>文号：某发〔2024〕1号</td></tr></table>{TEXT}"
+        ),
+        URL,
+    )
+    assert block.title == "某某局关于某事的通知" and block.sources["title"].stage == "block"
+
+
+def test_the_lines_that_spell_the_article_title_beat_a_column_name_heading() -> None:
+    head = "<meta name='ArticleTitle' content='某某市发展和改革委员会 某某市公安局关于印发若干措施的通知'>"
+    body = (
+        "<h1>某某市发展和改革委员会<span>行政规范性文件</span></h1>"
+        "<div class='content'><p>某某市发展和改革委员会</p><p>某 某 市 公 安 局</p>"
+        f"<p>关于印发《若干措施》的通知</p><p>某发改规范〔2025〕7号</p>{TEXT}</div>"
+    )
+    record = extract(page(body, head), URL)
+    assert "".join(record.title.split()) == "某某市发展和改革委员会某某市公安局关于印发《若干措施》的通知"
+    # A <title> whose ending bracket holds the 文号: the 文号 line is no part of the title.
+    body = f"<div class='content'><p>某某市出让公告</p><p>（某规公告[2021]11号）</p>{TEXT}</div>"
+    numbered = extract(page(body, "<title>某某市出让公告（某规公告[2021]11号）_某某平台</title>"), URL)
+    assert numbered.title == "某某市出让公告" and numbered.doc_no == "某规公告[2021]11号"
