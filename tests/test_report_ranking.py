@@ -96,8 +96,8 @@ def made(tmp_path_factory: pytest.TempPathFactory) -> Made:
                 row.id: (row.name, row.rule_id, row.certainty)
                 for row in conn.execute(
                     sa.text(
-                        "SELECT f.id, COALESCE(s.agency, s.name) AS name, f.rule_id, f.certainty FROM findings f "
-                        "JOIN sites s ON s.id = f.site_id WHERE f.status = 'open'"
+                        "SELECT f.id, COALESCE(s.agency, s.name) AS name, f.rule_id, f.certainty "
+                        "FROM findings f JOIN sites s ON s.id = f.site_id WHERE f.status = 'open'"
                     )
                 )
             }
