@@ -157,6 +157,7 @@ def render_html(
         generated=report.generated_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         findings_by_rule=shown,
         rule_counts=dict(Counter(f["rule"] for f in report.findings)),
+        fixed_counts=dict(Counter(f["rule"] for f in report.findings if f.get("status") == "closed")),
         heading=dict(toc),
         toc=toc,
         flink=flink,
