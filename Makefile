@@ -9,8 +9,8 @@ STAMP  := $(VENV)/.installed
 .PHONY: demo test test-fast lint bench venv clean system-deps
 
 ## Debian packages the reports need: CJK fonts (charts, PDF), Chromium (report tests), pdftotext,
-## Pango (WeasyPrint). Installed only when missing; `SYSTEM_DEPS=skip make …` opts out.
-SYSTEM_DEBS := fonts-noto-cjk chromium poppler-utils libpango-1.0-0 libpangoft2-1.0-0
+## Pango and HarfBuzz-subset (WeasyPrint; without it a CJK font takes ~50 s to subset). Installed only when missing; `SYSTEM_DEPS=skip make …` opts out.
+SYSTEM_DEBS := fonts-noto-cjk chromium poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 
 system-deps:
 	@if [ "$(SYSTEM_DEPS)" = skip ]; then exit 0; fi; \

@@ -148,8 +148,10 @@ def timed(fn: Callable[[], Any], repeat: int = 3) -> tuple[float, Any]:
 
 
 def large_report(docs: int, sites: int = 100) -> None:
-    """The many-agency report end to end: 100 sites, tens of thousands of findings (the issue's
-    target: 50,000 findings in under 60 s for HTML + PDF + XLSX)."""
+    """The many-agency report end to end: 100 sites (100 assessed governments), audited, and
+    ``gongkai report --all`` written as HTML + PDF + XLSX (the issue's target: 50,000 findings in
+    under 60 s). Wall and CPU seconds are both kept: on a shared machine wall time says more about
+    the neighbours than about the code."""
     from gongkai.audits.engine import run_audit
     from gongkai.reports.build import write_report
 
@@ -165,17 +167,36 @@ def large_report(docs: int, sites: int = 100) -> None:
             total = len(list_gaps(store, GapFilters(certainty="all")))
             built = time.perf_counter() - start
             print(f"store: {docs} documents in {sites} sites, {total} findings ({built:.0f} s)")
-            times: dict[str, float] = {}
-            began = time.perf_counter()
+            if total < 50_000:
+                print(f"note: {total} findings, fewer than the target's 50,000: raise DOCS")
+            marks: list[tuple[str, float, float]] = []
+            began, cpu = time.perf_counter(), time.process_time()
+
+            def log(message: str) -> None:
+                marks.append(
+                    (message.removeprefix("wrote "), time.perf_counter() - began, time.process_time() - cpu)
+                )
+
             written = write_report(
-                store, None, parse_period(None), Path(scratch) / "all", ("html", "pdf", "xlsx")
+                store, None, parse_period(None), Path(scratch) / "all", ("html", "pdf", "xlsx"), log=log
             )
-            times["html+pdf+xlsx"] = time.perf_counter() - began
+            wall, used = time.perf_counter() - began, time.process_time() - cpu
             assert not written.errors, written.errors
-        for name, seconds in times.items():
-            print(f"{name}: {seconds:.1f} s")
+        steps = {Path(name).name: {"wall": round(w, 1), "cpu": round(c, 1)} for name, w, c in marks}
+        for name, step in steps.items():
+            print(f"  done at {step['wall']:.1f} s wall, {step['cpu']:.1f} s CPU: {name}")
+        print(
+            f"html+pdf+xlsx: {wall:.1f} s wall, {used:.1f} s CPU ({len(written.report.ranking)} governments)"
+        )
         results = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
-        results["large_report"] = {"documents": docs, "sites": sites, "findings": total, "seconds": times}
+        results["large_report"] = {
+            "documents": docs,
+            "sites": sites,
+            "governments": len(written.report.ranking),
+            "findings": total,
+            "seconds": {"html+pdf+xlsx": wall, "html+pdf+xlsx_cpu": used},
+            "cumulative": steps,
+        }
         RESULTS.parent.mkdir(exist_ok=True)
         RESULTS.write_text(json.dumps(results, indent=1), encoding="utf-8")
 

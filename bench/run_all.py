@@ -32,7 +32,7 @@ BENCHES: dict[str, tuple[list[str], list[str]]] = {
     "prefect": (["bench/bench_prefect.py"], []),
     "reports": (["bench/bench_reports.py"], []),
     # 100 agencies, ~50,000 findings: `gongkai report --all` as HTML + PDF + XLSX end to end.
-    "reports_large": (["-m", "bench.bench_reports", "--large", "66000"], ["--large", "6000"]),
+    "reports_large": (["-m", "bench.bench_reports", "--large", "175000"], ["--large", "6000"]),
 }
 
 

@@ -204,7 +204,9 @@ class SiteSpec:
 def site_specs(plan: Plan, rng: np.random.Generator) -> list[SiteSpec]:
     specs = []
     for i in range(plan.sites):
-        region = _REGION_FIRST[i % len(_REGION_FIRST)] + _REGION_SECOND[(i * 7) % len(_REGION_SECOND)] + "县"
+        # Every pair of characters once before any repeats: two sites are never the same county.
+        first, second = i % len(_REGION_FIRST), (i // len(_REGION_FIRST) + i) % len(_REGION_SECOND)
+        region = _REGION_FIRST[first] + _REGION_SECOND[second] + "县"
         if i >= len(_REGION_FIRST) * len(_REGION_SECOND):
             region = f"{region[:2]}{i}县"
         name = f"county-{i + 1:03d}"

@@ -50,6 +50,9 @@ class SiteInfo:
     name: str
     agency: str | None
     aliases: tuple[str, ...]
+    #: The assessed government a ranking pools this site under (the ``sites`` query's
+    #: ``government``: the configured agency, else the site's name).
+    government: str = ""
 
     @cached_property
     def owner(self) -> Ownership:
@@ -159,7 +162,10 @@ def load_report_data(store: Store, sites: Sequence[str] | None, period: Period) 
         configs[row["name"]] = row.get("config") if isinstance(row.get("config"), dict) else {}
         config = audit_config(configs[row["name"]])
         infos[row["name"]] = SiteInfo(
-            row["name"], config.agency if config else None, tuple(config.agency_aliases) if config else ()
+            row["name"],
+            config.agency if config else None,
+            tuple(config.agency_aliases) if config else (),
+            row.get("government") or row["name"],
         )
     infos = {name: infos[name] for name in chosen if name in infos}
     docs = [_doc(row, infos[row["site"]]) for row in doc_rows]

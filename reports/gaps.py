@@ -20,7 +20,9 @@ Status = Literal["open", "closed", "all"]
 #: ``confirmed`` findings rest on facts or confident calls; ``to_review`` ones on a guess (issue #12)
 #: and are listed apart, never scored.
 CertaintyFilter = Literal["confirmed", "to_review", "all"]
-GROUPS: tuple[str, ...] = ("agency", "domain", "rule", "month", "site", "severity")
+#: ``agency`` is the 发布机构 (a document's publisher); ``government`` the assessed government a
+#: ranking ranks (the site's configured agency, else its name; sites of one agency pool).
+GROUPS: tuple[str, ...] = ("agency", "government", "domain", "rule", "month", "site", "severity")
 
 #: The order of keys in JSON/CSV output: the contract's keys first, then the context.
 OUTPUT_KEYS: tuple[str, ...] = (
@@ -42,6 +44,7 @@ OUTPUT_KEYS: tuple[str, ...] = (
     "subject",
     "status",
     "agency",
+    "government",
     "domain",
     "topic",
     "doc_type",

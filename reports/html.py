@@ -60,6 +60,14 @@ def data_uri(png: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
+def lost_points(score: Any) -> list[tuple[Any, Any]]:
+    """(indicator, its score line) of the indicators that cost points, in the indicators' order."""
+    lines = [(i, score.indicators.get(i.id)) for i in INDICATORS]
+    return [
+        (i, line) for i, line in lines if line is not None and line.assessed and round(line.deduction, 2) > 0
+    ]
+
+
 def environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(str(TEMPLATES)),
@@ -81,6 +89,7 @@ def environment() -> Environment:
         DISCLAIMER=DISCLAIMER,
         STATUS_LABELS=STATUS_LABELS,
         EXPECT_LABELS=EXPECT_LABELS,
+        lost_points=lost_points,
     )
     return env
 
@@ -138,6 +147,7 @@ def render_html(
 
     toc = outline(report, annual is not None)
     return template.render(
+        review_shown=_review_shown(report, inline),
         annual=annual,
         annual_chart=annual_chart,
         report=report,
@@ -147,6 +157,7 @@ def render_html(
         generated=report.generated_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         findings_by_rule=shown,
         rule_counts=dict(Counter(f["rule"] for f in report.findings)),
+        fixed_counts=dict(Counter(f["rule"] for f in report.findings if f.get("status") == "closed")),
         heading=dict(toc),
         toc=toc,
         flink=flink,
@@ -164,6 +175,20 @@ def render_evidence_html(report: Report, main_file: str) -> str:
         findings_by_rule=_findings_by_rule(report, None),
         main_file=main_file,
     )
+
+
+def _review_shown(report: Report, inline: bool) -> list[dict[str, Any]]:
+    """The to-review findings the main report lists: up to LIST_LIMIT, or in a large report the
+    first SAMPLE_PER_RULE of each rule (all of them are in the XLSX)."""
+    if inline:
+        return report.to_review[:LIST_LIMIT]
+    seen: Counter[str] = Counter()
+    shown = []
+    for finding in report.to_review:
+        seen[finding["rule"]] += 1
+        if seen[finding["rule"]] <= SAMPLE_PER_RULE:
+            shown.append(finding)
+    return shown
 
 
 def _findings_by_rule(report: Report, limit: int | None) -> list[tuple[str, list[dict[str, Any]]]]:

@@ -17,7 +17,7 @@ from gongkai.reports.dataset import ReportData, SiteInfo
 from gongkai.reports.indicators import DOCUMENT_INDICATORS, Result
 from gongkai.reports.labels import DOMAINS, OTHER_DOMAIN
 from gongkai.reports.period import Period
-from gongkai.reports.ranking import RankRow, rank_rows, ties
+from gongkai.reports.ranking import RankRow, rank_rows, ties, units
 from gongkai.reports.scoring import Score, WeightsConfig, score
 from gongkai.reports.sections import Rendered, collect
 
@@ -155,9 +155,12 @@ def build_report(data: ReportData, weights: WeightsConfig, title: str | None = N
     sites = sorted(data.sites)
     overall = ind.scope_results(data, data.docs, sites)
     overall_score = score(overall, weights)
+    docs_by_site: dict[str, list[Any]] = {name: [] for name in sites}
+    for doc in data.docs:
+        docs_by_site[doc.site].append(doc)
     per_site = []
     for name in sites:
-        docs = [d for d in data.docs if d.site == name]
+        docs = docs_by_site[name]
         results = ind.scope_results(data, docs, [name])
         per_site.append(GroupRow(name, _official(docs), results, score(results, weights), _news(docs)))
     official = [d for d in data.docs if d.page_kind == "document"]
@@ -180,15 +183,18 @@ def build_report(data: ReportData, weights: WeightsConfig, title: str | None = N
         for d in data.docs
         if d.lag is not None and (d.timeliness_tested or ("late_publication", d.id) in data.by_doc)
     ]
+    governments = units({name: data.sites[name].government for name in sites})
     ranking = (
         rank_rows(
-            per_site,
-            {name: data.sites[name].agency for name in sites},
+            [
+                (government, members, _unit_row(government, members, per_site, docs_by_site, data, weights))
+                for government, members in governments.items()
+            ],
             data.findings,
             data.to_review,
             data.docs,
         )
-        if len(sites) > 1
+        if len(governments) > 1
         else []
     )
     report = Report(
@@ -224,6 +230,23 @@ def build_report(data: ReportData, weights: WeightsConfig, title: str | None = N
     )
     report.sections = collect(data, report)
     return report
+
+
+def _unit_row(
+    government: str,
+    members: list[str],
+    per_site: list[GroupRow],
+    docs_by_site: dict[str, list[Any]],
+    data: ReportData,
+    weights: WeightsConfig,
+) -> GroupRow:
+    """One assessed government's row: its one site's, or its sites pooled and assessed together."""
+    if len(members) == 1:
+        (row,) = [r for r in per_site if r.name == members[0]]
+        return row
+    docs = [d for site in members for d in docs_by_site[site]]
+    results = ind.scope_results(data, docs, members)
+    return GroupRow(government, _official(docs), results, score(results, weights), _news(docs))
 
 
 def _official(docs: list[Any]) -> int:

@@ -1,18 +1,19 @@
 """Ranking the assessed governments of a many-site report: rank, ties, and each one's report card.
 
-The unit ranked is the assessed site (one government portal), named by its configured agency
-(the site's name when it has none). Its score is the site's own score (every indicator, columns
-and 标准目录 included), its findings are the rows ``gongkai gaps --site NAME`` lists (confirmed,
-scored) and apart those of ``--certainty to_review`` (counted, never scored), and its card
-breaks them down by 发布机构 exactly as ``gongkai gaps --site NAME --by agency`` counts them.
+The unit ranked is the assessed government: a site's configured agency (``SiteConfig.agency``),
+else the site's name. Several sites of one agency pool into one unit: its documents, columns and
+catalogs are assessed together and its score is computed over all of them. Its findings are the
+rows ``gongkai gaps`` lists for its sites (``gaps --by government`` counts them: confirmed,
+scored) and apart those of ``--certainty to_review`` (counted, never scored); its card breaks
+them down by 发布机构 exactly as ``gongkai gaps --site NAME… --by agency`` counts them.
 
-Ties are stated, not hidden: scores are compared as printed (one decimal), sites with the same
+Ties are stated, not hidden: scores are compared as printed (one decimal), units with the same
 printed score share a rank (standard competition ranking: 1, 2, 2, 4), and each is marked 并列.
 """
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -41,9 +42,11 @@ class PublisherRow:
 class RankRow:
     rank: int | None
     tied: bool
+    #: The assessed government (``gaps --by government``).
     name: str
-    site: str
-    #: The site's GroupRow (documents, indicator results, score).
+    #: Its sites, sorted; the first names its anchors in the HTML (site names are unique ids).
+    sites: list[str]
+    #: The unit's GroupRow (documents, indicator results, score), its sites pooled.
     row: Any
     news: int
     confirmed: int
@@ -53,43 +56,55 @@ class RankRow:
     publishers: list[PublisherRow] = field(default_factory=list)
 
     @property
+    def key(self) -> str:
+        return self.sites[0]
+
+    @property
     def score(self) -> float | None:
         return self.row.score.score
 
     @property
     def findings(self) -> int:
-        """Every open finding of the site, confirmed or to review (``gaps --certainty all``)."""
+        """Every open finding of the unit, confirmed or to review (``gaps --certainty all``)."""
         return self.confirmed + self.to_review
 
 
-def unit_name(site: str, agency: str | None) -> str:
-    return agency or site
+def units(governments: dict[str, str]) -> dict[str, list[str]]:
+    """Assessed government → its sites (sorted), from site → government."""
+    out: dict[str, list[str]] = {}
+    for site in sorted(governments):
+        out.setdefault(governments[site], []).append(site)
+    return out
 
 
 def rank_rows(
-    site_rows: Sequence[Any],
-    agencies: dict[str, str | None],
+    unit_rows: Sequence[tuple[str, Sequence[str], Any]],
     findings: Sequence[dict[str, Any]],
     to_review: Sequence[dict[str, Any]],
     documents: Sequence[Any],
 ) -> list[RankRow]:
-    """The ranking of ``site_rows`` (GroupRows per site), best first, ties shared and marked."""
-    names = {row.name: unit_name(row.name, agencies.get(row.name)) for row in site_rows}
-    clash = Counter(names.values())
+    """The ranking of ``unit_rows`` ((government, sites, GroupRow)), best first, ties shared."""
+    by_site: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for finding in findings:
+        by_site[finding["site"]].append(finding)
+    doubtful_by_site: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for finding in to_review:
+        doubtful_by_site[finding["site"]].append(finding)
+    docs_by_site: dict[str, list[Any]] = defaultdict(list)
+    for doc in documents:
+        docs_by_site[doc.site].append(doc)
     rows = []
-    for site_row in site_rows:
-        site = site_row.name
-        label = names[site] if clash[names[site]] == 1 else f"{names[site]}（{site}）"
-        confirmed = [f for f in findings if f["site"] == site]
-        doubtful = [f for f in to_review if f["site"] == site]
-        docs = [d for d in documents if d.site == site]
+    for name, sites, unit_row in unit_rows:
+        confirmed = [f for site in sites for f in by_site.get(site, ())]
+        doubtful = [f for site in sites for f in doubtful_by_site.get(site, ())]
+        docs = [d for site in sites for d in docs_by_site.get(site, ())]
         rows.append(
             RankRow(
                 rank=None,
                 tied=False,
-                name=label,
-                site=site,
-                row=site_row,
+                name=name,
+                sites=sorted(sites),
+                row=unit_row,
                 news=sum(d.page_kind == "news" for d in docs),
                 confirmed=len(confirmed),
                 to_review=len(doubtful),
@@ -124,7 +139,7 @@ def assign_ranks(rows: list[RankRow]) -> list[RankRow]:
 
 
 def ties(rows: Sequence[RankRow]) -> list[tuple[int, list[str]]]:
-    """(rank, names) for every rank shared by more than one site."""
+    """(rank, names) for every rank shared by more than one unit."""
     shared: dict[int, list[str]] = {}
     for row in rows:
         if row.tied and row.rank is not None:

@@ -118,7 +118,7 @@ def _ranking(ws: Worksheet, report: Report) -> None:
             r.rank,
             "并列" if r.tied else None,
             r.name,
-            r.site,
+            "、".join(r.sites),
             None if r.score is None else round(r.score, 1),
             r.row.documents,
             r.news,

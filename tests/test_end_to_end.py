@@ -9,7 +9,11 @@ from pathlib import Path
 from gongkai.demo.run import start_demo_sites
 from gongkai.demo.score import score
 from gongkai.flows.nightly import run_nightly
-from gongkai.models.store import open_store
+from gongkai.models.store import Store, open_store
+from gongkai.reports.build import write_report
+from gongkai.reports.period import ALL_TIME
+
+from tests.pdf_layout import broken_names, outside_printable_box, read_pdf
 
 TODAY = date(2026, 11, 22)
 
@@ -64,5 +68,18 @@ def test_two_nights_over_the_demo_sites(prefect_harness: None, classifiers: None
                 (f.rule_id, f.site, f.subject) for f in store.list_findings(status=None)
             } == findings_after_first
             assert score(store, truth).exact
+            # The evaluator's `report --all` PDF of the demo night fits A4 (issue #13).
+            assert_all_sites_pdf_fits(store, tmp_path / "all")
     finally:
         run.stop()
+
+
+def assert_all_sites_pdf_fits(store: Store, out: Path) -> None:
+    """No word outside the printable box, and no agency name (site agency or 发布机构) broken."""
+    written = write_report(store, None, ALL_TIME, out, ("pdf",))
+    assert not written.errors, written.errors
+    pages = read_pdf(written.files["pdf"])
+    assert outside_printable_box(pages) == []
+    names = {site.agency for site in written.report.sites if site.agency}
+    names |= {row.name for row in written.report.per_agency}
+    assert names and broken_names(pages, names) == []

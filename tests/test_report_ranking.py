@@ -23,7 +23,7 @@ from gongkai.audits.rules import rule_label
 from gongkai.audits.rules.confidence import CLASSIFIER_RULES
 from gongkai.flows.cli import cli
 from gongkai.models.store import open_store
-from gongkai.models.tables import documents, findings
+from gongkai.models.tables import documents, findings, sites
 from gongkai.reports.indicators import INDICATORS
 from gongkai.reports.pdf import write_pdf
 from openpyxl import load_workbook
@@ -33,6 +33,10 @@ from tests.pdf_layout import broken_names, outside_printable_box, read_pdf
 
 TODAY = date(2027, 3, 31)
 SITES = 100
+POOLED = ("county-001", "county-002")
+POOLED_AGENCY = "青山县人民政府"
+#: Assessed governments: every site its own, but the two pooled ones are one.
+UNITS = SITES - 1
 REASONS = {
     "missing_interpretation": "needs_interpretation p=0.71 < 0.90",
     "late_publication": "发布日期只从页面 <meta> 读出",
@@ -43,7 +47,8 @@ REASONS = {
 class Made:
     db: str
     out: Path
-    #: finding id → (site, rule, certainty) as the store holds them after the marking.
+    #: finding id → (government, rule, certainty) as the store holds them after the marking; the
+    #: government is the site's agency, else its name.
     stored: dict[int, tuple[str, str, str]]
     news: set[int]
 
@@ -80,12 +85,21 @@ def made(tmp_path_factory: pytest.TempPathFactory) -> Made:
                 )
             ]
             conn.execute(sa.update(documents).where(documents.c.id.in_(news_ids)).values(page_kind="news"))
+            # Two sites of one government (say its portal and its 信息公开 platform): one ranked unit.
+            for site in POOLED:
+                config = dict(
+                    conn.execute(sa.select(sites.c.config).where(sites.c.name == site)).scalar_one()
+                )
+                config["agency"] = POOLED_AGENCY
+                conn.execute(
+                    sa.update(sites).where(sites.c.name == site).values(agency=POOLED_AGENCY, config=config)
+                )
             stored = {
                 row.id: (row.name, row.rule_id, row.certainty)
                 for row in conn.execute(
                     sa.text(
-                        "SELECT f.id, s.name, f.rule_id, f.certainty FROM findings f "
-                        "JOIN sites s ON s.id = f.site_id WHERE f.status = 'open'"
+                        "SELECT f.id, COALESCE(s.agency, s.name) AS name, f.rule_id, f.certainty "
+                        "FROM findings f JOIN sites s ON s.id = f.site_id WHERE f.status = 'open'"
                     )
                 )
             }
@@ -110,25 +124,27 @@ def sheet_rows(path: Path, name: str) -> list[dict[str, object]]:
 
 def test_the_ranking_equals_gaps_and_the_audit_records(made: Made) -> None:
     ranking = sheet_rows(made.file("*.xlsx"), "排名")
-    assert len(ranking) == SITES
-    by_site = {row["site"]: row["count"] for row in gaps_json(made.db, "--by", "site")}
-    held = gaps_json(made.db, "--by", "site", "--certainty", "to_review")
-    held_by_site = {row["site"]: row["count"] for row in held}
-    confirmed = Counter(site for site, _, c in made.stored.values() if c == "confirmed")
-    doubtful = Counter(site for site, _, c in made.stored.values() if c == "to_review")
+    assert len(ranking) == UNITS
+    (pooled,) = [row for row in ranking if row["评估对象"] == POOLED_AGENCY]
+    assert pooled["站点"] == "、".join(POOLED)
+    by_unit = {row["government"]: row["count"] for row in gaps_json(made.db, "--by", "government")}
+    held = gaps_json(made.db, "--by", "government", "--certainty", "to_review")
+    held_by_unit = {row["government"]: row["count"] for row in held}
+    confirmed = Counter(unit for unit, _, c in made.stored.values() if c == "confirmed")
+    doubtful = Counter(unit for unit, _, c in made.stored.values() if c == "to_review")
     for row in ranking:
-        site = row["站点"]
-        assert row["问题（计分）"] == by_site.get(site, 0) == confirmed[site], site
-        assert row["待复核（不计分）"] == held_by_site.get(site, 0) == doubtful[site], site
-        assert row["合计"] == confirmed[site] + doubtful[site]
-    # Each document indicator's failing count is the site's confirmed open findings of its rules.
-    by_site_rule = Counter((site, rule) for site, rule, c in made.stored.values() if c == "confirmed")
+        unit = row["评估对象"]
+        assert row["问题（计分）"] == by_unit.get(unit, 0) == confirmed[unit], unit
+        assert row["待复核（不计分）"] == held_by_unit.get(unit, 0) == doubtful[unit], unit
+        assert row["合计"] == confirmed[unit] + doubtful[unit]
+    # Each document indicator's failing count is the unit's confirmed open findings of its rules.
+    by_unit_rule = Counter((unit, rule) for unit, rule, c in made.stored.values() if c == "confirmed")
     for row in ranking:
         for indicator in INDICATORS:
             if indicator.level != "document":
                 continue
             failing = row[f"{indicator.name}·适用"] - row[f"{indicator.name}·合规"]
-            assert failing == sum(by_site_rule[(row["站点"], rule)] for rule in indicator.rules)
+            assert failing == sum(by_unit_rule[(row["评估对象"], rule)] for rule in indicator.rules)
     # Best first; equal printed scores share a rank (1, 2, 2, 4), and are marked 并列.
     scores = [row["得分"] for row in ranking]
     assert scores == sorted(scores, reverse=True)
@@ -137,22 +153,25 @@ def test_the_ranking_equals_gaps_and_the_audit_records(made: Made) -> None:
         assert (row["并列"] == "并列") == (scores.count(row["得分"]) > 1)
     # The ranking section of the HTML states the ties and shows the same ranks.
     html = made.file("*.html").read_text(encoding="utf-8")
-    shown = re.findall(r'<tr id="rank-([^"]+)" data-site="[^"]+"><td class="c">(\d+)', html)
-    assert [(site, int(rank)) for site, rank in shown] == [(r["站点"], r["排名"]) for r in ranking]
+    shown = re.findall(r'<tr id="rank-[^"]+" data-government="([^"]+)" [^>]*><td class="c">(\d+)', html)
+    assert [(unit, int(rank)) for unit, rank in shown] == [(r["评估对象"], r["排名"]) for r in ranking]
     if any(r["并列"] for r in ranking):
         assert '<p id="ties">并列：' in html
 
 
 def test_each_card_splits_findings_by_agency_as_gaps_does(made: Made) -> None:
     html = made.file("*.html").read_text(encoding="utf-8")
-    cards = re.findall(r'<section class="card" id="card-([^"]+)">(.*?)</section>', html, re.S)
-    assert len(cards) == SITES
-    for site, body in cards[:: SITES // 10]:
-        shown = re.findall(r'data-agency="([^"]+)" data-findings="(\d+)" data-review="(\d+)"', body)
+    cards = dict(re.findall(r'<section class="card" id="card-([^"]+)">(.*?)</section>', html, re.S))
+    assert len(cards) == UNITS
+    units = [str(row["站点"]).split("、") for row in sheet_rows(made.file("*.xlsx"), "排名")]
+    checked = [unit for unit in units if len(unit) > 1] + units[:: UNITS // 10]
+    for unit in checked:
+        shown = re.findall(r'data-agency="([^"]+)" data-findings="(\d+)" data-review="(\d+)"', cards[unit[0]])
+        scope = [arg for site in unit for arg in ("--site", site)]
         for column, certainty in ((1, "confirmed"), (2, "to_review")):
-            rows = gaps_json(made.db, "--site", site, "--by", "agency", "--certainty", certainty)
+            rows = gaps_json(made.db, *scope, "--by", "agency", "--certainty", certainty)
             counted = {row["agency"]: row["count"] for row in rows}
-            assert {s[0]: int(s[column]) for s in shown if int(s[column])} == counted, (site, certainty)
+            assert {s[0]: int(s[column]) for s in shown if int(s[column])} == counted, (unit, certainty)
 
 
 def test_to_review_findings_are_counted_apart_and_never_scored(made: Made) -> None:
@@ -184,21 +203,23 @@ def test_to_review_findings_are_counted_apart_and_never_scored(made: Made) -> No
 
 
 def test_news_is_counted_apart_and_never_in_a_denominator(made: Made) -> None:
-    ranking = {row["站点"]: row for row in sheet_rows(made.file("*.xlsx"), "排名")}
+    ranking = {row["评估对象"]: row for row in sheet_rows(made.file("*.xlsx"), "排名")}
     with open_store(made.db) as store, store.engine.connect() as conn:
         rows = conn.execute(
-            sa.text("SELECT s.name, d.id FROM documents d JOIN sites s ON s.id = d.site_id")
+            sa.text(
+                "SELECT COALESCE(s.agency, s.name), d.id FROM documents d JOIN sites s ON s.id = d.site_id"
+            )
         ).all()
-    per_site: dict[str, list[int]] = defaultdict(list)
-    for site, doc_id in rows:
-        per_site[site].append(doc_id)
+    per_unit: dict[str, list[int]] = defaultdict(list)
+    for unit, doc_id in rows:
+        per_unit[unit].append(doc_id)
     assert made.news
-    for site, ids in per_site.items():
+    for unit, ids in per_unit.items():
         news = sum(i in made.news for i in ids)
-        assert ranking[site]["新闻"] == news
-        assert ranking[site]["文件"] == len(ids) - news
+        assert ranking[unit]["新闻"] == news
+        assert ranking[unit]["文件"] == len(ids) - news
         # 元数据完整率 applies to every official document: news pages are not in it.
-        assert ranking[site]["元数据完整率·适用"] == len(ids) - news
+        assert ranking[unit]["元数据完整率·适用"] == len(ids) - news
 
 
 def test_the_pdf_pages_fit_a4_and_names_stay_on_one_line(made: Made) -> None:
