@@ -1,8 +1,10 @@
-"""Run ``extract`` over a page set a given number of times, for an instruction count that does not
+r"""Run ``extract`` over a page set a given number of times, for an instruction count that does not
 depend on the machine's load (not a benchmark by itself):
 
-    valgrind --tool=callgrind --callgrind-out-file=/dev/null .venv/bin/python bench/extract_passes.py --passes 1
-    valgrind --tool=callgrind --callgrind-out-file=/dev/null .venv/bin/python bench/extract_passes.py --passes 0
+    valgrind --tool=callgrind --callgrind-out-file=/dev/null \
+        .venv/bin/python bench/extract_passes.py --passes 1
+    valgrind --tool=callgrind --callgrind-out-file=/dev/null \
+        .venv/bin/python bench/extract_passes.py --passes 0
 
 The difference of the two "Collected" counts is one pass over the pages (imports and file
 reading cancel out). Compare two versions of the extractor that way on a loaded machine.
