@@ -460,6 +460,9 @@ def extract_text(text: str, url: str) -> DocumentRecord:
             draft.fill("title", fallback, "body", "标题行", fallback)
         if found is not None:
             draft.fill("published_date", found[0], "body", "标题下日期", found[1])
+        if heading is not None and draft.values.get("doc_no") is None:
+            under = doc_no_under(lines, heading.last_index)
+            draft.fill("doc_no", under, "body", "文号行", under)
         title = draft.values.get("title")
         kind = _page_kind(
             draft,

@@ -252,6 +252,10 @@ def text_heading(lines: list[Line], first_label: int | None, last_label: int | N
         compact = _spaceless(text)
         if compact.endswith(p.SENTENCE_ENDS) or (p.ORG_SUFFIX.search(compact) and "关于" not in compact):
             continue  # a sentence of the text, or a signing body
+        if len(p.MENU_BAR.findall(text)) >= 2:
+            continue  # a menu
+        if any(p.BREADCRUMB.search(below.text) for below in lines[k + 1 : k + 3]):
+            continue  # the page's heading comes after its breadcrumb, never above it
         score = 0.0
         if first_label is not None and line.index == first_label - 1:
             score += 2.0

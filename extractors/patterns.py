@@ -530,8 +530,10 @@ NOT_A_TEXT_TITLE = re.compile(
     r"^\s*(?:[\[［][\u4e00-\u9fff]{2,8}[\]］]|[\u4e00-\u9fff]{2,6}\s*[：:]|"
     r"\d{1,2}\s*[.、．]|[（(]?[一二三四五六七八九十]{1,3}[)）、])"
 )
-#: A line ending so is a sentence, not a title.
-SENTENCE_ENDS = ("。", "；", ";", "，", ",")
+#: A line ending so is a sentence (or a label, or the 主送机关 line), not a title.
+SENTENCE_ENDS = ("。", "；", ";", "，", ",", "：", ":")
+#: Menu items in a line of text ("简体版 繁体版 | EN | 登录"): two such bars make it no title.
+MENU_BAR = re.compile(r"\s[|｜]\s")
 #: A line that is only a 文号 (国办函〔2018〕71号, 京医保发〔2026〕5号).
 DOC_NO_LINE = re.compile(r"^[\u4e00-\u9fff]{1,20}[〔\[【［﹝(（]\d{4}[〕\]】］﹞)）]第?\d{1,5}号$")
 #: A breadcrumb ("首页 > 政务公开 > …", "当前位置：…") is never a title.

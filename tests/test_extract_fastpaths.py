@@ -216,7 +216,7 @@ _DATE_PIECES = st.lists(
 ).map("".join)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(_DATE_PIECES)
 def test_a_date_line_is_matched_at_its_start_as_the_full_scan_found_it(text: str) -> None:
     from gongkai.extractors import patterns as p
@@ -258,7 +258,7 @@ _SCRIPT_PIECES = st.lists(
 ).map("".join)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(_SCRIPT_PIECES)
 def test_document_write_and_string_literals_match_as_the_backtracking_patterns_did(code: str) -> None:
     import re
@@ -273,7 +273,7 @@ def test_document_write_and_string_literals_match_as_the_backtracking_patterns_d
     assert dom._STRING_LITERAL.findall(code) == literal.findall(code)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(
     st.lists(st.sampled_from([0x20, 0x0A, 0x41, 0x45, 0x7E, 0x80, 0xA1, 0xA3, 0xA4, 0xB0, 0xFE]), max_size=60)
 )

@@ -213,3 +213,20 @@ def test_the_lines_that_spell_the_article_title_beat_a_column_name_heading() -> 
     body = f"<div class='content'><p>某某市出让公告</p><p>（某规公告[2021]11号）</p>{TEXT}</div>"
     numbered = extract(page(body, "<title>某某市出让公告（某规公告[2021]11号）_某某平台</title>"), URL)
     assert numbered.title == "某某市出让公告" and numbered.doc_no == "某规公告[2021]11号"
+
+
+def test_text_heading_skips_menus_and_lines_above_the_breadcrumb_and_finds_the_number_under_it() -> None:
+    text = "\n".join(
+        [
+            "简体版 繁体版 | EN | 登录",
+            "长者模式 退出长者模式 无障碍浏览",
+            "当前位置：首页 > 政务公开 > 通知公告",
+            "某某市人民政府关于做好某项工作的通知",
+            "某府发〔2015〕6号",
+            "2015-06-04 14:46",
+            "各区人民政府：" + "现将有关事项通知如下。" * 5,
+        ]
+    )
+    record = extract_text(text, URL)
+    assert record.title == "某某市人民政府关于做好某项工作的通知"
+    assert record.doc_no == "某府发〔2015〕6号" and record.published_date == date(2015, 6, 4)
