@@ -6,14 +6,16 @@ document whose content changed gets a new version and keeps the old ones.
 
 One :class:`Store`, one module per aggregate: ``store_sites`` (sites, columns), ``store_pages``
 (pages, raw bytes), ``store_documents`` (documents, versions, classifications), ``store_links``
-(the 解读 graph), ``store_findings`` (findings), ``bulk`` (the public bulk loader);
-``store_base`` holds what they share, ``writelock`` the SQLite writer lock.
+(the 解读 graph), ``store_findings`` (findings), ``store_audit`` (what the audit reads),
+``bulk`` (the public bulk loader); ``store_base`` holds what they share, ``writelock`` the SQLite
+writer lock.
 """
 
 from __future__ import annotations
 
 from gongkai.models import database
 from gongkai.models.bulk import BulkStore
+from gongkai.models.store_audit import AuditReadsStore
 from gongkai.models.store_base import StoreBase, as_utc, sha256_hex, utcnow
 from gongkai.models.store_documents import (
     AUDIT_FACTS_VERSION,
@@ -48,7 +50,7 @@ __all__ = [
 ]
 
 
-class Store(SitesStore, PagesStore, DocumentsStore, LinksStore, FindingsStore, BulkStore):
+class Store(SitesStore, PagesStore, DocumentsStore, LinksStore, FindingsStore, AuditReadsStore, BulkStore):
     """A handle on the database. Open one with :func:`open_store`."""
 
 
