@@ -94,6 +94,7 @@ def test_shipped_models_reproduce_the_recorded_figures(
     assert _close(report.confidence, card["confidence"], 1e-4) == []
 
 
+@pytest.mark.slow  # training
 def test_retraining_reproduces_the_shipped_figures(
     models: LoadedModels, shared_data: Path, tmp_path: Path
 ) -> None:
