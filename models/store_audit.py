@@ -9,9 +9,12 @@ from its current record, in a second query for those rows only.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Sequence
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
+from gongkai.models.checks import CheckRow, replace_checks
 from gongkai.models.store_base import StoreBase
 from gongkai.models.store_documents import AUDIT_FACTS_VERSION, audit_facts
 from gongkai.models.tables import (
@@ -82,6 +85,12 @@ class AuditReadsStore(StoreBase):
                 _fill_missing_facts(conn, [cols[0][i] for i in missing], missing, facts)
             warc = _warc_records(conn, site_id, list(cols[1]), facts)
         return cols, facts, warc
+
+    def replace_checks(
+        self, site_id: int, rule_ids: Sequence[str], rows: Iterable[CheckRow], checked_on: date
+    ) -> int:
+        """Replace the site's ``audit_checks`` of ``rule_ids`` with ``rows`` (see :mod:`models.checks`)."""
+        return replace_checks(self.engine, site_id, rule_ids, rows, checked_on)
 
     def column_rows(self, site_id: int) -> list[Any]:
         """The site's stored columns (栏目) as rows of ``site_columns``, by URL."""

@@ -279,6 +279,30 @@ class DocumentsStore(StoreBase):
                 out.append(item)
             return out
 
+    def document_counts(self, site: str) -> dict[str, int]:
+        """The site's stored documents, news and other pages, and versions of them all."""
+        with self.engine.connect() as conn:
+            site_id = conn.execute(sa.select(sites.c.id).where(sites.c.name == site)).scalar_one_or_none()
+            if site_id is None:
+                return {"documents": 0, "news": 0, "other_pages": 0, "versions": 0}
+            kinds: dict[str, int] = {
+                kind: count
+                for kind, count in conn.execute(
+                    sa.select(documents.c.page_kind, sa.func.count())
+                    .where(documents.c.site_id == site_id)
+                    .group_by(documents.c.page_kind)
+                )
+            }
+            versions = conn.execute(
+                sa.select(sa.func.count())
+                .select_from(document_versions)
+                .join(documents, documents.c.id == document_versions.c.document_id)
+                .where(documents.c.site_id == site_id)
+            ).scalar_one()
+        docs = kinds.pop("document", 0)
+        news = kinds.pop("news", 0)
+        return {"documents": docs, "news": news, "other_pages": sum(kinds.values()), "versions": versions}
+
     def document_id(self, url: str, site: str) -> int | None:
         with self.engine.connect() as conn:
             return conn.execute(

@@ -15,6 +15,7 @@ from gongkai.models.records import (
 from gongkai.models.store_base import StoreBase, as_utc, sha256_hex, utcnow
 from gongkai.models.tables import (
     blobs,
+    documents,
     page_versions,
     pages,
     sites,
@@ -180,6 +181,26 @@ class PagesStore(StoreBase):
             warc_record_id=row.warc_record_id,
             warc_file=row.warc_file,
         )
+
+    def document_pages(self, site: str) -> list[Any]:
+        """The site's documents with their archived page (rows: ``url, column_name, page_kind,
+        sha256, fetched_at, headers``), by document id: what re-extraction reads again."""
+        query = (
+            sa.select(
+                documents.c.url,
+                documents.c.column_name,
+                documents.c.page_kind,
+                pages.c.sha256,
+                pages.c.fetched_at,
+                pages.c.headers,
+            )
+            .join(pages, pages.c.url == documents.c.url)
+            .join(sites, sites.c.id == documents.c.site_id)
+            .where(sites.c.name == site, pages.c.sha256.is_not(None))
+            .order_by(documents.c.id)
+        )
+        with self.engine.connect() as conn:
+            return list(conn.execute(query).all())
 
     def page_body(self, url: str) -> bytes | None:
         page = self.get_page(url)

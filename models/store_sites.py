@@ -38,6 +38,13 @@ class SitesStore(StoreBase):
             return None
         return SiteConfig.model_validate(config)
 
+    def site_payload(self, site: str | int) -> dict[str, Any] | None:
+        """The config stored for a site (name or id) as JSON, also for a name-only site; None if unknown."""
+        key = sites.c.name if isinstance(site, str) else sites.c.id
+        with self.engine.connect() as conn:
+            payload = conn.execute(sa.select(sites.c.config).where(key == site)).scalar_one_or_none()
+        return dict(payload) if payload else None
+
     def site_names(self) -> list[str]:
         with self.engine.connect() as conn:
             return list(conn.execute(sa.select(sites.c.name).order_by(sites.c.name)).scalars())
