@@ -20,6 +20,7 @@ from gongkai.models.records import Classification, SiteColumn, SiteConfig
 from gongkai.models.store_base import StoreBase, as_utc, utcnow
 from gongkai.models.store_documents import audit_facts, content_hash_of, document_columns
 from gongkai.models.store_pages import pack_blob
+from gongkai.models.store_sites import column_row
 from gongkai.models.tables import (
     blobs,
     classifications,
@@ -194,20 +195,7 @@ class BulkStore(StoreBase):
                             "warc_file": page.warc_file,
                         }
                     )
-            column_rows = [
-                {
-                    "site_id": site_id,
-                    "url": column.url,
-                    "name": column.name,
-                    "kind": column.kind,
-                    "item_count": column.item_count,
-                    "latest_item_date": column.latest_item_date,
-                    "checked_at": as_utc(column.checked_at) or classified_at,
-                    "empty_signal": column.empty_signal,
-                    "empty_since": as_utc(column.empty_since),
-                }
-                for column in columns
-            ]
+            column_rows = [column_row(site_id, column, classified_at) for column in columns]
             # The same bytes may already be stored (another site's page): kept once.
             keep_first = self._insert(blobs).on_conflict_do_nothing(index_elements=["sha256"])
             _insert_many(conn, keep_first, blobs, list(blob_rows.values()))

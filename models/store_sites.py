@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -15,6 +16,21 @@ from gongkai.models.tables import (
     site_columns,
     sites,
 )
+
+
+def column_row(site_id: int | None, column: SiteColumn, checked_at: datetime) -> dict[str, Any]:
+    """The ``site_columns`` row of a column as the crawler saw it (``checked_at`` when it has none)."""
+    return {
+        "site_id": site_id,
+        "url": column.url,
+        "name": column.name,
+        "kind": column.kind,
+        "item_count": column.item_count,
+        "latest_item_date": column.latest_item_date,
+        "checked_at": as_utc(column.checked_at) or checked_at,
+        "empty_signal": column.empty_signal,
+        "empty_since": as_utc(column.empty_since),
+    }
 
 
 def _upsert_column(insert: Callable[[sa.Table], Any], keys: tuple[str, ...]) -> Any:
@@ -60,20 +76,7 @@ class SitesStore(StoreBase):
         now = utcnow()
         with self.engine.begin() as conn:
             site_id = self._site_id_for(conn, site)
-            rows = [
-                {
-                    "site_id": site_id,
-                    "url": column.url,
-                    "name": column.name,
-                    "kind": column.kind,
-                    "item_count": column.item_count,
-                    "latest_item_date": column.latest_item_date,
-                    "checked_at": as_utc(column.checked_at) or now,
-                    "empty_signal": column.empty_signal,
-                    "empty_since": as_utc(column.empty_since),
-                }
-                for column in columns
-            ]
+            rows = [column_row(site_id, column, now) for column in columns]
             if rows:
                 conn.execute(self._upsert(_upsert_column, rows[0]), rows)
         return len(rows)
