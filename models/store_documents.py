@@ -150,7 +150,7 @@ class DocumentsStore(StoreBase):
         return self.save_documents([record], site)[0]
 
     def save_documents(
-        self, records: Sequence[DocumentRecord], site: str | None = None
+        self, records: Sequence[DocumentRecord], site: str | None = None, conn: Connection | None = None
     ) -> list[DocumentSave]:
         """Store documents idempotently, in one transaction.
 
@@ -158,7 +158,7 @@ class DocumentsStore(StoreBase):
         a new version; the old one is closed (``valid_to``) and kept.
         """
         results: list[DocumentSave] = []
-        with self.engine.begin() as conn:
+        with self._conn(conn) as conn:
             site_ids: dict[str, int] = {}
             for record in records:
                 site_name = site or record.site

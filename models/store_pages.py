@@ -81,8 +81,8 @@ class PagesStore(StoreBase):
             )
         return digest
 
-    def get_blob(self, digest: str) -> bytes | None:
-        with self.engine.connect() as conn:
+    def get_blob(self, digest: str, conn: Connection | None = None) -> bytes | None:
+        with self._read(conn) as conn:
             row = conn.execute(
                 sa.select(blobs.c.compression, blobs.c.data).where(blobs.c.sha256 == digest)
             ).first()
@@ -92,7 +92,9 @@ class PagesStore(StoreBase):
 
     # --- pages ------------------------------------------------------------------------------
 
-    def save_page(self, page: FetchedPage, body: bytes | None = None) -> PageSave:
+    def save_page(
+        self, page: FetchedPage, body: bytes | None = None, conn: Connection | None = None
+    ) -> PageSave:
         """Record a response. A 304 (``body`` None) only refreshes ``fetched_at``.
 
         The URL keeps one row with its latest state; each distinct body it ever served is a
@@ -100,7 +102,7 @@ class PagesStore(StoreBase):
         """
         fetched_at = as_utc(page.fetched_at)
         assert fetched_at is not None
-        with self.engine.begin() as conn:
+        with self._conn(conn) as conn:
             digest = self.put_blob(body, conn) if body is not None else page.sha256
             site_id = self._site_id_for(conn, page.site)
             existing = conn.execute(_PAGE_BY_URL, {"url": page.url}).first()
@@ -159,8 +161,8 @@ class PagesStore(StoreBase):
             },
         )
 
-    def get_page(self, url: str) -> FetchedPage | None:
-        with self.engine.connect() as conn:
+    def get_page(self, url: str, conn: Connection | None = None) -> FetchedPage | None:
+        with self._read(conn) as conn:
             row = conn.execute(
                 sa.select(pages, sites.c.name.label("site_name"))
                 .outerjoin(sites, sites.c.id == pages.c.site_id)
