@@ -15,13 +15,11 @@ from collections import defaultdict
 from datetime import date
 from typing import Any
 
-import sqlalchemy as sa
 from gongkai.audits.annual import ANNUAL_RULES, ANNUAL_RULES_BY_ID, check_run, missing_reports
 from gongkai.extractors.annual_report import AnnualReport, Problem, UnreadableReport, read_bytes
 from gongkai.extractors.annual_report.meta import agency_of, year_of
 from gongkai.models.records import DocumentRecord, Evidence, Finding
 from gongkai.models.store import Store
-from gongkai.models.tables import sites
 
 #: A document whose title names an annual report of 政府信息公开.
 ANNUAL_TITLE = re.compile(r"信息公开\s*(?:工作)?\s*(?:年度)?\s*(?:报告|年报)")
@@ -81,9 +79,7 @@ def read_stored_report(store: Store, record: DocumentRecord) -> tuple[AnnualRepo
 
 
 def _site_agency(store: Store, site: str) -> str | None:
-    with store.engine.connect() as conn:
-        config = conn.execute(sa.select(sites.c.config).where(sites.c.name == site)).scalar_one_or_none()
-    return (config or {}).get("agency")
+    return (store.site_payload(site) or {}).get("agency")
 
 
 def _finding(site: str, subject: str, code: str, problems: list[Problem], url: str | None) -> Finding:

@@ -15,18 +15,16 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-import sqlalchemy as sa
 from gongkai.audits.batch import SiteData
 from gongkai.audits.calendar import WorkCalendar, default_calendar
 from gongkai.audits.catalog import Catalog, catalog_for_site, load_standard
 from gongkai.audits.linking import find_links, interpretation_index, store_links
 from gongkai.audits.loader import load_columns, load_site, site_rows
 from gongkai.audits.rules import RULES, RULES_BY_ID, AuditContext, Rule
-from gongkai.models.checks import CheckRow, replace_checks
+from gongkai.models.checks import CheckRow
 from gongkai.models.errors import ConfigError, GongkaiError
 from gongkai.models.records import Finding, SiteConfig
 from gongkai.models.store import Store, utcnow
-from gongkai.models.tables import runs, sites
 from pydantic import ValidationError
 
 
@@ -59,8 +57,7 @@ class AuditResult:
 
 
 def _site_config(store: Store, site_id: int, name: str) -> SiteConfig | None:
-    with store.engine.connect() as conn:
-        payload = conn.execute(sa.select(sites.c.config).where(sites.c.id == site_id)).scalar_one()
+    payload = store.site_payload(site_id)
     if not payload or "start_urls" not in payload:
         return None  # a name-only site (imported documents)
     try:
@@ -180,9 +177,7 @@ def _audit_site(
     outcome = SiteResult(site=name, documents=len(loaded.docs), links=link_count)
     document_ids = dict(zip(loaded.docs.urls, loaded.docs.ids.tolist(), strict=True))
     stats = store.sync_findings_by_rule(name, [r.id for r in rule_list], findings, ctx.today, document_ids)
-    outcome.checks = replace_checks(
-        store.engine, site_id, [r.id for r in rule_list], _check_rows(data), ctx.today
-    )
+    outcome.checks = store.replace_checks(site_id, [r.id for r in rule_list], _check_rows(data), ctx.today)
     t4 = clock()
     outcome.rules = stats
     outcome.seconds = {"load": t1 - t0, "link": t2 - t1, "check": t3 - t2, "sync": t4 - t3, **rule_seconds}
@@ -206,19 +201,14 @@ def _check_rows(data: SiteData) -> Iterator[CheckRow]:
 
 
 def _record_run(store: Store, site_id: int, started: Any, outcome: SiteResult) -> None:
-    with store.engine.begin() as conn:
-        conn.execute(
-            sa.insert(runs).values(
-                kind="audit",
-                site_id=site_id,
-                started_at=started,
-                finished_at=utcnow(),
-                status="ok",
-                stats={
-                    "documents": outcome.documents,
-                    "links": outcome.links,
-                    "rules": outcome.rules,
-                    "checks": outcome.checks,
-                },
-            )
-        )
+    store.record_run(
+        "audit",
+        site_id,
+        {
+            "documents": outcome.documents,
+            "links": outcome.links,
+            "rules": outcome.rules,
+            "checks": outcome.checks,
+        },
+        started_at=started,
+    )

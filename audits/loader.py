@@ -1,4 +1,5 @@
-"""Reading one site's documents out of the store as columns, in one set-based query.
+"""One site's documents as the audit's columns (``DocBatch``); the queries are the store's
+(``models/store_audit.py``), the shaping into arrays is here.
 
 The documents table holds the nine metadata fields and, in ``audit_facts``, the few values the
 rules need beyond them (公开属性 as printed, 文号 defects, 解读 links, the page hash and fetch time,
@@ -10,24 +11,14 @@ them computed from its current record, in a second query for those rows only.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
 import numpy as np
-import sqlalchemy as sa
 from gongkai.audits.batch import ColumnRow, DocBatch
-from gongkai.models.store import AUDIT_FACTS_VERSION, Store, audit_facts
-from gongkai.models.tables import (
-    classifications,
-    document_versions,
-    documents,
-    page_versions,
-    pages,
-    site_columns,
-    sites,
-)
+from gongkai.models.store import Store
+from gongkai.models.store_audit import parse_json_texts
 
 #: date.toordinal() of 1970-01-01: numpy's datetime64 day 0.
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
@@ -51,96 +42,8 @@ def ordinals(values: list[Any]) -> np.ndarray:
 
 
 def load_site(store: Store, site_id: int) -> LoadedSite:
-    as_text = sa.String  # dates as stored (ISO text on SQLite): numpy parses them in bulk
-    query = (
-        sa.select(
-            documents.c.id,
-            documents.c.url,
-            documents.c.title,
-            documents.c.index_no,
-            documents.c.doc_no,
-            documents.c.doc_no_normalized,
-            documents.c.publisher,
-            sa.type_coerce(documents.c.written_date, as_text),
-            sa.type_coerce(documents.c.published_date, as_text),
-            documents.c.disclosure,
-            documents.c.is_interpretation,
-            documents.c.column_name,
-            sa.type_coerce(documents.c.audit_facts, sa.Text),  # parsed below, all rows in one call
-            classifications.c.domain,
-            classifications.c.doc_type,
-            classifications.c.needs_interpretation,
-            sa.type_coerce(classifications.c.scores, sa.Text),
-        )
-        .select_from(documents)
-        .outerjoin(classifications, classifications.c.document_id == documents.c.id)
-        # News, lists and other pages are stored and reported, never audited as policy documents.
-        .where(documents.c.site_id == site_id, documents.c.page_kind == "document")
-        .order_by(documents.c.id)
-    )
-    with store.engine.connect() as conn:
-        rows = conn.execute(query).all()
-        cols = list(zip(*rows, strict=True)) if rows else [[] for _ in range(17)]
-        facts = _parse_all(cols[12])
-        missing = [
-            i
-            for i, value in enumerate(facts)
-            if not isinstance(value, dict) or value.get("v") != AUDIT_FACTS_VERSION
-        ]
-        if missing:
-            _fill_missing_facts(conn, [cols[0][i] for i in missing], missing, facts)
-        warc = _warc_records(conn, site_id, list(cols[1]), facts)
+    cols, facts, warc = store.audit_columns(site_id)
     return _columns(cols, facts, warc)
-
-
-def _parse_all(values: Any) -> list[Any]:
-    """JSON texts (or values a driver already parsed) → values; texts parsed as one JSON array."""
-    if not any(isinstance(v, str) for v in values):
-        return list(values)
-    texts = [v if isinstance(v, str) else json.dumps(v) for v in values]
-    return json.loads("[" + ",".join(texts) + "]")  # type: ignore[no-any-return]
-
-
-def _fill_missing_facts(conn: sa.Connection, ids: list[int], rows: list[int], facts: list[Any]) -> None:
-    """Facts of rows saved without them, from their current record (rare: 500 records a query)."""
-    where = dict(zip(ids, rows, strict=True))
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        result = conn.execute(
-            sa.select(document_versions.c.document_id, document_versions.c.record)
-            .join(
-                documents,
-                sa.and_(
-                    documents.c.id == document_versions.c.document_id,
-                    documents.c.version_count == document_versions.c.version,
-                ),
-            )
-            .where(document_versions.c.document_id.in_(chunk))
-        )
-        for doc_id, record in result:
-            facts[where[doc_id]] = audit_facts(json.loads(record) if isinstance(record, str) else record)
-
-
-def _warc_records(
-    conn: sa.Connection, site_id: int, urls: list[str], facts: list[Any]
-) -> dict[tuple[str, str], str | None]:
-    """(page URL, body hash) → the WARC record that archived that body, for the site's documents.
-
-    Pages are read by site (an index); a document whose page was filed under no or another site
-    is looked up by its URL, 500 at a time.
-    """
-    query = sa.select(pages.c.url, page_versions.c.sha256, page_versions.c.warc_record_id).join(
-        page_versions, page_versions.c.page_id == pages.c.id
-    )
-    found = {(url, sha): warc for url, sha, warc in conn.execute(query.where(pages.c.site_id == site_id))}
-    known = {url for url, _ in found}
-    stray = sorted(
-        {u for u, f in zip(urls, facts, strict=True) if f and f.get("page_sha256") and u not in known}
-    )
-    for start in range(0, len(stray), 500):
-        rows = conn.execute(query.where(pages.c.url.in_(stray[start : start + 500])))
-        found.update(((url, sha), warc) for url, sha, warc in rows)
-    return found
 
 
 def _columns(cols: list[Any], facts: list[Any], warc: dict[tuple[str, str], str | None]) -> LoadedSite:
@@ -191,7 +94,7 @@ def _columns(cols: list[Any], facts: list[Any], warc: dict[tuple[str, str], str 
         classified=classified,
         domain=list(domain),
         doc_type=list(doc_type),
-        scores=[_rule_scores(value) for value in _parse_all(scores)],
+        scores=[_rule_scores(value) for value in parse_json_texts(scores)],
         column=list(column),
         has_content=has_content,
         fetched_at=fetched_at,
@@ -213,12 +116,8 @@ def _rule_scores(value: Any) -> dict[str, Any] | None:
 
 
 def load_columns(store: Store, site_id: int) -> list[ColumnRow]:
-    with store.engine.connect() as conn:
-        rows = conn.execute(
-            sa.select(site_columns).where(site_columns.c.site_id == site_id).order_by(site_columns.c.url)
-        ).all()
     out = []
-    for row in rows:
+    for row in store.column_rows(site_id):
         checked: datetime | None = row.checked_at
         out.append(
             ColumnRow(
@@ -236,8 +135,4 @@ def load_columns(store: Store, site_id: int) -> list[ColumnRow]:
 
 
 def site_rows(store: Store, site: str | None) -> list[tuple[int, str]]:
-    query = sa.select(sites.c.id, sites.c.name).order_by(sites.c.name)
-    if site is not None:
-        query = query.where(sites.c.name == site)
-    with store.engine.connect() as conn:
-        return [(row.id, row.name) for row in conn.execute(query)]
+    return store.site_rows(site)

@@ -25,7 +25,6 @@ import csv
 import hashlib
 import json
 import re
-import sqlite3
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -786,11 +785,7 @@ def _exactly(generator: SiteGenerator, size: int) -> list[Doc]:
 
 def iter_site_docs(path: Path) -> Iterator[tuple[str, int]]:
     """(site name, document count) of a generated store, for summaries."""
-    conn = sqlite3.connect(path)
-    try:
-        yield from conn.execute(
-            "SELECT sites.name, count(documents.id) FROM sites "
-            "LEFT JOIN documents ON documents.site_id = sites.id GROUP BY sites.id ORDER BY sites.name"
-        )
-    finally:
-        conn.close()
+    with open_store(f"sqlite:///{path}", must_exist=True) as store:
+        for name in store.site_names():
+            counts = store.document_counts(name)
+            yield name, counts["documents"] + counts["news"] + counts["other_pages"]

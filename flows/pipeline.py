@@ -8,20 +8,17 @@ tasks; tests and the command line can call them directly.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections import Counter
 from dataclasses import asdict
-from datetime import UTC, date, datetime
+from datetime import date
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-import sqlalchemy as sa
 from gongkai.crawler.archive import WarcArchive, resolve_folder
 from gongkai.crawler.engine import crawl_site
 from gongkai.models.records import DocumentRecord, SiteConfig
 from gongkai.models.store import Store, as_utc
-from gongkai.models.tables import document_versions, documents, pages, runs, sites
 
 #: Bump when the extractor's output changes: the next night re-extracts stored pages (no re-crawl).
 EXTRACTOR_VERSION_FILES = ("extractors",)
@@ -100,22 +97,7 @@ def extract_step(store: Store, site: str, *, force: bool = False) -> dict[str, A
         return {"extractor_version": version, "reextracted": 0, "changed": 0}
     if previous == version and not force:
         return {"extractor_version": version, "reextracted": 0, "changed": 0}
-    site_id = store.site_id(site)
-    query = (
-        sa.select(
-            documents.c.url,
-            documents.c.column_name,
-            documents.c.page_kind,
-            pages.c.sha256,
-            pages.c.fetched_at,
-            pages.c.headers,
-        )
-        .join(pages, pages.c.url == documents.c.url)
-        .where(documents.c.site_id == site_id, pages.c.sha256.is_not(None))
-        .order_by(documents.c.id)
-    )
-    with store.engine.connect() as conn:
-        rows = conn.execute(query).all()
+    rows = store.document_pages(site)
     changed = 0
     batch: list[DocumentRecord] = []
 
@@ -192,26 +174,7 @@ def report_step(
 
 
 def document_counts(store: Store, site: str) -> dict[str, int]:
-    with store.engine.connect() as conn:
-        site_id = conn.execute(sa.select(sites.c.id).where(sites.c.name == site)).scalar_one_or_none()
-        if site_id is None:
-            return {"documents": 0, "news": 0, "other_pages": 0, "versions": 0}
-        kinds = dict(
-            conn.execute(  # type: ignore[arg-type]
-                sa.select(documents.c.page_kind, sa.func.count())
-                .where(documents.c.site_id == site_id)
-                .group_by(documents.c.page_kind)
-            ).all()
-        )
-        versions = conn.execute(
-            sa.select(sa.func.count())
-            .select_from(document_versions)
-            .join(documents, documents.c.id == document_versions.c.document_id)
-            .where(documents.c.site_id == site_id)
-        ).scalar_one()
-    docs = kinds.pop("document", 0)
-    news = kinds.pop("news", 0)
-    return {"documents": docs, "news": news, "other_pages": sum(kinds.values()), "versions": versions}
+    return store.document_counts(site)
 
 
 def summarise(nights: dict[str, dict[str, Any]]) -> str:
@@ -259,26 +222,9 @@ def summarise(nights: dict[str, dict[str, Any]]) -> str:
 
 
 def _record_run(store: Store, site: str, kind: str, stats: dict[str, Any]) -> None:
-    now = datetime.now(UTC)
-    with store.engine.begin() as conn:
-        site_id = conn.execute(sa.select(sites.c.id).where(sites.c.name == site)).scalar_one_or_none()
-        conn.execute(
-            sa.insert(runs).values(
-                kind=kind, site_id=site_id, started_at=now, finished_at=now, status="ok", stats=stats
-            )
-        )
+    store.record_run(kind, site, stats)
 
 
 def _last_run_stat(store: Store, site: str, kind: str, key: str) -> Any:
-    with store.engine.connect() as conn:
-        row = conn.execute(
-            sa.select(runs.c.stats)
-            .join(sites, sites.c.id == runs.c.site_id)
-            .where(sites.c.name == site, runs.c.kind == kind, runs.c.status == "ok")
-            .order_by(runs.c.id.desc())
-            .limit(1)
-        ).first()
-    if row is None:
-        return None
-    stats = row.stats if isinstance(row.stats, dict) else json.loads(row.stats)
-    return stats.get(key)
+    stats = store.last_run_stats(site, kind)
+    return None if stats is None else stats.get(key)

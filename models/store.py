@@ -6,14 +6,16 @@ document whose content changed gets a new version and keeps the old ones.
 
 One :class:`Store`, one module per aggregate: ``store_sites`` (sites, columns), ``store_pages``
 (pages, raw bytes), ``store_documents`` (documents, versions, classifications), ``store_links``
-(the 解读 graph), ``store_findings`` (findings), ``bulk`` (the public bulk loader);
-``store_base`` holds what they share, ``writelock`` the SQLite writer lock.
+(the 解读 graph), ``store_findings`` (findings), ``store_audit`` (what the audit reads),
+``store_runs`` (the runs log), ``bulk`` (the public bulk loader); ``store_base`` holds what they
+share, ``writelock`` the SQLite writer lock.
 """
 
 from __future__ import annotations
 
 from gongkai.models import database
 from gongkai.models.bulk import BulkStore
+from gongkai.models.store_audit import AuditReadsStore
 from gongkai.models.store_base import StoreBase, as_utc, sha256_hex, utcnow
 from gongkai.models.store_documents import (
     AUDIT_FACTS_VERSION,
@@ -28,6 +30,7 @@ from gongkai.models.store_documents import (
 from gongkai.models.store_findings import FindingsStore
 from gongkai.models.store_links import LinksStore
 from gongkai.models.store_pages import PageSave, PagesStore
+from gongkai.models.store_runs import RunsStore
 from gongkai.models.store_sites import SitesStore
 
 __all__ = [
@@ -48,7 +51,9 @@ __all__ = [
 ]
 
 
-class Store(SitesStore, PagesStore, DocumentsStore, LinksStore, FindingsStore, BulkStore):
+class Store(
+    SitesStore, PagesStore, DocumentsStore, LinksStore, FindingsStore, AuditReadsStore, RunsStore, BulkStore
+):
     """A handle on the database. Open one with :func:`open_store`."""
 
 

@@ -53,6 +53,12 @@ class StoreBase:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.dialect = engine.dialect.name
+        #: name → id of sites seen (sites are never deleted). Forgotten when a transaction that
+        #: wrote a site rolls back: the id it cached may be undone.
+        self._site_ids: dict[str, int] = {}
+        self._site_written = False
+        sa.event.listen(engine, "commit", self._sites_committed)
+        sa.event.listen(engine, "rollback", self._sites_rolled_back)
         self._statements: dict[tuple[Callable[..., Any], tuple[str, ...]], Any] = {}
 
     # --- housekeeping ---------------------------------------------------------------------
@@ -140,13 +146,19 @@ class StoreBase:
                     set_={"agency": agency, "config": payload, "updated_at": now},
                 )
             c.execute(stmt)
+            self._site_written = True
             return c.execute(sa.select(sites.c.id).where(sites.c.name == name)).scalar_one()
 
     def _site_id_for(self, conn: Connection, name: str | None) -> int | None:
         if name is None:
             return None
-        site_id = conn.execute(_SITE_ID, {"name": name}).scalar_one_or_none()
-        return site_id if site_id is not None else self.upsert_site(name, conn)
+        site_id = self._site_ids.get(name)
+        if site_id is None:
+            site_id = conn.execute(_SITE_ID, {"name": name}).scalar_one_or_none()
+            if site_id is None:
+                return self.upsert_site(name, conn)
+            self._site_ids[name] = site_id
+        return site_id
 
     def _document_ids(self, conn: Connection, site_id: int | None, urls: set[str]) -> dict[str, int]:
         out: dict[str, int] = {}
@@ -166,6 +178,28 @@ class StoreBase:
     def _all_document_ids(self, conn: Connection, site_id: int | None) -> dict[str, int]:
         rows = conn.execute(sa.select(documents.c.url, documents.c.id).where(documents.c.site_id == site_id))
         return {row.url: row.id for row in rows}
+
+    def _sites_committed(self, _conn: Any) -> None:
+        self._site_written = False
+
+    def _sites_rolled_back(self, _conn: Any) -> None:
+        if self._site_written:
+            self._site_ids.clear()
+            self._site_written = False
+
+    def transaction(self) -> Any:
+        """A transaction to pass as ``conn=`` to several writes: one commit for all, or nothing.
+
+        On SQLite, hold the file's writer lock (``models.writelock``) around it when threads share
+        the file.
+        """
+        return self.engine.begin()
+
+    def _read(self, conn: Connection | None) -> Any:
+        """Read in the caller's transaction, or on a connection of our own."""
+        if conn is not None:
+            return _Borrowed(conn)
+        return self.engine.connect()
 
     def _conn(self, conn: Connection | None) -> Any:
         """Use the caller's transaction, or open one of our own."""

@@ -150,7 +150,7 @@ class DocumentsStore(StoreBase):
         return self.save_documents([record], site)[0]
 
     def save_documents(
-        self, records: Sequence[DocumentRecord], site: str | None = None
+        self, records: Sequence[DocumentRecord], site: str | None = None, conn: Connection | None = None
     ) -> list[DocumentSave]:
         """Store documents idempotently, in one transaction.
 
@@ -158,7 +158,7 @@ class DocumentsStore(StoreBase):
         a new version; the old one is closed (``valid_to``) and kept.
         """
         results: list[DocumentSave] = []
-        with self.engine.begin() as conn:
+        with self._conn(conn) as conn:
             site_ids: dict[str, int] = {}
             for record in records:
                 site_name = site or record.site
@@ -278,6 +278,30 @@ class DocumentsStore(StoreBase):
                         item[name] = item[name].isoformat()
                 out.append(item)
             return out
+
+    def document_counts(self, site: str) -> dict[str, int]:
+        """The site's stored documents, news and other pages, and versions of them all."""
+        with self.engine.connect() as conn:
+            site_id = conn.execute(sa.select(sites.c.id).where(sites.c.name == site)).scalar_one_or_none()
+            if site_id is None:
+                return {"documents": 0, "news": 0, "other_pages": 0, "versions": 0}
+            kinds: dict[str, int] = {
+                kind: count
+                for kind, count in conn.execute(
+                    sa.select(documents.c.page_kind, sa.func.count())
+                    .where(documents.c.site_id == site_id)
+                    .group_by(documents.c.page_kind)
+                )
+            }
+            versions = conn.execute(
+                sa.select(sa.func.count())
+                .select_from(document_versions)
+                .join(documents, documents.c.id == document_versions.c.document_id)
+                .where(documents.c.site_id == site_id)
+            ).scalar_one()
+        docs = kinds.pop("document", 0)
+        news = kinds.pop("news", 0)
+        return {"documents": docs, "news": news, "other_pages": sum(kinds.values()), "versions": versions}
 
     def document_id(self, url: str, site: str) -> int | None:
         with self.engine.connect() as conn:

@@ -15,6 +15,7 @@ from gongkai.models.records import (
 from gongkai.models.store_base import StoreBase, as_utc, sha256_hex, utcnow
 from gongkai.models.tables import (
     blobs,
+    documents,
     page_versions,
     pages,
     sites,
@@ -80,8 +81,8 @@ class PagesStore(StoreBase):
             )
         return digest
 
-    def get_blob(self, digest: str) -> bytes | None:
-        with self.engine.connect() as conn:
+    def get_blob(self, digest: str, conn: Connection | None = None) -> bytes | None:
+        with self._read(conn) as conn:
             row = conn.execute(
                 sa.select(blobs.c.compression, blobs.c.data).where(blobs.c.sha256 == digest)
             ).first()
@@ -91,7 +92,9 @@ class PagesStore(StoreBase):
 
     # --- pages ------------------------------------------------------------------------------
 
-    def save_page(self, page: FetchedPage, body: bytes | None = None) -> PageSave:
+    def save_page(
+        self, page: FetchedPage, body: bytes | None = None, conn: Connection | None = None
+    ) -> PageSave:
         """Record a response. A 304 (``body`` None) only refreshes ``fetched_at``.
 
         The URL keeps one row with its latest state; each distinct body it ever served is a
@@ -99,7 +102,7 @@ class PagesStore(StoreBase):
         """
         fetched_at = as_utc(page.fetched_at)
         assert fetched_at is not None
-        with self.engine.begin() as conn:
+        with self._conn(conn) as conn:
             digest = self.put_blob(body, conn) if body is not None else page.sha256
             site_id = self._site_id_for(conn, page.site)
             existing = conn.execute(_PAGE_BY_URL, {"url": page.url}).first()
@@ -158,8 +161,8 @@ class PagesStore(StoreBase):
             },
         )
 
-    def get_page(self, url: str) -> FetchedPage | None:
-        with self.engine.connect() as conn:
+    def get_page(self, url: str, conn: Connection | None = None) -> FetchedPage | None:
+        with self._read(conn) as conn:
             row = conn.execute(
                 sa.select(pages, sites.c.name.label("site_name"))
                 .outerjoin(sites, sites.c.id == pages.c.site_id)
@@ -180,6 +183,26 @@ class PagesStore(StoreBase):
             warc_record_id=row.warc_record_id,
             warc_file=row.warc_file,
         )
+
+    def document_pages(self, site: str) -> list[Any]:
+        """The site's documents with their archived page (rows: ``url, column_name, page_kind,
+        sha256, fetched_at, headers``), by document id: what re-extraction reads again."""
+        query = (
+            sa.select(
+                documents.c.url,
+                documents.c.column_name,
+                documents.c.page_kind,
+                pages.c.sha256,
+                pages.c.fetched_at,
+                pages.c.headers,
+            )
+            .join(pages, pages.c.url == documents.c.url)
+            .join(sites, sites.c.id == documents.c.site_id)
+            .where(sites.c.name == site, pages.c.sha256.is_not(None))
+            .order_by(documents.c.id)
+        )
+        with self.engine.connect() as conn:
+            return list(conn.execute(query).all())
 
     def page_body(self, url: str) -> bytes | None:
         page = self.get_page(url)

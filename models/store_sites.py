@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -15,6 +16,21 @@ from gongkai.models.tables import (
     site_columns,
     sites,
 )
+
+
+def column_row(site_id: int | None, column: SiteColumn, checked_at: datetime) -> dict[str, Any]:
+    """The ``site_columns`` row of a column as the crawler saw it (``checked_at`` when it has none)."""
+    return {
+        "site_id": site_id,
+        "url": column.url,
+        "name": column.name,
+        "kind": column.kind,
+        "item_count": column.item_count,
+        "latest_item_date": column.latest_item_date,
+        "checked_at": as_utc(column.checked_at) or checked_at,
+        "empty_signal": column.empty_signal,
+        "empty_since": as_utc(column.empty_since),
+    }
 
 
 def _upsert_column(insert: Callable[[sa.Table], Any], keys: tuple[str, ...]) -> Any:
@@ -38,6 +54,13 @@ class SitesStore(StoreBase):
             return None
         return SiteConfig.model_validate(config)
 
+    def site_payload(self, site: str | int) -> dict[str, Any] | None:
+        """The config stored for a site (name or id) as JSON, also for a name-only site; None if unknown."""
+        key = sites.c.name if isinstance(site, str) else sites.c.id
+        with self.engine.connect() as conn:
+            payload = conn.execute(sa.select(sites.c.config).where(key == site)).scalar_one_or_none()
+        return dict(payload) if payload else None
+
     def site_names(self) -> list[str]:
         with self.engine.connect() as conn:
             return list(conn.execute(sa.select(sites.c.name).order_by(sites.c.name)).scalars())
@@ -53,20 +76,7 @@ class SitesStore(StoreBase):
         now = utcnow()
         with self.engine.begin() as conn:
             site_id = self._site_id_for(conn, site)
-            rows = [
-                {
-                    "site_id": site_id,
-                    "url": column.url,
-                    "name": column.name,
-                    "kind": column.kind,
-                    "item_count": column.item_count,
-                    "latest_item_date": column.latest_item_date,
-                    "checked_at": as_utc(column.checked_at) or now,
-                    "empty_signal": column.empty_signal,
-                    "empty_since": as_utc(column.empty_since),
-                }
-                for column in columns
-            ]
+            rows = [column_row(site_id, column, now) for column in columns]
             if rows:
                 conn.execute(self._upsert(_upsert_column, rows[0]), rows)
         return len(rows)

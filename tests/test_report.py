@@ -83,7 +83,16 @@ def made(tmp_path_factory: pytest.TempPathFactory) -> Made:
     db = f"sqlite:///{base / 'gongkai.db'}"
     with open_store(db) as store:
         populate(store)
-    return make_report(db, base / "out", "--all", "--period", "2025")
+    # HTML and workbook here; the PDF (WeasyPrint lays out every page: the slow part) only for the
+    # PDF tests, which are marked slow (``made_pdf``).
+    return make_report(db, base / "out", "--all", "--period", "2025", "--format", "html,xlsx")
+
+
+@pytest.fixture(scope="module")
+def made_pdf(made: Made) -> Made:
+    """The same report as ``made`` written as PDF into the same folder."""
+    make_report(made.db, made.out, "--all", "--period", "2025", "--format", "pdf")
+    return made
 
 
 @pytest.fixture(scope="module")
@@ -166,8 +175,9 @@ def test_crawled_markup_is_text_and_no_script_runs(made: Made, browser_page: dic
     assert "Content-Security-Policy" in html
 
 
-def test_pdf_has_the_charts_and_chinese_text(made: Made) -> None:
-    pdf = made.file("pdf")
+@pytest.mark.slow  # WeasyPrint
+def test_pdf_has_the_charts_and_chinese_text(made_pdf: Made) -> None:
+    pdf = made_pdf.file("pdf")
     text = subprocess.run(
         ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
     ).stdout
@@ -285,10 +295,11 @@ def test_user_errors_are_one_line(made: Made, tmp_path: Path) -> None:
         assert message in result.output, (args, result.output)
 
 
-def test_pdf_pages_fit_a4_and_agency_names_stay_on_one_line(made: Made) -> None:
+@pytest.mark.slow  # WeasyPrint
+def test_pdf_pages_fit_a4_and_agency_names_stay_on_one_line(made_pdf: Made) -> None:
     from tests.pdf_layout import broken_names, outside_printable_box, read_pdf
 
-    pages = read_pdf(made.file("pdf"))
+    pages = read_pdf(made_pdf.file("pdf"))
     assert any(p.landscape for p in pages) and any(not p.landscape for p in pages)
     assert outside_printable_box(pages) == []
     names = {d.publisher for d in DOCS if d.publisher} | {s.agency for s in SITES if s.agency}

@@ -105,9 +105,22 @@ def made(tmp_path_factory: pytest.TempPathFactory) -> Made:
             }
     assert Counter(c for _, _, c in stored.values())["to_review"] > 10
     out = base / "out"
-    result = CliRunner().invoke(cli, ["report", "--db", db, "--all", "--out", str(out)])
+    # HTML and workbook; the PDF (WeasyPrint: the slow part) only for the slow PDF test (made_pdf).
+    result = CliRunner().invoke(
+        cli, ["report", "--db", db, "--all", "--out", str(out), "--format", "html,xlsx"]
+    )
     assert result.exit_code == 0, result.output
     return Made(db, out, stored, set(news_ids))
+
+
+@pytest.fixture(scope="module")
+def made_pdf(made: Made) -> Made:
+    """The same report as ``made`` written as PDF into the same folder."""
+    result = CliRunner().invoke(
+        cli, ["report", "--db", made.db, "--all", "--out", str(made.out), "--format", "pdf"]
+    )
+    assert result.exit_code == 0, result.output
+    return made
 
 
 def gaps_json(db: str, *args: str) -> list[dict[str, object]]:
@@ -222,7 +235,9 @@ def test_news_is_counted_apart_and_never_in_a_denominator(made: Made) -> None:
         assert ranking[unit]["元数据完整率·适用"] == len(ids) - news
 
 
-def test_the_pdf_pages_fit_a4_and_names_stay_on_one_line(made: Made) -> None:
+@pytest.mark.slow  # WeasyPrint
+def test_the_pdf_pages_fit_a4_and_names_stay_on_one_line(made_pdf: Made) -> None:
+    made = made_pdf
     pages = read_pdf(made.file("*.pdf"))
     assert any(p.landscape for p in pages) and any(not p.landscape for p in pages)
     assert outside_printable_box(pages) == []

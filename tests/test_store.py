@@ -232,3 +232,22 @@ def test_a_kept_finding_takes_new_content_and_closed_ones_keep_their_last_seen(s
     assert stored["doc-a"] == changed.model_copy(
         update={"first_seen": date(2025, 3, 1), "last_seen": date(2025, 3, 3)}
     )
+
+
+def test_a_site_created_in_a_rolled_back_transaction_is_not_remembered(sqlite_url: str) -> None:
+    """The store caches site ids; a rollback that undoes a new site must not leave its id cached."""
+    from gongkai.models.store import open_store
+
+    with open_store(sqlite_url) as store:
+        record = DocumentRecord(url="https://a.example/1.html", title="通知")
+        try:
+            with store.transaction() as conn:
+                store.save_documents([record], "ghost", conn=conn)
+                store.save_documents([record], "ghost", conn=conn)  # cached here, inside the transaction
+                raise RuntimeError("undo")
+        except RuntimeError:
+            pass
+        assert store.site_names() == []
+        [saved] = store.save_documents([record], "ghost")
+        assert saved.status == "new"
+        assert store.site_names() == ["ghost"]
