@@ -112,7 +112,7 @@ def crawl_all(
     processes (crawler.shards) if more than one; wall time, per-host rates."""
     if processes > 1:
         started = time.monotonic()  # process start-up and imports count against the rate
-        by_name = crawl_in_processes(
+        by_name, failures = crawl_in_processes(
             configs,
             db_url,
             folder,
@@ -122,6 +122,8 @@ def crawl_all(
             limits=CrawlLimits(batch_size=100),
         )
         wall = time.monotonic() - started
+        if failures:
+            print("failures:", failures, file=sys.stderr)
         results = [by_name[c.name] for c in configs]
         return wall, results, [r.requests / wall for r in results]
     with open_store(db_url) as store:

@@ -56,8 +56,9 @@ def _crawl_shard(
     policy: dict[str, Any] | None,
     limits: dict[str, Any] | None,
     max_requests: int | None,
-) -> dict[str, dict[str, Any]]:
-    """In a worker process: crawl one share of the sites; their stats by site name."""
+) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
+    """In a worker process: crawl one share of the sites; their stats by site name, and the sites
+    that failed outright (one line each)."""
     from gongkai.crawler.archive import WarcArchive
     from gongkai.crawler.engine import SiteCrawler
     from gongkai.crawler.scheduler import ManySites
@@ -80,14 +81,12 @@ def _crawl_shard(
         try:
             scheduler = ManySites(crawlers, workers=workers, max_requests=max_requests)
             results = scheduler.run()
-            for name, failure in scheduler.failures.items():
-                results.setdefault(name, CrawlStats(errors=1, error_lines=[f"error: {failure}"]))
         finally:
             for crawler in crawlers:
                 crawler.close()
             for archive in archives:
                 archive.close()
-    return {name: stats.to_dict() for name, stats in results.items()}
+    return {name: stats.to_dict() for name, stats in results.items()}, dict(scheduler.failures)
 
 
 def crawl_in_processes(
@@ -100,8 +99,9 @@ def crawl_in_processes(
     policy: CrawlPolicy | None = None,
     limits: CrawlLimits | None = None,
     max_requests: int | None = None,
-) -> dict[str, CrawlStats]:
-    """Crawl every site to the end over ``processes`` processes of ``workers`` threads each.
+) -> tuple[dict[str, CrawlStats], dict[str, str]]:
+    """Crawl every site to the end over ``processes`` processes sharing ``workers`` threads;
+    the stats by site name, and the sites that failed outright (as ``ManySites.failures``).
 
     The database must exist and be migrated before (each process opens it). With one process
     (or one site) the work stays in this process.
@@ -125,6 +125,8 @@ def crawl_in_processes(
                 pool.map(_crawl_shard, payloads, [db_url] * len(shards), *[[a] * len(shards) for a in args])
             )
     out: dict[str, CrawlStats] = {}
-    for shard_result in found:
-        out.update({name: CrawlStats.from_dict(stats) for name, stats in shard_result.items()})
-    return out
+    failures: dict[str, str] = {}
+    for shard_stats, shard_failures in found:
+        out.update({name: CrawlStats.from_dict(stats) for name, stats in shard_stats.items()})
+        failures.update(shard_failures)
+    return out, failures

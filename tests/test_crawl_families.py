@@ -142,7 +142,10 @@ def test_sites_dealt_out_to_processes_by_host_each_crawled_completely(tmp_path: 
             for family, one in zip(families, served, strict=True)
         ]
         open_store(db_url).close()  # created and migrated once, before the processes open it
-        results = crawl_in_processes(configs, db_url, tmp_path / "a", processes=2, workers=2, policy=POLICY)
+        results, failures = crawl_in_processes(
+            configs, db_url, tmp_path / "a", processes=2, workers=2, policy=POLICY
+        )
+        assert failures == {}
         with open_store(db_url) as store:
             for family, one in zip(families, served, strict=True):
                 stored = {row["url"].removeprefix(one.base_url) for row in store.list_documents(family)}
