@@ -66,13 +66,18 @@ def crawl_task(config: dict[str, Any], db_url: str | None, archive_dir: str | No
 
 @task(name="crawl-all", retries=1, retry_delay_seconds=30)
 def crawl_all_task(
-    configs: list[dict[str, Any]], db_url: str | None, archive_dir: str | None, workers: int
+    configs: list[dict[str, Any]],
+    db_url: str | None,
+    archive_dir: str | None,
+    workers: int,
+    processes: int = 1,
 ) -> dict[str, dict[str, Any]]:
-    """Every site's crawl side by side on ``workers`` threads (politeness, not CPU, bounds a night)."""
+    """Every site's crawl side by side on ``workers`` threads (politeness bounds a night), over
+    ``processes`` processes when the pages' CPU work needs more than one core."""
     sites = [SiteConfig.model_validate(config) for config in configs]
     names = sorted({name for site in sites for name in host_limit_names(site)})
     with concurrency(names, occupy=1, strict=False), open_store(db_url) as store:
-        return pipeline.crawl_many_step(sites, store, archive_dir, workers)
+        return pipeline.crawl_many_step(sites, store, archive_dir, workers, processes)
 
 
 @task(name="extract")
@@ -169,11 +174,13 @@ def nightly(
     sites: list[str] | None = None,
     max_parallel_sites: int = 4,
     crawl_workers: int = 16,
+    crawl_processes: int = 1,
 ) -> dict[str, Any]:
     """Crawl and audit every configured site; returns per-site results and the Markdown summary.
 
     Every site is crawled at once, side by side on ``crawl_workers`` shared threads, each host at
-    its own politeness rate (hundreds of sites a night). The CPU-bound steps after the crawl run
+    its own politeness rate (hundreds of sites a night), over ``crawl_processes`` processes (sites
+    dealt out by host) when one core cannot keep up with the pages. The CPU-bound steps after the crawl run
     for at most ``max_parallel_sites`` sites at once (never more than the task runner's workers).
     """
     logger = _logger()
@@ -187,7 +194,7 @@ def nightly(
             store.upsert_site(config)
     ensure_host_limits(configs)
     as_json = [config.model_dump(mode="json") for config in configs]
-    crawled = crawl_all_task(as_json, db_url, archive_dir, crawl_workers) if configs else {}
+    crawled = crawl_all_task(as_json, db_url, archive_dir, crawl_workers, crawl_processes) if configs else {}
     nights: dict[str, Any] = {}
     wave = max(1, max_parallel_sites)
     for start in range(0, len(configs), wave):

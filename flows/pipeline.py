@@ -49,28 +49,35 @@ def crawl_step(config: SiteConfig, store: Store, archive_dir: str | None) -> dic
 
 
 def crawl_many_step(
-    configs: list[SiteConfig], store: Store, archive_dir: str | None, workers: int = 16
+    configs: list[SiteConfig], store: Store, archive_dir: str | None, workers: int = 16, processes: int = 1
 ) -> dict[str, dict[str, Any]]:
     """Incremental crawl of many sites side by side (``crawler.scheduler``): a bounded pool of
-    ``workers`` threads shared by every site, each host at its own politeness rate."""
+    ``workers`` threads shared by every site, each host at its own politeness rate; over
+    ``processes`` processes when more than one (``crawler.shards``: the CPU work on every core)."""
     from gongkai.crawler.engine import SiteCrawler
     from gongkai.crawler.scheduler import ManySites
+    from gongkai.crawler.shards import crawl_in_processes
 
     folder = resolve_folder(archive_dir)
-    archives = [WarcArchive(folder, config.name) for config in configs]
-    crawlers = [SiteCrawler(c, store, a) for c, a in zip(configs, archives, strict=True)]
-    try:
-        scheduler = ManySites(crawlers, workers=workers)
-        results = scheduler.run()
-    finally:
-        for crawler in crawlers:
-            crawler.close()
-        for archive in archives:
-            archive.close()
+    if processes > 1:
+        db_url = store.engine.url.render_as_string(hide_password=False)
+        results, failures = crawl_in_processes(configs, db_url, folder, processes=processes, workers=workers)
+    else:
+        archives = [WarcArchive(folder, config.name) for config in configs]
+        crawlers = [SiteCrawler(c, store, a) for c, a in zip(configs, archives, strict=True)]
+        try:
+            scheduler = ManySites(crawlers, workers=workers)
+            results = scheduler.run()
+            failures = scheduler.failures
+        finally:
+            for crawler in crawlers:
+                crawler.close()
+            for archive in archives:
+                archive.close()
     out: dict[str, dict[str, Any]] = {}
     for config in configs:
-        if config.name in scheduler.failures:
-            out[config.name] = {"failed": scheduler.failures[config.name]}
+        if config.name in failures:
+            out[config.name] = {"failed": failures[config.name]}
             continue
         stats = results[config.name]
         summary = asdict(stats)

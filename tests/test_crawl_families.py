@@ -111,3 +111,43 @@ def test_many_sites_share_a_few_workers_each_host_at_its_own_pace(tmp_path: Path
             assert results[family].errors == 0
         # Bounded threads: the two workers served all five sites (the host gates keep each delay).
         assert max(threads_seen) <= 2
+
+
+def test_sites_dealt_out_to_processes_by_host_each_crawled_completely(tmp_path: Path) -> None:
+    """Two processes share the sites (crawler.shards); sites sharing a host stay in one process,
+    so its politeness gate sees every request to that host."""
+    from contextlib import ExitStack
+
+    from gongkai.crawler.shards import crawl_in_processes, shard_sites
+
+    def site(name: str, *hosts: str) -> SiteConfig:
+        return SiteConfig(name=name, start_urls=[f"http://{hosts[0]}/"], allowed_hosts=list(hosts))
+
+    dealt = shard_sites([site("a", "h1"), site("b", "h2"), site("c", "h3", "h1"), site("d", "h4")], 2)
+    names = [{c.name for c in shard} for shard in dealt]
+    assert len(dealt) == 2 and any({"a", "c"} <= shard for shard in names)
+    assert sorted(n for shard in names for n in shard) == ["a", "b", "c", "d"]
+
+    families = ("table", "gkmlpt")
+    with ExitStack() as stack:
+        served = [stack.enter_context(serve_family(build_family(f, count=8))) for f in families]
+        db_url = f"sqlite:///{tmp_path / 'p.db'}"
+        configs = [
+            SiteConfig(
+                name=family,
+                start_urls=[one.base_url + one.site.start_path],
+                allowed_hosts=[one.host],
+                delay_seconds=0.0,
+            )
+            for family, one in zip(families, served, strict=True)
+        ]
+        open_store(db_url).close()  # created and migrated once, before the processes open it
+        results, failures = crawl_in_processes(
+            configs, db_url, tmp_path / "a", processes=2, workers=2, policy=POLICY
+        )
+        assert failures == {}
+        with open_store(db_url) as store:
+            for family, one in zip(families, served, strict=True):
+                stored = {row["url"].removeprefix(one.base_url) for row in store.list_documents(family)}
+                assert stored == set(one.site.documents), family
+                assert results[family].errors == 0 and results[family].requests > 0
