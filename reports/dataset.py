@@ -123,9 +123,25 @@ class ReportData:
     held_back: dict[tuple[str, int], list[int]] = field(default_factory=dict)
     #: The 标准目录 matrix of each site in scope (or why it has none).
     coverage: list[SiteCoverage] = field(default_factory=list)
+    #: indicator id → document id → its verdict (``indicators.document_result``), computed once.
+    verdicts: dict[str, dict[int, Any]] = field(default_factory=dict)
+    _rule_index: dict[str, dict[str, list[dict[str, Any]]]] = field(default_factory=dict, repr=False)
 
-    def findings_of(self, rules: Sequence[str]) -> list[dict[str, Any]]:
-        return [f for f in self.findings if f["rule"] in rules]
+    def findings_of(self, rules: Sequence[str], to_review: bool = False) -> list[dict[str, Any]]:
+        """The confirmed (or to-review) findings of these rules, in id order; indexed by rule once,
+        since every scope (site, government) asks again."""
+        index = self._by_rule(to_review)
+        found = [f for rule in dict.fromkeys(rules) for f in index.get(rule, ())]
+        return sorted(found, key=lambda f: int(f["id"])) if len(set(rules)) > 1 else found
+
+    def _by_rule(self, to_review: bool) -> dict[str, list[dict[str, Any]]]:
+        key = "to_review" if to_review else "confirmed"
+        if key not in self._rule_index:
+            index: dict[str, list[dict[str, Any]]] = defaultdict(list)
+            for finding in self.to_review if to_review else self.findings:
+                index[finding["rule"]].append(finding)
+            self._rule_index[key] = dict(index)
+        return self._rule_index[key]
 
 
 def _day(text: Any) -> date | None:

@@ -8,6 +8,7 @@ even a slip in escaping could not run code or fetch anything when the file is op
 from __future__ import annotations
 
 import base64
+import functools
 from collections import Counter
 from datetime import UTC
 from typing import Any
@@ -68,7 +69,9 @@ def lost_points(score: Any) -> list[tuple[Any, Any]]:
     ]
 
 
+@functools.cache
 def environment() -> Environment:
+    """One environment per process: Jinja2 then compiles each template once, not on every render."""
     env = Environment(
         loader=FileSystemLoader(str(TEMPLATES)),
         autoescape=True,

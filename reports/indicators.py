@@ -177,22 +177,18 @@ def median(values: Sequence[float]) -> float | None:
 
 
 def document_result(indicator: IndicatorDef, docs: Iterable[Doc], data: ReportData) -> Result:
-    assert indicator.applies is not None
     eligible = failing = 0
     ids: list[int] = []
     held: list[int] = []
     applying: list[Doc] = []
+    verdicts = _verdicts(indicator, data)
     for doc in docs:
-        found = [fid for rule in indicator.rules for fid in data.by_doc.get((rule, doc.id), ())]
-        if not found:
-            doubtful = [fid for rule in indicator.rules for fid in data.held_back.get((rule, doc.id), ())]
-            if doubtful:
-                # Held back as uncertain: neither passed nor failed, so out of the denominator.
-                held.extend(doubtful)
-                continue
-        # News, list and other pages are not official documents: never in a denominator
-        # (unless a confirmed finding is about them, which is always counted).
-        if found or (doc.page_kind == "document" and indicator.applies(doc, data)):
+        found, doubtful, applies = verdicts.get(doc.id) or _verdict(indicator, doc, data)
+        if doubtful:
+            # Held back as uncertain: neither passed nor failed, so out of the denominator.
+            held.extend(doubtful)
+            continue
+        if applies:
             eligible += 1
             applying.append(doc)
         if found:
@@ -201,6 +197,32 @@ def document_result(indicator: IndicatorDef, docs: Iterable[Doc], data: ReportDa
     extra = _extra(indicator.id, applying, data)
     extra["held_back"] = sorted(held)
     return Result(indicator.id, eligible, failing, sorted(ids), extra)
+
+
+Verdict = tuple[list[int], list[int], bool]
+
+
+def _verdict(indicator: IndicatorDef, doc: Doc, data: ReportData) -> Verdict:
+    """One document under one indicator: (confirmed finding ids, to-review ids when there is no
+    confirmed one, whether it is in the denominator)."""
+    assert indicator.applies is not None
+    found = [fid for rule in indicator.rules for fid in data.by_doc.get((rule, doc.id), ())]
+    doubtful = (
+        [] if found else [fid for rule in indicator.rules for fid in data.held_back.get((rule, doc.id), ())]
+    )
+    # News, list and other pages are not official documents: never in a denominator
+    # (unless a confirmed finding is about them, which is always counted).
+    applies = bool(found) or (not doubtful and doc.page_kind == "document" and indicator.applies(doc, data))
+    return found, doubtful, applies
+
+
+def _verdicts(indicator: IndicatorDef, data: ReportData) -> dict[int, Verdict]:
+    """Every document's verdict under ``indicator``, worked out once per report: the scopes (all,
+    each site, each government, 发布机构, 领域, 月份) then only add them up."""
+    cached = data.verdicts.get(indicator.id)
+    if cached is None:
+        cached = data.verdicts[indicator.id] = {d.id: _verdict(indicator, d, data) for d in data.docs}
+    return cached
 
 
 def _extra(indicator: str, docs: Sequence[Doc], data: ReportData) -> dict[str, Any]:
@@ -293,7 +315,7 @@ def catalog_result(data: ReportData, sites: Sequence[str] | None = None) -> Resu
 
 def _held_back(data: ReportData, rules: Sequence[str], sites: set[str]) -> list[int]:
     """Ids of the to-review findings of these rules and sites (counted apart, never scored)."""
-    return sorted(int(f["id"]) for f in data.to_review if f["rule"] in rules and f["site"] in sites)
+    return sorted(int(f["id"]) for f in data.findings_of(rules, to_review=True) if f["site"] in sites)
 
 
 def catalog_domain(finding: dict[str, Any]) -> str:

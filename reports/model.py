@@ -146,7 +146,8 @@ class Report:
 
     @property
     def scope_label(self) -> str:
-        names = [s.agency or s.name for s in self.sites]
+        # The assessed governments, each once (sites of one agency pool).
+        names = list(dict.fromkeys(s.government or s.agency or s.name for s in self.sites))
         shown = "、".join(names) if len(names) <= 3 else f"{'、'.join(names[:3])}等 {len(names)} 个评估对象"
         return f"{shown}（{self.period.label}）"
 
