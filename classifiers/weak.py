@@ -57,7 +57,7 @@ class DomainVote:
 @lru_cache(maxsize=1)
 def domain_seeds() -> tuple[DomainSeed, ...]:
     data: dict[str, Any] = yaml.safe_load(DOMAIN_SEEDS.read_text(encoding="utf-8"))
-    unknown = set(data) - set(DOMAINS)
+    unknown = set(data) - set(DOMAINS) - {NOT_DOMAIN_TERMS}
     if unknown:
         raise ValueError(f"{DOMAIN_SEEDS}: unknown domains {sorted(unknown)}")
     seeds = []
@@ -68,9 +68,22 @@ def domain_seeds() -> tuple[DomainSeed, ...]:
     return tuple(seeds)
 
 
+#: The seed file's list of set phrases in which a seed word is not a domain term (健康 in
+#: 平稳健康发展 means "sound", not health): they take their characters before any keyword does.
+NOT_DOMAIN_TERMS = "not_domain_terms"
+
+
 @lru_cache(maxsize=1)
-def _keyword_index() -> tuple[list[tuple[str, int, str]], dict[str, tuple[str, ...]]]:
-    hits = [(word, weight, seed.domain) for seed in domain_seeds() for word, weight in seed.keywords]
+def not_domain_terms() -> tuple[str, ...]:
+    data: dict[str, Any] = yaml.safe_load(DOMAIN_SEEDS.read_text(encoding="utf-8"))
+    return tuple(data.get(NOT_DOMAIN_TERMS) or [])
+
+
+@lru_cache(maxsize=1)
+def _keyword_index() -> tuple[list[tuple[str, int, str | None]], dict[str, tuple[str, ...]]]:
+    hits: list[tuple[str, int, str | None]] = [(word, 0, None) for word in not_domain_terms()]
+    hits += [(word, weight, seed.domain) for seed in domain_seeds() for word, weight in seed.keywords]
+    # Stable sort: at equal length a set phrase comes first and masks the keyword inside it.
     hits.sort(key=lambda item: -len(item[0]))
     return hits, {seed.domain: seed.exclude for seed in domain_seeds()}
 
@@ -94,6 +107,9 @@ def domain_scores(title: str, issuer_end: int | None = None) -> dict[str, int]:
             if not any(taken[start:end]):
                 for i in range(start, end):
                     taken[i] = True
+                if domain is None:  # a set phrase (NOT_DOMAIN_TERMS): masks, never scores
+                    start = text.find(word, end)
+                    continue
                 scores[domain] = scores.get(domain, 0) + (1 if end <= issuer_end else weight)
             start = text.find(word, end)
     for domain in list(scores):

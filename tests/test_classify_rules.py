@@ -105,6 +105,9 @@ def test_doc_no_series() -> None:
         ("某市住房公积金管理中心关于调整个人住房公积金贷款利率的通知", "其他"),
         ("某省关于深化收费公路制度改革取消省界收费站的实施方案", "其他"),
         ("某县某中学食堂设备采购项目招标公告", "公共资源交易"),
+        # A seed word inside a set phrase of policy prose is not a domain term (not_domain_terms).
+        ("某省人民政府关于促进房地产市场平稳健康发展的意见", "其他"),
+        ("某市关于推动健康产业发展的意见", "卫生健康"),
     ],
 )
 def test_domain_seeds(title: str, domain: str) -> None:
