@@ -379,6 +379,13 @@ class Fetcher:
                 )
                 result.alert = f"alert: {self._open_circuits[host]}; last error: {result.error}"
 
+    def robots_known(self, url: str) -> bool:
+        """Whether robots.txt for ``url``'s origin is already read (or need not be)."""
+        if not self.policy.obey_robots_txt:
+            return True
+        with self._robots_lock:
+            return _robots_key(url) in self._robots
+
     def robots_allows(self, url: str) -> bool:
         """What robots.txt says about ``url`` for our User-Agent (fetched once per host)."""
         if not self.policy.obey_robots_txt:
