@@ -95,6 +95,39 @@ def test_annual_reports_become_findings(tmp_path: Path) -> None:
         assert [f.subject for f in missing] == [f"{BASE}/nb/"] and "2025" in missing[0].detail
 
 
+def test_the_audit_command_checks_annual_reports(tmp_path: Path) -> None:
+    """``gongkai audit`` does what the night does: the annual reports are checked too, and
+    ``--rule`` with only document rules leaves them alone."""
+    from click.testing import CliRunner
+    from gongkai.flows.cli import cli
+
+    db = f"sqlite:///{tmp_path / 'g.db'}"
+    with open_store(db) as store:
+        store.upsert_site("hq")
+        report = consistent(21)
+        report.rows["granted"][6] += 1
+        html = html_text(report, blank_zero=False)
+        inner = html[html.index("<body>") + 6 : html.index("</body>")]
+        url = f"{BASE}/nb/2025/t1.html"
+        title = "红桥县人民政府2024年度政府信息公开工作年度报告"
+        save(store, url, page(title, "2025-01-20", inner), "text/html", "detail")
+
+    only_documents = CliRunner().invoke(
+        cli, ["audit", "--db", db, "--today", "2025-02-10", "--rule", "metadata_missing"]
+    )
+    assert only_documents.exit_code == 0, only_documents.output
+    assert "annual_table_sum" not in only_documents.output
+    with open_store(db) as store:
+        assert not [f for f in store.list_findings("hq") if f.rule_id.startswith("annual_")]
+
+    everything = CliRunner().invoke(cli, ["audit", "--db", db, "--today", "2025-02-10"])
+    assert everything.exit_code == 0, everything.output
+    assert "annual_table_sum" in everything.output
+    with open_store(db) as store:
+        found = {(f.rule_id, f.subject) for f in store.list_findings("hq") if f.rule_id.startswith("annual_")}
+    assert found == {("annual_table_sum", url)}, found
+
+
 def test_the_report_has_an_annual_section(tmp_path: Path) -> None:
     from gongkai.reports.annual import annual_section
     from gongkai.reports.build import write_report
