@@ -26,6 +26,7 @@ from gongkai.extractors.values import (
 )
 from gongkai.models.errors import GongkaiError
 from gongkai.models.records import (
+    METADATA_FIELDS,
     Classification,
     DocumentRecord,
     FieldSource,
@@ -35,17 +36,8 @@ from gongkai.models.records import (
 from gongkai.models.store import Store
 from pydantic import ValidationError
 
-EXTRACT_KEYS = (
-    "title",
-    "index_no",
-    "doc_no",
-    "publisher",
-    "written_date",
-    "published_date",
-    "disclosure",
-    "topic",
-    "validity",
-)
+#: The nine metadata fields, as the records define them (one list, not a copy that can drift).
+EXTRACT_KEYS = METADATA_FIELDS
 OPTIONAL_KEYS = ("url", "site", "links", "is_interpretation", "interprets", "column", "classification")
 CLASSIFICATION_KEYS = ("domain", "doc_type", "needs_interpretation")
 KNOWN_KEYS = set(EXTRACT_KEYS) | set(OPTIONAL_KEYS) | set(CLASSIFICATION_KEYS)
