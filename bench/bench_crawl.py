@@ -308,9 +308,12 @@ def main() -> None:
     policy = CrawlPolicy(timeout_seconds=10)
     try:
         open_store(db_url).close()  # create and migrate the database before the clock starts
+        cpu0 = time.process_time()
         first_seconds, first, per_host = crawl_all(
             configs, db_url, work / "warc", policy, args.workers, processes=args.processes
         )
+        first_cpu = time.process_time() - cpu0  # this process's threads (one process: all the crawl)
+        load_after_first = [round(x, 2) for x in os.getloadavg()]
         done = sum(s.requests for s in first)
         print(
             f"first crawl: {done} requests in {first_seconds:.1f} s = {done / first_seconds:.1f}/s"
@@ -342,6 +345,10 @@ def main() -> None:
             "requests_per_second": round(rate, 2),
             "bytes_received": first_bytes,
             "errors": sum(s.errors for s in first),
+            # CPU (user+sys) of the crawler's own process; with --processes > 1 the shards' is not in it.
+            "cpu_seconds_crawler_process": round(first_cpu, 2),
+            "cpu_ms_per_request": round(1000 * first_cpu / max(requests, 1), 2),
+            "load_average_after": load_after_first,
         },
         "ideal_requests_per_second": ideal,
         "rate_ratio": round(rate / ideal, 3),

@@ -8,10 +8,11 @@ the response, columns and alerts at the end), ``crawler.pipeline`` (read the pag
 store documents, queue links) and ``crawler.spider`` (which links of a page to follow).
 
 Per frontier entry the writes happen in an order that a ``kill -9`` cannot break: the response
-is archived (WARC) → the page is stored → the document is extracted and stored → what the page
-links to is queued and the entry marked done, in one transaction. A resumed run redoes only the
-unfinished tail, and a page already stored during the run is read back from the store instead of
-fetched again.
+is archived (WARC) → the page is read and the document extracted (no lock held) → the page row,
+the document rows, what the page links to and the entry's "done" mark are written in one
+transaction (``Frontier.defer``/``Frontier.unit``: one commit and one turn of the SQLite writer
+lock per entry). A resumed run redoes only the unfinished tail; a page stored during the run is
+read back from the store instead of fetched again.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from gongkai.crawler.pipeline import STOP_KNOWN, Got, Pipeline
 from gongkai.crawler.politeness import HostGates
 from gongkai.crawler.scope import Scope, host_key, normalise_url
 from gongkai.models.records import CrawlPolicy, FetchedPage, SiteColumn, SiteConfig
-from gongkai.models.store import Store, utcnow
+from gongkai.models.store import Store, sha256_hex, utcnow
 from gongkai.models.writelock import SerializedStore
 
 
@@ -318,6 +319,14 @@ class SiteCrawler:
         except Exception as exc:  # one broken page must never stop the crawl
             self.pipeline.fail(entry, f"{type(exc).__name__}: {exc}")
         finally:
+            # Every path marks its entry, which commits the entry's page; should one not, the page
+            # is still stored now, never carried into the next entry's transaction.
+            try:
+                self.frontier.flush()
+            except Exception as exc:  # the entry stays pending: the next run fetches it again
+                with self._lock:
+                    self.stats.errors += 1
+                    self.stats.error_lines.append(f"error: {entry.url}: {type(exc).__name__}: {exc}")
             if self.progress is not None:
                 self.progress(self.stats, 0)
 
@@ -345,24 +354,35 @@ class SiteCrawler:
         if result.error is not None:
             if result.status is not None and result.status >= 400 and result.body is not None:
                 # A 404/410/403 is evidence too (a document taken down): keep it, archived.
-                self.store.save_page(self._page_record(entry.url, result, kind), result.body)
+                self._save_page_with_mark(self._page_record(entry.url, result, kind), result.body)
             return Got(result, None, result.fetched_at, None, None, entry.url)
         page = self._page_record(entry.url, result, kind)
         if result.not_modified and stored is not None and stored.sha256:
             with self._lock:
                 self.stats.not_modified += 1
-            self.store.save_page(page, None)
+            self._save_page_with_mark(page, None)
             content_type = stored.headers.get("content-type")
             body = self.store.get_blob(stored.sha256)
             return Got(result, body, result.fetched_at, stored.sha256, content_type, result.final_url)
         if result.not_modified:  # a 304 for a page we never stored: the server is confused
             return Got(result, None, result.fetched_at, None, None, entry.url)
-        saved = self.store.save_page(page, result.body)
+        assert result.body is not None
+        self._save_page_with_mark(page, result.body)
         with self._lock:
             self.stats.pages_fetched += 1
         return Got(
-            result, result.body, result.fetched_at, saved.sha256, result.content_type, result.final_url
+            result,
+            result.body,
+            result.fetched_at,
+            sha256_hex(result.body),
+            result.content_type,
+            result.final_url,
         )
+
+    def _save_page_with_mark(self, page: FetchedPage, body: bytes | None) -> None:
+        """Store the response in the transaction that marks its entry (``Frontier.defer``)."""
+        store = self.store
+        self.frontier.defer(lambda conn: store.save_page(page, body, conn=conn))
 
     def _page_record(self, url: str, result: FetchResult, kind: str) -> FetchedPage:
         return FetchedPage(

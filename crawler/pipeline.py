@@ -184,10 +184,11 @@ class Pipeline:
                 entry, analysis.items, next_url, "list", page, analysis, next_kind, extra, queue=queue
             )
         else:
-            self._queue_items(entry, analysis.other_items, column=None, column_url=None)
             queue = self._nav_entries(entry, page, analysis, None) if not analysis.detail else []
             hint = {**entry.hint, "role": self._role(analysis)}
-            self.frontier.mark(entry, "done", hint=hint, queue=queue, run=self.run)
+            with self.frontier.unit():
+                self._queue_items(entry, analysis.other_items, column=None, column_url=None)
+                self.frontier.mark(entry, "done", hint=hint, queue=queue, run=self.run)
 
     def _related_entries(self, entry: Entry, urls: list[str]) -> list[NewEntry]:
         """A list row's text-less second link (its 解读 icon): a document to fetch."""
@@ -251,40 +252,43 @@ class Pipeline:
         if not hint.get("column") and page is not None:
             hint["column"] = column_name(page)
         column, column_url = hint.get("column"), hint["column_url"]
-        statuses = self._queue_items(entry, items, column=column, column_url=column_url)
-        if analysis is not None and analysis.other_items:
-            self._queue_items(entry, analysis.other_items, column=None, column_url=None)
-        fingerprint = _fingerprint(items)
-        trail = list(hint.get("trail", []))
-        hint.update(
-            page=number,
-            items=[[i.url, i.title, _iso(i.date)] for i in items],
-            fingerprint=fingerprint,
-            empty=(analysis.empty_marker or "") if analysis is not None and not items else "",
-        )
-        reason = self._stop_paging(number, items, statuses, fingerprint, trail)
-        if next_url and reason is None:
-            next_hint = {
-                "column_url": column_url,
-                "column": column,
-                "page": number + 1,
-                "trail": [*trail, fingerprint][-20:],
-            }
-            if kind == "api":
-                next_hint["base"] = hint.get("base")
-                next_hint["total"] = hint.get("total")
-            next_hint.update(next_extra or {})
-            new = NewEntry(next_url, next_kind or kind, entry.depth, entry.url, next_hint, True)  # type: ignore[arg-type]
-            queue.insert(0, new)
-        hint["stopped"] = reason
-        self.frontier.mark(
-            entry,
-            "done",
-            hint=hint,
-            kind="list" if kind == "list" and entry.kind == "seed" else None,
-            queue=queue,
-            run=self.run,
-        )
+        # The items are queued and the page marked in one transaction (whether the next page is
+        # worth reading depends on what the items were): one commit for the whole page.
+        with self.frontier.unit():
+            statuses = self._queue_items(entry, items, column=column, column_url=column_url)
+            if analysis is not None and analysis.other_items:
+                self._queue_items(entry, analysis.other_items, column=None, column_url=None)
+            fingerprint = _fingerprint(items)
+            trail = list(hint.get("trail", []))
+            hint.update(
+                page=number,
+                items=[[i.url, i.title, _iso(i.date)] for i in items],
+                fingerprint=fingerprint,
+                empty=(analysis.empty_marker or "") if analysis is not None and not items else "",
+            )
+            reason = self._stop_paging(number, items, statuses, fingerprint, trail)
+            if next_url and reason is None:
+                next_hint = {
+                    "column_url": column_url,
+                    "column": column,
+                    "page": number + 1,
+                    "trail": [*trail, fingerprint][-20:],
+                }
+                if kind == "api":
+                    next_hint["base"] = hint.get("base")
+                    next_hint["total"] = hint.get("total")
+                next_hint.update(next_extra or {})
+                new = NewEntry(next_url, next_kind or kind, entry.depth, entry.url, next_hint, True)  # type: ignore[arg-type]
+                queue.insert(0, new)
+            hint["stopped"] = reason
+            self.frontier.mark(
+                entry,
+                "done",
+                hint=hint,
+                kind="list" if kind == "list" and entry.kind == "seed" else None,
+                queue=queue,
+                run=self.run,
+            )
 
     def _stop_paging(
         self, number: int, items: list[ListItem], statuses: dict[str, str], fingerprint: str, trail: list[str]
@@ -402,12 +406,18 @@ class Pipeline:
         if kind != record.page_kind:
             update["page_kind"] = kind
         record = record.model_copy(update=update)
-        [saved] = self.store.save_documents([record], self.config.name)
         failed = next((w for w in record.warnings if w.startswith("extraction failed")), None)
         if failed is not None:  # stored (the page is kept for re-extraction), but never silent
             with self._lock:
                 self.stats.errors += 1
                 self.stats.error_lines.append(f"error: {entry.url}: {failed}")
+        self.frontier.defer(lambda conn: self._save_document(record, conn))
+        page = page or parse_page(body, got.final_url, content_type)
+        return self._document_links(entry, record, page)
+
+    def _save_document(self, record: DocumentRecord, conn: Any) -> None:
+        """Store the document in its entry's transaction (run by the frontier, ``Frontier.defer``)."""
+        [saved] = self.store.save_documents([record], self.config.name, conn=conn)
         with self._lock:
             if saved.status == "new":
                 self.stats.new_documents += 1
@@ -417,8 +427,6 @@ class Pipeline:
                 self.stats.unchanged_documents += 1
             if record.page_kind == "news":
                 self.stats.news += 1
-        page = page or parse_page(body, got.final_url, content_type)
-        return self._document_links(entry, record, page)
 
     def _document_links(self, entry: Entry, record: DocumentRecord, page: Page) -> list[NewEntry]:
         """Interpretations, the policy an interpretation answers, and attachments: the record's
@@ -438,6 +446,7 @@ class Pipeline:
         return new
 
     def alert(self, column: SiteColumn, reason: str) -> None:
+        self.frontier.flush()  # the page being read may be the column's: its archive is named
         stored = self.store.get_page(column.url)
         alert = {
             "column": column.name,
