@@ -28,7 +28,7 @@ from typing import Any
 from gongkai.crawler.addresses import AddressPolicy, Resolver
 from gongkai.crawler.archive import WarcArchive
 from gongkai.crawler.columns import column_kind
-from gongkai.crawler.fetch import Fetcher, FetchResult, StoredRobots
+from gongkai.crawler.fetch import Fetcher, FetchResult, PostForm, StoredRobots
 from gongkai.crawler.frontier import PAGE_KINDS, Entry, Frontier, NewEntry, Run
 from gongkai.crawler.pipeline import STOP_KNOWN, Got, Pipeline
 from gongkai.crawler.politeness import HostGates
@@ -342,10 +342,14 @@ class SiteCrawler:
             body = self.store.get_blob(stored.sha256) if stored.sha256 else None
             content_type = stored.headers.get("content-type")
             return Got(None, body, stored.fetched_at, stored.sha256, content_type, entry.url)
-        etag = stored.headers.get("etag") if stored else None
-        modified = stored.headers.get("last-modified") if stored else None
+        post = entry.hint.get("post")
+        # A POST answer carries no validators worth sending back: it is asked for afresh.
+        etag = stored.headers.get("etag") if stored and post is None else None
+        modified = stored.headers.get("last-modified") if stored and post is None else None
         accept = "application/json,text/javascript,*/*;q=0.5" if entry.kind == "api" else None
-        kwargs = {"accept": accept} if accept else {}
+        kwargs: dict[str, Any] = {"accept": accept} if accept else {}
+        if post is not None:
+            kwargs["post"] = PostForm(tuple(post))
         result = self.fetcher.fetch(entry.url, etag=etag, last_modified=modified, **kwargs)
         with self._lock:
             self.stats.requests += max(result.requests_sent, 0)

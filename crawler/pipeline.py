@@ -20,10 +20,10 @@ from urllib.parse import urlsplit
 from gongkai.crawler.columns import column_kind, column_name
 from gongkai.crawler.fetch import FetchResult
 from gongkai.crawler.frontier import Entry, Frontier, NewEntry, Run
-from gongkai.crawler.hanweb import next_group, page_datastore, parse_datastore
+from gongkai.crawler.hanweb import RANGE_FIELDS, next_group, page_datastore, parse_datastore
 from gongkai.crawler.html import Page, is_asset, is_attachment, parse_page
 from gongkai.crawler.items import ListItem
-from gongkai.crawler.jsonapi import find_api_urls, parse_api
+from gongkai.crawler.jsonapi import find_api_calls, parse_api
 from gongkai.crawler.listing import ListAnalysis, analyse_list
 from gongkai.crawler.pagination import next_page
 from gongkai.crawler.scope import Scope, normalise_url
@@ -132,11 +132,12 @@ class Pipeline:
             return
         page = parse_page(body, base_url, content_type)
         analysis = self._analyse(page)
-        api_urls = find_api_urls(page)
+        api_calls = find_api_calls(page)
         datastore = page_datastore(page)
         if datastore is not None and datastore.proxy_url:
             endpoint = datastore.proxy_url.split("?", 1)[0]
-            api_urls = [u for u in api_urls if u.split("?", 1)[0] != endpoint]  # paged by its groups
+            api_calls = [c for c in api_calls if c.url.split("?", 1)[0] != endpoint]  # paged by its groups
+        api_urls = [c.url for c in api_calls]
         in_column = bool(entry.hint.get("column_url"))
         framed = (
             not analysis.items and not analysis.hub and not analysis.detail and not api_urls
@@ -157,7 +158,7 @@ class Pipeline:
         # one transaction: a kill -9 never leaves a page done whose links were not queued.
         if is_column:
             next_url = self._next_url(page, entry)
-            next_kind, extra = "list", {}
+            next_kind, extra = "list", dict[str, Any]()
             if (
                 datastore is not None
                 and next_url is None
@@ -166,6 +167,8 @@ class Pipeline:
                 # Hanweb jpage: the records after the page's own come from its dataproxy.
                 next_url = next_group(datastore)
                 next_kind, extra = "api", {"base": page.base, "total": datastore.total}
+                if not datastore.by_get:
+                    extra["post"] = list(RANGE_FIELDS)
             queue = self._related_entries(entry, analysis.related)
             column_hint = {
                 "column_url": entry.hint.get("column_url") or entry.url,
@@ -175,9 +178,11 @@ class Pipeline:
             for frame in framed or []:
                 if self.scope.allows(frame):
                     queue.append(NewEntry(frame, "list", entry.depth, entry.url, dict(column_hint), True))  # type: ignore[arg-type]
-            for api_url in api_urls if entry.hint.get("page", 1) == 1 else []:
+            for call in api_calls if entry.hint.get("page", 1) == 1 else []:
                 hint = {**column_hint, "base": page.base}
-                queue.append(NewEntry(api_url, "api", entry.depth, entry.url, hint, True))  # type: ignore[arg-type]
+                if call.post is not None:
+                    hint["post"] = list(call.post)
+                queue.append(NewEntry(call.url, "api", entry.depth, entry.url, hint, True))  # type: ignore[arg-type]
             if not analysis.detail:
                 queue += self._nav_entries(entry, page, analysis, next_url)
             self._column_page(
@@ -277,6 +282,8 @@ class Pipeline:
                 if kind == "api":
                     next_hint["base"] = hint.get("base")
                     next_hint["total"] = hint.get("total")
+                    if hint.get("post") is not None:  # the next page is asked for as this one was
+                        next_hint["post"] = hint["post"]
                 next_hint.update(next_extra or {})
                 new = NewEntry(next_url, next_kind or kind, entry.depth, entry.url, next_hint, True)  # type: ignore[arg-type]
                 queue.insert(0, new)
