@@ -155,6 +155,8 @@ class SiteCrawler:
         self.stats = CrawlStats()
         self.run: Run | None = None
         self._lock = threading.Lock()
+        #: The stored responses of the entries :meth:`next_entries` handed out (None: not stored).
+        self._stored: dict[str, FetchedPage | None] = {}
         #: Reading pages, storing documents, queueing links (crawler.pipeline).
         self.pipeline = Pipeline(
             config, self.store, self.frontier, self.scope, self.limits, self.stats, self._lock
@@ -274,6 +276,15 @@ class SiteCrawler:
 
     # --- for schedulers that drive many sites (crawler.scheduler) ---------------------------------
 
+    def next_entries(self, limit: int) -> list[Entry]:
+        """The next pending entries, their stored responses read in the same transaction: one turn
+        of the SQLite writer lock for the batch, not one per entry before its fetch."""
+        with self.frontier.unit() as conn:
+            entries = self.frontier.pending(limit)
+            stored = self.store.get_pages([e.url for e in entries], conn=conn)
+        self._stored = {e.url: stored.get(e.url) for e in entries}
+        return entries
+
     def process(self, entry: Entry) -> None:
         """Work off one frontier entry (never raises: a broken page is one error line)."""
         self._process(entry)
@@ -333,7 +344,8 @@ class SiteCrawler:
     def _get(self, entry: Entry) -> Got:
         """The entry's body: stored earlier in this run (never fetched twice), or fetched now."""
         assert self.run is not None
-        stored = self.store.get_page(entry.url)
+        # Read with the batch (next_entries) when there was one: only this entry stores its URL.
+        stored = self._stored.pop(entry.url) if entry.url in self._stored else self.store.get_page(entry.url)
         if stored is not None and stored.status not in (200, 304):
             stored = None  # an error page kept as evidence: nothing to reuse or revalidate
         if stored is not None and stored.fetched_at >= self.run.started_at:
