@@ -80,6 +80,15 @@ def serve_sites(count: int, sizes: dict[str, int], conn: object, stop: object, p
         r.stop()
 
 
+#: Database transactions begun by the last single-process crawl (reads included: on SQLite each
+#: is a turn of the file's writer lock, ``BEGIN IMMEDIATE``). Counted, so not subject to the load.
+TRANSACTIONS = [0]
+
+
+def _count_transaction(_conn: object) -> None:
+    TRANSACTIONS[0] += 1
+
+
 class ProfiledSites(ManySites):
     """The scheduler with a profiler in each worker thread (cProfile sees one thread only), timed
     by the thread's own CPU clock: a thread waiting on a lock, the database or a socket costs nothing
@@ -127,6 +136,10 @@ def crawl_all(
         results = [by_name[c.name] for c in configs]
         return wall, results, [r.requests / wall for r in results]
     with open_store(db_url) as store:
+        import sqlalchemy as sa
+
+        TRANSACTIONS[0] = 0
+        sa.event.listen(store.engine, "begin", _count_transaction)
         archives = [WarcArchive(folder, config.name) for config in configs]
         crawlers = [
             SiteCrawler(config, store, archive, policy=policy, limits=CrawlLimits(batch_size=100))
@@ -185,6 +198,7 @@ def profile_cpu_bound(
         cpu0 = time.process_time()
         seconds, stats, _ = crawl_all(configs, db_url, work / "warc", policy, workers)
         cpu = time.process_time() - cpu0
+        transactions = TRANSACTIONS[0]
         profiled_db = f"sqlite:///{work / 'profiled.db'}"
         open_store(profiled_db).close()
         crawl_all(configs, profiled_db, work / "warc-profiled", policy, workers, ProfiledSites)
@@ -253,6 +267,7 @@ def profile_cpu_bound(
         "pages_per_second": round(pages / seconds, 1),
         "cpu_seconds_crawler_process": round(cpu, 2),
         "cpu_ms_per_page": round(1000 * cpu / max(pages, 1), 2),
+        "transactions_per_request": round(transactions / max(sum(s.requests for s in stats), 1), 2),
         "profile_share_of_cpu": {k: round(v / total_own, 3) for k, v in shares.items()},
         "max_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "errors": sum(s.errors for s in stats),
@@ -308,9 +323,13 @@ def main() -> None:
     policy = CrawlPolicy(timeout_seconds=10)
     try:
         open_store(db_url).close()  # create and migrate the database before the clock starts
+        cpu0 = time.process_time()
         first_seconds, first, per_host = crawl_all(
             configs, db_url, work / "warc", policy, args.workers, processes=args.processes
         )
+        first_cpu = time.process_time() - cpu0  # this process's threads (one process: all the crawl)
+        first_transactions = TRANSACTIONS[0]
+        load_after_first = [round(x, 2) for x in os.getloadavg()]
         done = sum(s.requests for s in first)
         print(
             f"first crawl: {done} requests in {first_seconds:.1f} s = {done / first_seconds:.1f}/s"
@@ -342,6 +361,12 @@ def main() -> None:
             "requests_per_second": round(rate, 2),
             "bytes_received": first_bytes,
             "errors": sum(s.errors for s in first),
+            # CPU (user+sys) of the crawler's own process; with --processes > 1 the shards' is not in it.
+            "cpu_seconds_crawler_process": round(first_cpu, 2),
+            "cpu_ms_per_request": round(1000 * first_cpu / max(requests, 1), 2),
+            # With --processes > 1 the shards' transactions are not counted (0).
+            "transactions_per_request": round(first_transactions / max(requests, 1), 2),
+            "load_average_after": load_after_first,
         },
         "ideal_requests_per_second": ideal,
         "rate_ratio": round(rate / ideal, 3),

@@ -57,6 +57,8 @@ class Exchange:
     ip: str | None = None
     #: "length" when the crawler stopped reading at its size cap, "disconnect" if the server did.
     truncated: str | None = None
+    #: What a POST sent (its form), archived with the request.
+    request_body: bytes = b""
 
 
 @dataclass(frozen=True)
@@ -191,8 +193,8 @@ class WarcArchive:
             request = writer.create_warc_record(
                 exchange.url,
                 "request",
-                payload=io.BytesIO(b""),
-                length=0,
+                payload=io.BytesIO(exchange.request_body),
+                length=len(exchange.request_body),
                 http_headers=StatusAndHeaders(
                     f"{exchange.method} {exchange.request_target} HTTP/1.1",
                     list(exchange.request_headers.items()),

@@ -8,10 +8,11 @@ the response, columns and alerts at the end), ``crawler.pipeline`` (read the pag
 store documents, queue links) and ``crawler.spider`` (which links of a page to follow).
 
 Per frontier entry the writes happen in an order that a ``kill -9`` cannot break: the response
-is archived (WARC) → the page is stored → the document is extracted and stored → what the page
-links to is queued and the entry marked done, in one transaction. A resumed run redoes only the
-unfinished tail, and a page already stored during the run is read back from the store instead of
-fetched again.
+is archived (WARC) → the page is read and the document extracted (no lock held) → the page row,
+the document rows, what the page links to and the entry's "done" mark are written in one
+transaction (``Frontier.defer``/``Frontier.unit``: one commit and one turn of the SQLite writer
+lock per entry). A resumed run redoes only the unfinished tail; a page stored during the run is
+read back from the store instead of fetched again.
 """
 
 from __future__ import annotations
@@ -27,13 +28,13 @@ from typing import Any
 from gongkai.crawler.addresses import AddressPolicy, Resolver
 from gongkai.crawler.archive import WarcArchive
 from gongkai.crawler.columns import column_kind
-from gongkai.crawler.fetch import Fetcher, FetchResult, StoredRobots
+from gongkai.crawler.fetch import Fetcher, FetchResult, PostForm, StoredRobots
 from gongkai.crawler.frontier import PAGE_KINDS, Entry, Frontier, NewEntry, Run
 from gongkai.crawler.pipeline import STOP_KNOWN, Got, Pipeline
 from gongkai.crawler.politeness import HostGates
 from gongkai.crawler.scope import Scope, host_key, normalise_url
 from gongkai.models.records import CrawlPolicy, FetchedPage, SiteColumn, SiteConfig
-from gongkai.models.store import Store, utcnow
+from gongkai.models.store import Store, sha256_hex, utcnow
 from gongkai.models.writelock import SerializedStore
 
 
@@ -154,6 +155,8 @@ class SiteCrawler:
         self.stats = CrawlStats()
         self.run: Run | None = None
         self._lock = threading.Lock()
+        #: The stored responses of the entries :meth:`next_entries` handed out (None: not stored).
+        self._stored: dict[str, FetchedPage | None] = {}
         #: Reading pages, storing documents, queueing links (crawler.pipeline).
         self.pipeline = Pipeline(
             config, self.store, self.frontier, self.scope, self.limits, self.stats, self._lock
@@ -273,6 +276,15 @@ class SiteCrawler:
 
     # --- for schedulers that drive many sites (crawler.scheduler) ---------------------------------
 
+    def next_entries(self, limit: int) -> list[Entry]:
+        """The next pending entries, their stored responses read in the same transaction: one turn
+        of the SQLite writer lock for the batch, not one per entry before its fetch."""
+        with self.frontier.unit() as conn:
+            entries = self.frontier.pending(limit)
+            stored = self.store.get_pages([e.url for e in entries], conn=conn)
+        self._stored = {e.url: stored.get(e.url) for e in entries}
+        return entries
+
     def process(self, entry: Entry) -> None:
         """Work off one frontier entry (never raises: a broken page is one error line)."""
         self._process(entry)
@@ -318,13 +330,22 @@ class SiteCrawler:
         except Exception as exc:  # one broken page must never stop the crawl
             self.pipeline.fail(entry, f"{type(exc).__name__}: {exc}")
         finally:
+            # Every path marks its entry, which commits the entry's page; should one not, the page
+            # is still stored now, never carried into the next entry's transaction.
+            try:
+                self.frontier.flush()
+            except Exception as exc:  # the entry stays pending: the next run fetches it again
+                with self._lock:
+                    self.stats.errors += 1
+                    self.stats.error_lines.append(f"error: {entry.url}: {type(exc).__name__}: {exc}")
             if self.progress is not None:
                 self.progress(self.stats, 0)
 
     def _get(self, entry: Entry) -> Got:
         """The entry's body: stored earlier in this run (never fetched twice), or fetched now."""
         assert self.run is not None
-        stored = self.store.get_page(entry.url)
+        # Read with the batch (next_entries) when there was one: only this entry stores its URL.
+        stored = self._stored.pop(entry.url) if entry.url in self._stored else self.store.get_page(entry.url)
         if stored is not None and stored.status not in (200, 304):
             stored = None  # an error page kept as evidence: nothing to reuse or revalidate
         if stored is not None and stored.fetched_at >= self.run.started_at:
@@ -333,10 +354,14 @@ class SiteCrawler:
             body = self.store.get_blob(stored.sha256) if stored.sha256 else None
             content_type = stored.headers.get("content-type")
             return Got(None, body, stored.fetched_at, stored.sha256, content_type, entry.url)
-        etag = stored.headers.get("etag") if stored else None
-        modified = stored.headers.get("last-modified") if stored else None
+        post = entry.hint.get("post")
+        # A POST answer carries no validators worth sending back: it is asked for afresh.
+        etag = stored.headers.get("etag") if stored and post is None else None
+        modified = stored.headers.get("last-modified") if stored and post is None else None
         accept = "application/json,text/javascript,*/*;q=0.5" if entry.kind == "api" else None
-        kwargs = {"accept": accept} if accept else {}
+        kwargs: dict[str, Any] = {"accept": accept} if accept else {}
+        if post is not None:
+            kwargs["post"] = PostForm(tuple(post))
         result = self.fetcher.fetch(entry.url, etag=etag, last_modified=modified, **kwargs)
         with self._lock:
             self.stats.requests += max(result.requests_sent, 0)
@@ -345,24 +370,35 @@ class SiteCrawler:
         if result.error is not None:
             if result.status is not None and result.status >= 400 and result.body is not None:
                 # A 404/410/403 is evidence too (a document taken down): keep it, archived.
-                self.store.save_page(self._page_record(entry.url, result, kind), result.body)
+                self._save_page_with_mark(self._page_record(entry.url, result, kind), result.body)
             return Got(result, None, result.fetched_at, None, None, entry.url)
         page = self._page_record(entry.url, result, kind)
         if result.not_modified and stored is not None and stored.sha256:
             with self._lock:
                 self.stats.not_modified += 1
-            self.store.save_page(page, None)
+            self._save_page_with_mark(page, None)
             content_type = stored.headers.get("content-type")
             body = self.store.get_blob(stored.sha256)
             return Got(result, body, result.fetched_at, stored.sha256, content_type, result.final_url)
         if result.not_modified:  # a 304 for a page we never stored: the server is confused
             return Got(result, None, result.fetched_at, None, None, entry.url)
-        saved = self.store.save_page(page, result.body)
+        assert result.body is not None
+        self._save_page_with_mark(page, result.body)
         with self._lock:
             self.stats.pages_fetched += 1
         return Got(
-            result, result.body, result.fetched_at, saved.sha256, result.content_type, result.final_url
+            result,
+            result.body,
+            result.fetched_at,
+            sha256_hex(result.body),
+            result.content_type,
+            result.final_url,
         )
+
+    def _save_page_with_mark(self, page: FetchedPage, body: bytes | None) -> None:
+        """Store the response in the transaction that marks its entry (``Frontier.defer``)."""
+        store = self.store
+        self.frontier.defer(lambda conn: store.save_page(page, body, conn=conn))
 
     def _page_record(self, url: str, result: FetchResult, kind: str) -> FetchedPage:
         return FetchedPage(

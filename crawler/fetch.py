@@ -35,7 +35,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import urllib3
 from gongkai.crawler.addresses import AddressPolicy, AddressRefused, Resolver, resolve_checked
@@ -52,6 +52,26 @@ RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 ROBOTS_MAX_BYTES = 512 * 1024
 _READ_CHUNK = 64 * 1024
+
+
+@dataclass(frozen=True)
+class PostForm:
+    """Ask by POST, the way the page's script does: these query parameters of the URL go in a
+    form-encoded body, the others stay in the URL.
+
+    The frontier keys an entry on its URL, so each page of a POSTed list keeps every parameter in
+    the URL it is queued under; only the request moves them into the body.
+    """
+
+    fields: tuple[str, ...]
+
+    def split(self, url: str) -> tuple[str, bytes]:
+        """(the URL to POST to, the form body)."""
+        parts = urlsplit(url)
+        pairs = parse_qsl(parts.query, keep_blank_values=True)
+        kept = [(k, v) for k, v in pairs if k not in self.fields]
+        body = [(k, v) for k, v in pairs if k in self.fields]
+        return urlunsplit(parts._replace(query=urlencode(kept))), urlencode(body).encode()
 
 
 class FetchError(Exception):
@@ -336,8 +356,10 @@ class Fetcher:
         etag: str | None = None,
         last_modified: str | None = None,
         accept: str = "text/html,application/xhtml+xml,application/json;q=0.9,*/*;q=0.8",
+        post: PostForm | None = None,
     ) -> FetchResult:
-        """GET ``url`` with every check; never raises for network or server trouble."""
+        """GET ``url`` (or POST it, ``post``) with every check; never raises for network or server
+        trouble."""
         url = iri_to_uri(url) or url
         result = FetchResult(url=url, final_url=url)
         host = host_key(url)
@@ -352,7 +374,9 @@ class Fetcher:
         if last_modified:
             conditional["If-Modified-Since"] = last_modified
         try:
-            self._fetch_following(url, result, conditional, accept, check_robots=self.policy.obey_robots_txt)
+            self._fetch_following(
+                url, result, conditional, accept, check_robots=self.policy.obey_robots_txt, post=post
+            )
         except FetchError as exc:
             result.error = str(exc)
             result.robots_disallowed = isinstance(exc, RobotsDisallowed)
@@ -414,13 +438,19 @@ class Fetcher:
     # --- redirects and retries ------------------------------------------------------------------
 
     def _fetch_following(
-        self, url: str, result: FetchResult, conditional: dict[str, str], accept: str, check_robots: bool
+        self,
+        url: str,
+        result: FetchResult,
+        conditional: dict[str, str],
+        accept: str,
+        check_robots: bool,
+        post: PostForm | None = None,
     ) -> None:
         current = url
         seen = {url}
         for _hop in range(self.policy.max_redirects + 1):
             self._check_url(current, check_robots)
-            status, reason, headers, body = self._with_retries(current, result, conditional, accept)
+            status, reason, headers, body = self._with_retries(current, result, conditional, accept, post)
             result.final_url, result.status, result.reason, result.headers = current, status, reason, headers
             if status not in REDIRECT_STATUSES:
                 if status == 304:
@@ -442,6 +472,7 @@ class Fetcher:
             result.redirects.append(target)
             # Conditional headers describe the first URL's stored copy, not the new target's.
             conditional = {}
+            post = None  # a redirected POST is followed by GET, as browsers do
             current = target
         raise FetchError(f"more than {self.policy.max_redirects} redirects", permanent=True)
 
@@ -467,7 +498,12 @@ class Fetcher:
             raise RobotsDisallowed(f"robots.txt disallows {url}", permanent=True)
 
     def _with_retries(
-        self, url: str, result: FetchResult, conditional: dict[str, str], accept: str
+        self,
+        url: str,
+        result: FetchResult,
+        conditional: dict[str, str],
+        accept: str,
+        post: PostForm | None = None,
     ) -> tuple[int, str, dict[str, str], bytes]:
         policy = self.policy
         attempt = 0
@@ -475,7 +511,7 @@ class Fetcher:
             attempt += 1
             result.attempts += 1
             try:
-                status, reason, headers, body = self._request_once(url, result, conditional, accept)
+                status, reason, headers, body = self._request_once(url, result, conditional, accept, post)
                 if status not in RETRY_STATUSES:
                     return status, reason, headers, body
                 retry_after = parse_retry_after(headers.get("retry-after"))
@@ -505,7 +541,12 @@ class Fetcher:
     # --- one request ----------------------------------------------------------------------------
 
     def _request_once(
-        self, url: str, result: FetchResult, conditional: dict[str, str], accept: str
+        self,
+        url: str,
+        result: FetchResult,
+        conditional: dict[str, str],
+        accept: str,
+        post: PostForm | None = None,
     ) -> tuple[int, str, dict[str, str], bytes]:
         found = host_port(url)
         assert found is not None
@@ -514,7 +555,8 @@ class Fetcher:
             pinned = resolve_checked(host, port, self.addresses, self.resolver)
         except AddressRefused as exc:
             raise FetchError(f"address refused for {host}: {exc}", permanent=True) from None
-        parts = urlsplit(url)
+        sent_url, form = post.split(url) if post is not None else (url, b"")
+        parts = urlsplit(sent_url)
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         default_port = 443 if scheme == "https" else 80
         headers = {
@@ -525,6 +567,10 @@ class Fetcher:
             "Accept-Language": "zh-CN,zh;q=0.9",
             **conditional,
         }
+        if post is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded; charset=UTF-8"
+            headers["X-Requested-With"] = "XMLHttpRequest"
+        method = "GET" if post is None else "POST"
         pool = self._pool(scheme, host, port, str(pinned))
         policy = self.policy
         delay = self.host_delay(url, policy.delay_seconds)
@@ -538,8 +584,9 @@ class Fetcher:
             timeout = urllib3.Timeout(connect=per_read, read=per_read)
             try:
                 response = pool.urlopen(
-                    "GET",
+                    method,
                     target,
+                    body=form if post is not None else None,
                     headers=headers,
                     redirect=False,
                     retries=False,
@@ -576,9 +623,10 @@ class Fetcher:
             result.archived = self.archive.write(
                 Exchange(
                     url=url,
-                    method="GET",
+                    method=method,
                     request_target=target,
                     request_headers=headers,
+                    request_body=form,
                     status=status,
                     reason=reason,
                     response_headers=header_pairs,

@@ -15,17 +15,15 @@ that separates "handled in this run" from "handled in an earlier run":
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal, TypedDict
 
-import sqlalchemy as sa
 from gongkai.models.store import Store, as_utc, utcnow
-from gongkai.models.tables import documents, frontier, runs
 from gongkai.models.writelock import lock_for
-from sqlalchemy.dialects import postgresql
 
 Kind = Literal["seed", "nav", "list", "api", "detail", "attachment"]
 PAGE_KINDS: tuple[str, ...] = ("seed", "nav", "list", "api")
@@ -53,6 +51,7 @@ class EntryState(TypedDict, total=False):
     base: str | None  #: base URL for relative links in an API answer (the page that called it)
     total: int | None  #: Hanweb: the column's total record count (jpage ``totalRecord``)
     known_items: dict[str, str | None]  #: first page only: every item known over all pages
+    post: list[str]  #: asked for by POST (as the page's script does): these URL parameters form the body
     role: str  #: a page that is no column: hub, detail or nav
     # --- documents and attachments ---
     title: str  #: the list's title for it
@@ -117,126 +116,96 @@ def _merge_hint(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
 
 
 class Frontier:
+    """One site's frontier and crawl runs. The rows are the store's (``models/store_frontier.py``);
+    what they mean — which URL is queued again, which run resumed — is decided here."""
+
     def __init__(self, store: Store, site_id: int) -> None:
         self.store = store
-        self.engine = store.engine
         self.site_id = site_id
         self._lock = lock_for(store)
-        # The dialects' ON CONFLICT inserts have no SQL cache key: SQLAlchemy compiles them on
-        # every call (a quarter of the crawl's CPU went there). On SQLite the writers are
-        # serialised (BEGIN IMMEDIATE, and the rows were looked up in the same transaction), so a
-        # plain insert — compiled once, cached — cannot conflict; PostgreSQL keeps ON CONFLICT
-        # for writers in other processes.
-        self._new_rows: Any = (
-            postgresql.insert(frontier).on_conflict_do_nothing(index_elements=["site_id", "url"])
-            if store.dialect == "postgresql"
-            else sa.insert(frontier)
-        )
-        # Every statement of the hot path is built once: building one (``.where(...).values(...)``)
-        # cost about as much as running it, and a prebuilt statement also keeps its cache key.
-        by_id = frontier.c.id == sa.bindparam("entry_id")
-        mine = frontier.c.site_id == sa.bindparam("site")
-        self._select_urls = sa.select(frontier).where(
-            mine, frontier.c.url.in_(sa.bindparam("urls", expanding=True))
-        )
-        self._select_url = sa.select(frontier).where(mine, frontier.c.url == sa.bindparam("url"))
-        self._set_hint = sa.update(frontier).where(by_id).values(hint=sa.bindparam("v_hint"))
-        self._requeue_row = (
-            sa.update(frontier)
-            .where(by_id)
-            .values(
-                state="pending",
-                attempts=0,
-                last_error=None,
-                hint=sa.bindparam("v_hint"),
-                updated_at=sa.bindparam("v_now"),
-                depth=sa.bindparam("v_depth"),
-            )
-        )
-        self._pending_rows = (
-            sa.select(frontier)
-            .where(
-                mine,
-                frontier.c.state == "pending",
-                frontier.c.kind.in_(sa.bindparam("kinds", expanding=True)),
-            )
-            .order_by(frontier.c.depth, frontier.c.id)
-            .limit(sa.bindparam("limit"))
-        )
-        self._count_pending = (
-            sa.select(sa.func.count()).select_from(frontier).where(mine, frontier.c.state == "pending")
-        )
-        self._marks: dict[tuple[bool, bool], Any] = {}
-        self._save_run: dict[bool, Any] = {}
+        #: Per thread (a site's hosts may be worked by several threads): the open unit's
+        #: connection, and the entry's writes deferred to its next frontier transaction.
+        self._local = threading.local()
+
+    # --- one transaction per entry ----------------------------------------------------------------
+
+    def defer(self, write: Callable[[Any], None]) -> None:
+        """Run ``write(conn)`` at the start of this thread's next frontier transaction.
+
+        An entry's page and document rows go into the transaction that queues its links and marks
+        it, so each entry costs one commit and one turn of the SQLite writer lock instead of three
+        or four (16 workers queued on that lock). A kill -9 before that commit loses the entry's
+        rows together with its mark: the resumed run fetches it again, nothing half-written.
+        """
+        pending = getattr(self._local, "pending", None)
+        if pending is None:
+            pending = self._local.pending = []
+        pending.append(write)
+
+    def flush(self) -> None:
+        """Commit this thread's deferred writes now (something is about to read them)."""
+        if getattr(self._local, "pending", None):
+            with self.unit():
+                pass
 
     @contextmanager
-    def _begin(self) -> Iterator[Any]:
-        with self._lock, self.engine.begin() as conn:
+    def unit(self) -> Iterator[Any]:
+        """One transaction (and one turn of the writer lock) for every frontier call inside it.
+
+        Hold it only around writes: reading and extracting pages happens before, outside the lock.
+        Inside it, every store call must pass ``conn=`` (a second SQLite connection would wait
+        for this transaction's lock).
+        """
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
             yield conn
+            return
+        with self._lock, self.store.transaction() as conn:
+            self._local.conn = conn
+            try:
+                self._run_deferred(conn)
+                yield conn
+            finally:
+                self._local.conn = None
+
+    def _run_deferred(self, conn: Any) -> None:
+        pending = getattr(self._local, "pending", None)
+        if pending:
+            self._local.pending = []  # taken before running: a failing write is not retried
+            for write in pending:
+                write(conn)
 
     @contextmanager
-    def _connect(self) -> Iterator[Any]:
-        with self._lock, self.engine.connect() as conn:
+    def _reading(self) -> Iterator[Any]:
+        """The open unit's connection, or None (the store reads on a connection of its own) under
+        the writer lock: SQLite's BEGIN IMMEDIATE takes the file's lock for reads too."""
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
             yield conn
+            return
+        with self._lock:
+            yield None
 
     # --- runs -------------------------------------------------------------------------------------
 
     def begin_run(self) -> Run:
         """Resume the site's unfinished crawl run, or start a new one."""
-        with self._begin() as conn:
-            row = conn.execute(
-                sa.select(runs.c.id, runs.c.started_at)
-                .where(runs.c.kind == "crawl", runs.c.site_id == self.site_id, runs.c.status == "running")
-                .order_by(runs.c.id.desc())
-                .limit(1)
-            ).first()
-            if row is not None:
-                return Run(row.id, as_utc(row.started_at), resumed=True)  # type: ignore[arg-type]
-            now = utcnow()
-            # Failures of earlier runs get another chance in this one.
-            conn.execute(
-                sa.update(frontier)
-                .where(frontier.c.site_id == self.site_id, frontier.c.state == "failed")
-                .values(state="pending", attempts=0, updated_at=now)
-            )
-            run_id = conn.execute(
-                sa.insert(runs)
-                .values(kind="crawl", site_id=self.site_id, started_at=now, status="running", stats={})
-                .returning(runs.c.id)
-            ).scalar_one()
-            return Run(run_id, now, resumed=False)
+        with self.unit() as conn:
+            run_id, started_at, resumed = self.store.begin_crawl_run(self.site_id, conn=conn)
+        return Run(run_id, started_at, resumed=resumed)
 
     def run_stats(self, run: Run) -> dict[str, Any]:
-        with self._connect() as conn:
-            stats = conn.execute(sa.select(runs.c.stats).where(runs.c.id == run.id)).scalar_one()
-        return dict(stats or {})
+        with self._reading() as conn:
+            return self.store.crawl_run_stats(run.id, conn=conn)
 
     def save_run(self, run: Run, stats: dict[str, Any], status: str = "running") -> None:
-        final = status != "running"
-        stmt = self._save_run.get(final)
-        if stmt is None:
-            values: dict[str, Any] = {"stats": sa.bindparam("v_stats"), "status": sa.bindparam("v_status")}
-            if final:
-                values["finished_at"] = sa.bindparam("v_finished")
-            stmt = self._save_run[final] = (
-                sa.update(runs).where(runs.c.id == sa.bindparam("run_id")).values(values)
-            )
-        params: dict[str, Any] = {"run_id": run.id, "v_stats": stats, "v_status": status}
-        if final:
-            params["v_finished"] = utcnow()
-        with self._begin() as conn:
-            conn.execute(stmt, params)
+        with self.unit() as conn:
+            self.store.save_crawl_run(run.id, stats, status, conn=conn)
 
     def documents_first_seen_since(self, since: datetime) -> int:
         """The site's documents stored for the first time since ``since`` (a run's new documents)."""
-        with self._connect() as conn:
-            return int(
-                conn.execute(
-                    sa.select(sa.func.count())
-                    .select_from(documents)
-                    .where(documents.c.site_id == self.site_id, documents.c.first_seen_at >= since)
-                ).scalar_one()
-            )
+        with self._reading() as conn:
+            return self.store.documents_first_seen_since(self.site_id, since, conn=conn)
 
     # --- entries ----------------------------------------------------------------------------------
 
@@ -255,8 +224,8 @@ class Frontier:
         )
 
     def get(self, url: str) -> Entry | None:
-        with self._connect() as conn:
-            row = conn.execute(self._select_url, {"site": self.site_id, "url": url}).first()
+        with self._reading() as conn:
+            row = self.store.frontier_row(self.site_id, url, conn=conn)
         return self._entry(row) if row else None
 
     def add(self, entries: Sequence[NewEntry], run: Run) -> dict[str, AddStatus]:
@@ -268,7 +237,7 @@ class Frontier:
         """
         if not entries:
             return {}
-        with self._begin() as conn:
+        with self.unit() as conn:
             return self._add(conn, entries, run)
 
     def _add(self, conn: Any, entries: Sequence[NewEntry], run: Run) -> dict[str, AddStatus]:
@@ -277,12 +246,8 @@ class Frontier:
         for entry in entries:
             unique.setdefault(entry.url, entry)
         now = utcnow()
-        existing = {}
-        urls = list(unique)
-        for start in range(0, len(urls), 500):
-            chunk = urls[start : start + 500]
-            for row in conn.execute(self._select_urls, {"site": self.site_id, "urls": chunk}):
-                existing[row.url] = self._entry(row)
+        rows = self.store.frontier_rows(self.site_id, list(unique), conn=conn)
+        existing = {row.url: self._entry(row) for row in rows}
         inserts: list[dict[str, Any]] = []
         for url, new in unique.items():
             old = existing.get(url)
@@ -307,7 +272,7 @@ class Frontier:
             if this_run:
                 merged = _merge_hint(old.hint, new.hint) if old.kind not in PAGE_KINDS else old.hint
                 if merged != old.hint:
-                    conn.execute(self._set_hint, {"entry_id": old.id, "v_hint": merged})
+                    self.store.update_frontier_row(old.id, {"hint": merged}, conn=conn)
                 out[url] = "current"
                 continue
             if old.kind not in PAGE_KINDS and new.kind in PAGE_KINDS:
@@ -326,28 +291,25 @@ class Frontier:
                 continue
             self._requeue(conn, old.id, _merge_hint(old.hint, new.hint), now, min(old.depth, new.depth))
             out[url] = "changed"
-        if inserts:
-            conn.execute(self._new_rows, inserts)  # one statement for the batch
+        self.store.add_frontier_rows(inserts, conn=conn)  # one statement for the batch
         return out
 
     def _requeue(self, conn: Any, entry_id: int, hint: dict[str, Any], now: datetime, depth: int) -> None:
-        conn.execute(
-            self._requeue_row, {"entry_id": entry_id, "v_hint": hint, "v_now": now, "v_depth": depth}
-        )
+        values = {"state": "pending", "attempts": 0, "last_error": None, "hint": hint, "updated_at": now}
+        self.store.update_frontier_row(entry_id, {**values, "depth": depth}, conn=conn)
 
     def pending(self, limit: int) -> list[Entry]:
         """The next pending entries, list pages first (in discovery order)."""
-        with self._connect() as conn:
+        with self._reading() as conn:
             for kinds in PRIORITY:
-                params = {"site": self.site_id, "kinds": list(kinds), "limit": limit}
-                rows = conn.execute(self._pending_rows, params).all()
+                rows = self.store.pending_frontier_rows(self.site_id, kinds, limit, conn=conn)
                 if rows:
                     return [self._entry(row) for row in rows]
         return []
 
     def count_pending(self) -> int:
-        with self._connect() as conn:
-            return conn.execute(self._count_pending, {"site": self.site_id}).scalar_one()
+        with self._reading() as conn:
+            return self.store.count_pending_frontier(self.site_id, conn=conn)
 
     def mark(
         self,
@@ -363,56 +325,30 @@ class Frontier:
         """Set an entry's state; ``queue`` (what the entry links to) is added in the same
         transaction, before the entry is marked: one commit per entry, and a kill can never
         leave an entry done whose links were not queued."""
-        params: dict[str, Any] = {
-            "entry_id": entry.id,
-            "v_state": state,
-            "v_error": error,
-            "v_now": utcnow(),
-            "v_attempts": entry.attempts + (1 if state == "failed" else 0),
+        values: dict[str, Any] = {
+            "state": state,
+            "last_error": error,
+            "updated_at": utcnow(),
+            "attempts": entry.attempts + (1 if state == "failed" else 0),
         }
-        key = (hint is not None, kind is not None)
-        stmt = self._marks.get(key)
-        if stmt is None:
-            values: dict[str, Any] = {
-                "state": sa.bindparam("v_state"),
-                "last_error": sa.bindparam("v_error"),
-                "updated_at": sa.bindparam("v_now"),
-                "attempts": sa.bindparam("v_attempts"),
-            }
-            if hint is not None:
-                values["hint"] = sa.bindparam("v_hint")
-            if kind is not None:
-                values["kind"] = sa.bindparam("v_kind")
-            stmt = self._marks[key] = (
-                sa.update(frontier).where(frontier.c.id == sa.bindparam("entry_id")).values(values)
-            )
         if hint is not None:
-            params["v_hint"] = hint
+            values["hint"] = hint
         if kind is not None:
-            params["v_kind"] = kind
+            values["kind"] = kind
         added: dict[str, AddStatus] = {}
-        with self._begin() as conn:
+        with self.unit() as conn:
             if queue:
                 assert run is not None, "queueing needs the run"
                 added = self._add(conn, queue, run)
-            conn.execute(stmt, params)
+            self.store.update_frontier_row(entry.id, values, conn=conn)
         return added
 
     def iter_entries(self, kinds: Iterable[str]) -> Iterator[Entry]:
-        with self._connect() as conn:
-            rows = conn.execute(
-                sa.select(frontier)
-                .where(frontier.c.site_id == self.site_id, frontier.c.kind.in_(list(kinds)))
-                .order_by(frontier.c.id)
-            ).all()
+        with self._reading() as conn:
+            rows = self.store.frontier_rows_of_kinds(self.site_id, kinds, conn=conn)
         for row in rows:
             yield self._entry(row)
 
     def states(self) -> dict[str, int]:
-        with self._connect() as conn:
-            rows = conn.execute(
-                sa.select(frontier.c.state, sa.func.count())
-                .where(frontier.c.site_id == self.site_id)
-                .group_by(frontier.c.state)
-            ).all()
-        return {state: count for state, count in rows}
+        with self._reading() as conn:
+            return self.store.frontier_states(self.site_id, conn=conn)

@@ -5,9 +5,10 @@ The list page carries ``<script type="text/xml"><datastore><nextgroup><![CDATA[<
 <![CDATA[<li><a href="/art/…html" title="…">…</a><b>2022-01-20</b></li>]]></record>…</recordset>
 </datastore></script>``; the jpage script that renders it names ``totalRecord``, ``perPage`` and
 ``groupSize``. Further records come from that ``dataproxy.jsp`` with ``startrecord``,
-``endrecord`` and ``perpage``, answering the same ``<datastore>``. The browser sends them by
-POST; the proxy reads them as request parameters, so we send them in the query string (one URL
-per group of records, which the frontier keys on).
+``endrecord`` and ``perpage``, answering the same ``<datastore>``. The jpage script asks for them
+by POST (its record range in the form body), and so do we, unless the page's own script calls the
+proxy by GET (``$.get(proxyUrl …)``); each group is queued under a URL carrying its range (what
+the frontier keys on), which ``crawler.fetch.PostForm`` moves into the body.
 """
 
 from __future__ import annotations
@@ -35,6 +36,10 @@ _TOTAL = re.compile(r"\btotal_?record" + _NUMBER, re.IGNORECASE)
 _PER_PAGE = re.compile(r"\bper_?page" + _NUMBER, re.IGNORECASE)
 _GROUP = re.compile(r"\bgroup_?size" + _NUMBER, re.IGNORECASE)
 _PROXY = re.compile(r"""\bproxy_?url\s*[:=]\s*["']([^"']+)["']""", re.IGNORECASE)
+#: The page's script calling the proxy by GET (``$.get(proxyUrl …)``, ``type: "GET"``).
+_GET_CALL = re.compile(r"""\$\.get(?:JSON)?\(\s*proxy_?url|\b(?:type|method)\s*:\s*["']get["']""", re.I)
+#: What a group request carries in its POST body.
+RANGE_FIELDS = ("startrecord", "endrecord", "perpage")
 
 
 @dataclass
@@ -46,6 +51,8 @@ class DataStore:
     total: int | None = None
     per_page: int | None = None
     group_size: int | None = None
+    #: The page's script asks the proxy by GET (the jpage default is POST).
+    by_get: bool = False
 
 
 def _record_item(fragment: str, base: str) -> ListItem | None:
@@ -107,6 +114,8 @@ def page_datastore(page: Page) -> DataStore | None:
         proxy = _PROXY.search(script)
         if proxy and found.proxy_url is None:
             found.proxy_url = normalise_url(proxy.group(1), page.base)
+        if proxy and _GET_CALL.search(script):
+            found.by_get = True
     return found
 
 

@@ -67,6 +67,12 @@ _DATA_OBJECT = re.compile(r"(?:\bdata\s*:\s*|^\s*,\s*)\{([^{}]{0,600})\}", re.DO
 _PAIR = re.compile(r"""["']?([A-Za-z_][\w]*)["']?\s*:\s*(?:["']([^"'\n]{0,100})["']|(-?\d+)(?![\w.]))""")
 
 
+#: Keys of a call's options object (``fetch(url, {method: "POST"})``), never request parameters.
+_CALL_OPTIONS = frozenset(
+    ("method", "type", "datatype", "contenttype", "mode", "credentials", "cache", "async", "timeout")
+)
+
+
 def _call_params(script: str, end: int) -> list[tuple[str, str]]:
     """Literal parameters sent with the call whose URL literal ends at ``end`` (the next 600 chars)."""
     window = script[end : end + 700]
@@ -74,26 +80,78 @@ def _call_params(script: str, end: int) -> list[tuple[str, str]]:
     match = _DATA_OBJECT.search(window)
     if match is None or (close != -1 and match.start() > close and not window[:close].count("{")):
         return []
-    return [(k, v or n) for k, v, n in _PAIR.findall(match.group(1))]
+    return [(k, v or n) for k, v, n in _PAIR.findall(match.group(1)) if k.lower() not in _CALL_OPTIONS]
 
 
-def find_api_urls(page: Page) -> list[str]:
-    """JSON list API URLs a list page's scripts or attributes point at (absolute, deduplicated).
+#: A call that says it POSTs: ``$.post(``, ``axios.post(``, or ``type``/``method: "POST"`` in its options.
+_POST_CALL = re.compile(r"""\$\.post\(|\baxios\.post\(|\b(?:type|method)\s*:\s*["']post["']""", re.IGNORECASE)
+_CALL_START = re.compile(r"\$\.(?:ajax|get|getJSON|post)\(|\bfetch\(|\baxios(?:\.\w+)?\(")
+
+
+@dataclass(frozen=True)
+class ApiCall:
+    """A list API a page calls: its URL (with the literal parameters the call sends) and, for a
+    POST, the names of the parameters that go in the body (None: asked for by GET)."""
+
+    url: str
+    post: tuple[str, ...] | None = None
+
+
+def _call_end(script: str, opening: int, limit: int = 1500) -> int:
+    """Index just past the call that opens at ``opening`` (its brackets balanced, strings skipped)."""
+    depth, quote, n = 0, "", opening
+    stop = min(len(script), opening + limit)
+    while n < stop:
+        char = script[n]
+        if quote:
+            if char == "\\":
+                n += 1
+            elif char == quote:
+                quote = ""
+        elif char in "\"'`":
+            quote = char
+        elif char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+            if depth == 0:
+                return n + 1
+        n += 1
+    return stop
+
+
+def _is_post(script: str, start: int, end: int) -> bool:
+    """Whether the URL literal at ``start``…``end`` is an argument of a call that POSTs
+    (``$.post(…)``, or ``type``/``method: "POST"`` among the call's options)."""
+    openings = _CALL_START.finditer(script, max(0, start - 300), start + 12)
+    for opening in sorted((m.start() for m in openings if m.start() <= start), reverse=True):
+        close = _call_end(script, opening)
+        if close >= end:  # the innermost call around the literal
+            return bool(_POST_CALL.search(script[opening:close]))
+    return False
+
+
+def find_api_calls(page: Page) -> list[ApiCall]:
+    """The JSON list APIs a list page's scripts or attributes call (absolute, deduplicated).
 
     Parameters the script sends as literals (a POST's ``data: {pageNo: 1, channelId: 12}``) are
-    added to the query string: list APIs read them as request parameters either way.
+    added to the URL's query string, which is what the frontier keys on; a POST sends them back
+    in its body (``crawler.fetch.PostForm``), as the page's script does.
     """
-    found: list[tuple[str, list[tuple[str, str]]]] = []
+    found: list[tuple[str, list[tuple[str, str]], bool]] = []
     for element in page.root.iter():
         for attribute in API_ATTRIBUTES:
             value = element.get(attribute) if hasattr(element, "get") else None
             if value:
-                found.append((value, []))
+                found.append((value, [], False))
     for script in page.script_texts:
         for pattern in API_PATTERNS:
-            found.extend((m.group(1), _call_params(script, m.end())) for m in pattern.finditer(script))
-    out: list[str] = []
-    for raw, params in found:
+            found.extend(
+                (m.group(1), _call_params(script, m.end()), _is_post(script, m.start(), m.end()))
+                for m in pattern.finditer(script)
+            )
+    out: list[ApiCall] = []
+    for raw, params, post in found:
         if "{{" in raw or "${" in raw or "+" in raw:
             continue  # built at run time from variables: not a literal we can follow
         if _NOT_API.search(raw) or not _API_LOOKS.search(raw):
@@ -104,12 +162,20 @@ def find_api_urls(page: Page) -> list[str]:
                 url = _with_text_param(url, name, value)
         if not url:
             continue
-        same = [i for i, known in enumerate(out) if _same_endpoint(url, known)]
+        call = ApiCall(url, tuple(name for name, _ in params) if post else None)
+        same = [i for i, known in enumerate(out) if _same_endpoint(url, known.url)]
         if not same:
-            out.append(url)
-        elif "?" in url and "?" not in out[same[0]]:
-            out[same[0]] = url  # the call with its parameters beats the bare address
+            out.append(call)
+        elif "?" in url and "?" not in out[same[0]].url:
+            out[same[0]] = call  # the call with its parameters beats the bare address
+        elif post and out[same[0]].post is None and out[same[0]].url == url:
+            out[same[0]] = call  # the same address, seen again in the call that POSTs it
     return out
+
+
+def find_api_urls(page: Page) -> list[str]:
+    """The URLs of :func:`find_api_calls`."""
+    return [call.url for call in find_api_calls(page)]
 
 
 def _same_endpoint(a: str, b: str) -> bool:

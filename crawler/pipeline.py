@@ -20,10 +20,10 @@ from urllib.parse import urlsplit
 from gongkai.crawler.columns import column_kind, column_name
 from gongkai.crawler.fetch import FetchResult
 from gongkai.crawler.frontier import Entry, Frontier, NewEntry, Run
-from gongkai.crawler.hanweb import next_group, page_datastore, parse_datastore
+from gongkai.crawler.hanweb import RANGE_FIELDS, next_group, page_datastore, parse_datastore
 from gongkai.crawler.html import Page, is_asset, is_attachment, parse_page
 from gongkai.crawler.items import ListItem
-from gongkai.crawler.jsonapi import find_api_urls, parse_api
+from gongkai.crawler.jsonapi import find_api_calls, parse_api
 from gongkai.crawler.listing import ListAnalysis, analyse_list
 from gongkai.crawler.pagination import next_page
 from gongkai.crawler.scope import Scope, normalise_url
@@ -132,11 +132,12 @@ class Pipeline:
             return
         page = parse_page(body, base_url, content_type)
         analysis = self._analyse(page)
-        api_urls = find_api_urls(page)
+        api_calls = find_api_calls(page)
         datastore = page_datastore(page)
         if datastore is not None and datastore.proxy_url:
             endpoint = datastore.proxy_url.split("?", 1)[0]
-            api_urls = [u for u in api_urls if u.split("?", 1)[0] != endpoint]  # paged by its groups
+            api_calls = [c for c in api_calls if c.url.split("?", 1)[0] != endpoint]  # paged by its groups
+        api_urls = [c.url for c in api_calls]
         in_column = bool(entry.hint.get("column_url"))
         framed = (
             not analysis.items and not analysis.hub and not analysis.detail and not api_urls
@@ -157,7 +158,7 @@ class Pipeline:
         # one transaction: a kill -9 never leaves a page done whose links were not queued.
         if is_column:
             next_url = self._next_url(page, entry)
-            next_kind, extra = "list", {}
+            next_kind, extra = "list", dict[str, Any]()
             if (
                 datastore is not None
                 and next_url is None
@@ -166,6 +167,8 @@ class Pipeline:
                 # Hanweb jpage: the records after the page's own come from its dataproxy.
                 next_url = next_group(datastore)
                 next_kind, extra = "api", {"base": page.base, "total": datastore.total}
+                if not datastore.by_get:
+                    extra["post"] = list(RANGE_FIELDS)
             queue = self._related_entries(entry, analysis.related)
             column_hint = {
                 "column_url": entry.hint.get("column_url") or entry.url,
@@ -175,19 +178,22 @@ class Pipeline:
             for frame in framed or []:
                 if self.scope.allows(frame):
                     queue.append(NewEntry(frame, "list", entry.depth, entry.url, dict(column_hint), True))  # type: ignore[arg-type]
-            for api_url in api_urls if entry.hint.get("page", 1) == 1 else []:
+            for call in api_calls if entry.hint.get("page", 1) == 1 else []:
                 hint = {**column_hint, "base": page.base}
-                queue.append(NewEntry(api_url, "api", entry.depth, entry.url, hint, True))  # type: ignore[arg-type]
+                if call.post is not None:
+                    hint["post"] = list(call.post)
+                queue.append(NewEntry(call.url, "api", entry.depth, entry.url, hint, True))  # type: ignore[arg-type]
             if not analysis.detail:
                 queue += self._nav_entries(entry, page, analysis, next_url)
             self._column_page(
                 entry, analysis.items, next_url, "list", page, analysis, next_kind, extra, queue=queue
             )
         else:
-            self._queue_items(entry, analysis.other_items, column=None, column_url=None)
             queue = self._nav_entries(entry, page, analysis, None) if not analysis.detail else []
             hint = {**entry.hint, "role": self._role(analysis)}
-            self.frontier.mark(entry, "done", hint=hint, queue=queue, run=self.run)
+            with self.frontier.unit():
+                self._queue_items(entry, analysis.other_items, column=None, column_url=None)
+                self.frontier.mark(entry, "done", hint=hint, queue=queue, run=self.run)
 
     def _related_entries(self, entry: Entry, urls: list[str]) -> list[NewEntry]:
         """A list row's text-less second link (its 解读 icon): a document to fetch."""
@@ -251,40 +257,45 @@ class Pipeline:
         if not hint.get("column") and page is not None:
             hint["column"] = column_name(page)
         column, column_url = hint.get("column"), hint["column_url"]
-        statuses = self._queue_items(entry, items, column=column, column_url=column_url)
-        if analysis is not None and analysis.other_items:
-            self._queue_items(entry, analysis.other_items, column=None, column_url=None)
-        fingerprint = _fingerprint(items)
-        trail = list(hint.get("trail", []))
-        hint.update(
-            page=number,
-            items=[[i.url, i.title, _iso(i.date)] for i in items],
-            fingerprint=fingerprint,
-            empty=(analysis.empty_marker or "") if analysis is not None and not items else "",
-        )
-        reason = self._stop_paging(number, items, statuses, fingerprint, trail)
-        if next_url and reason is None:
-            next_hint = {
-                "column_url": column_url,
-                "column": column,
-                "page": number + 1,
-                "trail": [*trail, fingerprint][-20:],
-            }
-            if kind == "api":
-                next_hint["base"] = hint.get("base")
-                next_hint["total"] = hint.get("total")
-            next_hint.update(next_extra or {})
-            new = NewEntry(next_url, next_kind or kind, entry.depth, entry.url, next_hint, True)  # type: ignore[arg-type]
-            queue.insert(0, new)
-        hint["stopped"] = reason
-        self.frontier.mark(
-            entry,
-            "done",
-            hint=hint,
-            kind="list" if kind == "list" and entry.kind == "seed" else None,
-            queue=queue,
-            run=self.run,
-        )
+        # The items are queued and the page marked in one transaction (whether the next page is
+        # worth reading depends on what the items were): one commit for the whole page.
+        with self.frontier.unit():
+            statuses = self._queue_items(entry, items, column=column, column_url=column_url)
+            if analysis is not None and analysis.other_items:
+                self._queue_items(entry, analysis.other_items, column=None, column_url=None)
+            fingerprint = _fingerprint(items)
+            trail = list(hint.get("trail", []))
+            hint.update(
+                page=number,
+                items=[[i.url, i.title, _iso(i.date)] for i in items],
+                fingerprint=fingerprint,
+                empty=(analysis.empty_marker or "") if analysis is not None and not items else "",
+            )
+            reason = self._stop_paging(number, items, statuses, fingerprint, trail)
+            if next_url and reason is None:
+                next_hint = {
+                    "column_url": column_url,
+                    "column": column,
+                    "page": number + 1,
+                    "trail": [*trail, fingerprint][-20:],
+                }
+                if kind == "api":
+                    next_hint["base"] = hint.get("base")
+                    next_hint["total"] = hint.get("total")
+                    if hint.get("post") is not None:  # the next page is asked for as this one was
+                        next_hint["post"] = hint["post"]
+                next_hint.update(next_extra or {})
+                new = NewEntry(next_url, next_kind or kind, entry.depth, entry.url, next_hint, True)  # type: ignore[arg-type]
+                queue.insert(0, new)
+            hint["stopped"] = reason
+            self.frontier.mark(
+                entry,
+                "done",
+                hint=hint,
+                kind="list" if kind == "list" and entry.kind == "seed" else None,
+                queue=queue,
+                run=self.run,
+            )
 
     def _stop_paging(
         self, number: int, items: list[ListItem], statuses: dict[str, str], fingerprint: str, trail: list[str]
@@ -402,12 +413,18 @@ class Pipeline:
         if kind != record.page_kind:
             update["page_kind"] = kind
         record = record.model_copy(update=update)
-        [saved] = self.store.save_documents([record], self.config.name)
         failed = next((w for w in record.warnings if w.startswith("extraction failed")), None)
         if failed is not None:  # stored (the page is kept for re-extraction), but never silent
             with self._lock:
                 self.stats.errors += 1
                 self.stats.error_lines.append(f"error: {entry.url}: {failed}")
+        self.frontier.defer(lambda conn: self._save_document(record, conn))
+        page = page or parse_page(body, got.final_url, content_type)
+        return self._document_links(entry, record, page)
+
+    def _save_document(self, record: DocumentRecord, conn: Any) -> None:
+        """Store the document in its entry's transaction (run by the frontier, ``Frontier.defer``)."""
+        [saved] = self.store.save_documents([record], self.config.name, conn=conn)
         with self._lock:
             if saved.status == "new":
                 self.stats.new_documents += 1
@@ -417,8 +434,6 @@ class Pipeline:
                 self.stats.unchanged_documents += 1
             if record.page_kind == "news":
                 self.stats.news += 1
-        page = page or parse_page(body, got.final_url, content_type)
-        return self._document_links(entry, record, page)
 
     def _document_links(self, entry: Entry, record: DocumentRecord, page: Page) -> list[NewEntry]:
         """Interpretations, the policy an interpretation answers, and attachments: the record's
@@ -438,6 +453,7 @@ class Pipeline:
         return new
 
     def alert(self, column: SiteColumn, reason: str) -> None:
+        self.frontier.flush()  # the page being read may be the column's: its archive is named
         stored = self.store.get_page(column.url)
         alert = {
             "column": column.name,

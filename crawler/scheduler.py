@@ -140,7 +140,7 @@ class ManySites:
             self._finish(site)
             return None
         if not site.queue:
-            site.queue.extend(crawler.frontier.pending(PREFETCH))
+            site.queue.extend(crawler.next_entries(PREFETCH))
             if not site.queue:
                 self._finish(site)
                 return None

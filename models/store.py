@@ -7,8 +7,9 @@ document whose content changed gets a new version and keeps the old ones.
 One :class:`Store`, one module per aggregate: ``store_sites`` (sites, columns), ``store_pages``
 (pages, raw bytes), ``store_documents`` (documents, versions, classifications), ``store_links``
 (the 解读 graph), ``store_findings`` (findings), ``store_audit`` (what the audit reads),
-``store_runs`` (the runs log), ``bulk`` (the public bulk loader); ``store_base`` holds what they
-share, ``writelock`` the SQLite writer lock.
+``store_runs`` (the runs log), ``store_frontier`` (the crawl frontier and crawl runs), ``bulk``
+(the public bulk loader); ``store_base`` holds what they share, ``writelock`` the SQLite writer
+lock.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from gongkai.models.store_documents import (
     guessed_fields,
 )
 from gongkai.models.store_findings import FindingsStore
+from gongkai.models.store_frontier import FrontierStore
 from gongkai.models.store_links import LinksStore
 from gongkai.models.store_pages import PageSave, PagesStore
 from gongkai.models.store_runs import RunsStore
@@ -52,7 +54,15 @@ __all__ = [
 
 
 class Store(
-    SitesStore, PagesStore, DocumentsStore, LinksStore, FindingsStore, AuditReadsStore, RunsStore, BulkStore
+    SitesStore,
+    PagesStore,
+    DocumentsStore,
+    LinksStore,
+    FindingsStore,
+    AuditReadsStore,
+    RunsStore,
+    FrontierStore,
+    BulkStore,
 ):
     """A handle on the database. Open one with :func:`open_store`."""
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -51,6 +51,29 @@ def _touch_page_version(insert: Callable[[sa.Table], Any], keys: tuple[str, ...]
     stmt = insert(page_versions)
     return stmt.on_conflict_do_update(
         index_elements=["page_id", "sha256"], set_={"last_fetched_at": stmt.excluded.last_fetched_at}
+    )
+
+
+_PAGES_BY_URL = (
+    sa.select(pages, sites.c.name.label("site_name"))
+    .outerjoin(sites, sites.c.id == pages.c.site_id)
+    .where(pages.c.url.in_(sa.bindparam("urls", expanding=True)))
+)
+
+
+def _fetched_page(row: Any) -> FetchedPage:
+    return FetchedPage(
+        url=row.url,
+        final_url=row.final_url,
+        status=row.status,
+        headers=dict(row.headers),
+        sha256=row.sha256,
+        size=row.size,
+        fetched_at=as_utc(row.fetched_at),  # type: ignore[arg-type]
+        site=row.site_name,
+        kind=row.kind,
+        warc_record_id=row.warc_record_id,
+        warc_file=row.warc_file,
     )
 
 
@@ -162,27 +185,18 @@ class PagesStore(StoreBase):
         )
 
     def get_page(self, url: str, conn: Connection | None = None) -> FetchedPage | None:
-        with self._read(conn) as conn:
-            row = conn.execute(
-                sa.select(pages, sites.c.name.label("site_name"))
-                .outerjoin(sites, sites.c.id == pages.c.site_id)
-                .where(pages.c.url == url)
-            ).first()
-        if row is None:
-            return None
-        return FetchedPage(
-            url=row.url,
-            final_url=row.final_url,
-            status=row.status,
-            headers=dict(row.headers),
-            sha256=row.sha256,
-            size=row.size,
-            fetched_at=as_utc(row.fetched_at),  # type: ignore[arg-type]
-            site=row.site_name,
-            kind=row.kind,
-            warc_record_id=row.warc_record_id,
-            warc_file=row.warc_file,
-        )
+        with self._read(conn) as c:
+            row = c.execute(_PAGES_BY_URL, {"urls": [url]}).first()
+        return _fetched_page(row) if row is not None else None
+
+    def get_pages(self, urls: Sequence[str], conn: Connection | None = None) -> dict[str, FetchedPage]:
+        """The stored responses of these URLs (those stored), by URL: one query for a batch."""
+        out: dict[str, FetchedPage] = {}
+        with self._read(conn) as c:
+            for start in range(0, len(urls), 500):
+                for row in c.execute(_PAGES_BY_URL, {"urls": list(urls[start : start + 500])}):
+                    out[row.url] = _fetched_page(row)
+        return out
 
     def document_pages(self, site: str) -> list[Any]:
         """The site's documents with their archived page (rows: ``url, column_name, page_kind,

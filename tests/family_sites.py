@@ -233,7 +233,7 @@ def _hanweb(count: int, method: str) -> tuple[str, list[Doc], dict[str, Reply], 
         if parts.path != "/module/web/jpage/dataproxy.jsp":
             return None
         params = {**dict(parse_qsl(parts.query)), **form}
-        if verb != method and not (verb == "GET" and method == "POST"):
+        if verb != method:  # as a proxy that only answers the way its jpage script asks
             return Reply(b"method not allowed", status=405)
         try:
             start, end = int(params["startrecord"]), int(params["endrecord"])
@@ -404,6 +404,8 @@ def _post_api(count: int) -> tuple[str, list[Doc], dict[str, Reply], Handler]:
         parts = urlsplit(target)
         if parts.path != "/interface/getList.do":
             return None
+        if verb != "POST":  # a POST-only list API: asked by GET, it says so and lists nothing
+            return Reply(json.dumps({"success": False, "msg": "POST only"}).encode(), "application/json", 405)
         params = {**dict(parse_qsl(parts.query)), **form}
         if params.get("channelId") != "88":
             return Reply(json.dumps({"success": False, "msg": "channelId"}).encode(), "application/json")

@@ -286,3 +286,28 @@ def test_post_api_parameters_become_query_parameters() -> None:
     assert find_api_urls(found) == [  # type: ignore[arg-type]
         "http://127.0.0.1:8801/interface/getList.do?channelId=88&pageNo=1&pageSize=6"
     ]
+
+
+def test_a_call_that_posts_is_told_from_one_that_gets() -> None:
+    """Only the call whose options say POST (or ``$.post``) is asked for by POST, with the
+    parameters it sends going in the body; a URL merely assigned, or fetched by ``$.getJSON``
+    after a POST call closed, stays a GET."""
+    from gongkai.crawler.fetch import PostForm
+    from gongkai.crawler.jsonapi import find_api_calls
+
+    found = page(
+        '<script>$.ajax({ type: "POST", url: "/interface/getList.do",'
+        ' data: { channelId: "88", pageNo: 1 } });'
+        ' var listUrl = "/api/list.json"; $.getJSON("/api/other/list?x=1");'
+        ' $.post("/api/p/list", {a: 1}); fetch("/api/f/list", {method: "POST"});</script>'
+    )
+    calls = {c.url.removeprefix("http://127.0.0.1:8801"): c.post for c in find_api_calls(found)}  # type: ignore[arg-type]
+    assert calls == {
+        "/interface/getList.do?channelId=88&pageNo=1": ("channelId", "pageNo"),
+        "/api/list.json": None,
+        "/api/other/list?x=1": None,
+        "/api/p/list?a=1": ("a",),
+        "/api/f/list": (),  # a fetch's options are no request parameters
+    }
+    url, body = PostForm(("pageNo", "channelId")).split("http://h/a.do?channelId=88&x=1&pageNo=2")
+    assert (url, body) == ("http://h/a.do?x=1", b"channelId=88&pageNo=2")

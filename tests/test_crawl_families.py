@@ -52,8 +52,12 @@ def test_family_site_is_crawled_completely_with_no_hints(family: str, tmp_path: 
     assert len(second_night) <= 3, second_night
 
 
-def test_hanweb_groups_are_asked_for_with_record_ranges(tmp_path: Path) -> None:
-    site = build_family("hanweb_post", count=23)
+@pytest.mark.parametrize("method", ["POST", "GET"])
+def test_hanweb_groups_are_asked_for_with_record_ranges(method: str, tmp_path: Path) -> None:
+    """The proxy only answers the way the page's jpage script asks: by POST with the record range
+    in the form body (the jpage default), or by GET with it in the query string."""
+    family = f"hanweb_{method.lower()}"
+    site = build_family(family, count=23)
     with serve_family(site) as served:
         config = SiteConfig(
             name="hw",
@@ -65,11 +69,44 @@ def test_hanweb_groups_are_asked_for_with_record_ranges(tmp_path: Path) -> None:
             open_store(f"sqlite:///{tmp_path / 'f.db'}") as store,
             WarcArchive(tmp_path / "a", "hw") as archive,
         ):
-            crawl_site(config, store, archive, policy=POLICY, gates=HostGates())
-        proxy = [p for p in served.paths() if "dataproxy.jsp" in p]
+            stats = crawl_site(config, store, archive, policy=POLICY, gates=HostGates())
+        proxy = [(m, p) for m, p in served.seen if "dataproxy.jsp" in p]
+    assert stats.errors == 0, stats.error_lines
     # 23 records, 9 on the page, groups of 9 after it: records 10-18 and 19-27, then the end.
-    assert len(proxy) == 2
-    assert all("startrecord=" in p and "endrecord=" in p and "perpage=3" in p for p in proxy)
+    assert [m for m, _p in proxy] == [method, method]
+    if method == "POST":
+        forms = [form for path, form in site.posts if "dataproxy.jsp" in path]
+        assert [(f["startrecord"], f["endrecord"], f["perpage"]) for f in forms] == [
+            ("10", "18", "3"),
+            ("19", "27", "3"),
+        ]
+        assert not any("startrecord=" in p for _m, p in proxy)  # the range went in the body
+    else:
+        assert all("startrecord=" in p and "endrecord=" in p and "perpage=3" in p for _m, p in proxy)
+
+
+def test_post_only_list_api_is_asked_for_by_post(tmp_path: Path) -> None:
+    """A JSON list API called by ``$.ajax({type: "POST", data: {…}})`` that refuses GET: every page
+    asked for by POST with the call's parameters in the form body, every item found."""
+    site = build_family("post_api", count=14)
+    with serve_family(site) as served:
+        config = SiteConfig(
+            name="pa", start_urls=[served.base_url + site.start_path], allowed_hosts=[served.host]
+        )
+        config = config.model_copy(update={"delay_seconds": 0})
+        with (
+            open_store(f"sqlite:///{tmp_path / 'f.db'}") as store,
+            WarcArchive(tmp_path / "a", "pa") as archive,
+        ):
+            stats = crawl_site(config, store, archive, policy=POLICY, gates=HostGates())
+            stored = {row["url"].removeprefix(served.base_url) for row in store.list_documents("pa")}
+        api = [(m, p) for m, p in served.seen if "getList.do" in p]
+    assert stats.errors == 0, stats.error_lines
+    assert stored == set(site.documents)
+    assert api and all(m == "POST" for m, _p in api), api
+    forms = [form for path, form in site.posts if "getList.do" in path]
+    assert sorted(f["pageNo"] for f in forms) == ["1", "2", "3"]  # 14 items, 6 a page
+    assert all(f["channelId"] == "88" for f in forms)
 
 
 def test_many_sites_share_a_few_workers_each_host_at_its_own_pace(tmp_path: Path) -> None:
