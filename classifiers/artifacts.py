@@ -165,7 +165,11 @@ def build(folder: Path, data: Path, progress: Any = None) -> dict[str, Any]:
     from gongkai.classifiers import portable
 
     shipped = portable.rebuild(*portable.export(trained.pipelines))
-    report = evaluate_trained(shipped, trained.corpus)
+    unseen = {
+        government: portable.rebuild(*portable.export({"domain": head}))["domain"]
+        for government, head in trained.domain_unseen.items()
+    }
+    report = evaluate_trained(shipped, trained.corpus, unseen)
     files = trained.corpus.files
     rules = rule_files()
     combined = hashlib.sha256((files.fingerprint() + json.dumps(rules, sort_keys=True)).encode()).hexdigest()
