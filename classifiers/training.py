@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import platform
 import time
+import warnings
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from gongkai.classifiers.data import DataFiles, LabelledTitle, is_check_source, 
 from gongkai.classifiers.features import as_row, title_features
 from gongkai.classifiers.modeling import SEED, calibrated_svm, training_sample
 from gongkai.classifiers.topic_features import topic_features
+from gongkai.classifiers.vocabulary import with_fixed_vocabularies
 from sklearn.pipeline import Pipeline
 
 Progress = Callable[[str], None]
@@ -77,10 +79,16 @@ def train_models(data_root: Path, progress: Progress | None = None) -> TrainedMo
     )
     say("fitting the shared title features")
     # Vocabulary sizes keep the shipped models small (docs/classification.md, "Shipped models").
-    features = title_features(30_000, 20_000)
     pool_rows = [as_row(t.title, t.publisher, t.doc_no) for t in corpus.pool]
     # The topic rows join the vocabulary (not the labels) of the shared features, as before.
-    features.fit(pool_rows + [as_row(t.title, t.publisher, t.doc_no) for t in corpus.topic_train])
+    vocabulary_rows = pool_rows + [as_row(t.title, t.publisher, t.doc_no) for t in corpus.topic_train]
+    # The size cut is made by a total order (classifiers.vocabulary): the same features on any CPU.
+    features = with_fixed_vocabularies(title_features(30_000, 20_000), vocabulary_rows)
+    with warnings.catch_warnings():
+        # It warns that upper-case terms of a fixed vocabulary never match because lowercase=True,
+        # but a preprocessor replaces its lowercasing: they do match (and did before the cut moved here).
+        warnings.filterwarnings("ignore", message="Upper case characters found in vocabulary")
+        features.fit(vocabulary_rows)
     pool_x = features.transform(pool_rows)
 
     say("training domain (26 standard domains)")
