@@ -1,6 +1,6 @@
 """Retrain every classifier from the real data and compare with the shipped models and cards.
 
-Not a timed test: a full ``gongkai train`` takes minutes on the shared 2 cores (177–350 s
+Not a timed test: a full ``gongkai train`` takes minutes on the shared 2 cores (177–413 s
 measured). ``tests/test_classify_models.py::test_retraining_topic_reproduces_the_shipped_model``
 retrains the topic model (seconds) on every test run; this checks all of them. Training is
 deterministic: on the same data and library versions the bundle is byte-identical and every

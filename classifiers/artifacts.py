@@ -51,6 +51,19 @@ class LoadedModels:
         return dict(self.card.get("thresholds", {}))
 
 
+def model_version(card: dict[str, Any]) -> str:
+    """What a classification was made with, as one short id (stored beside each classification).
+
+    It hashes what decides a classification: the model files themselves (their sha256, so a change
+    of training or feature code that changes any weight gives a new version even on the same data),
+    the thresholds and call-confidence model of the card, and the rule files prediction reads
+    (domain and doc_type votes). Data and training code enter through the files they shape.
+    """
+    facts = {key: card.get(key) for key in ("bundle_sha256", "spec_sha256", "thresholds", "rule_files")}
+    digest = hashlib.sha256(json.dumps(facts, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    return f"{card.get('format', FORMAT_VERSION)}-{digest[:12]}"
+
+
 def card_path(folder: Path, name: str | None = None) -> Path:
     return folder / (CARD if name is None else f"{name}.card.json")
 
@@ -91,8 +104,9 @@ def _atomic_write(path: Path, write: Any) -> None:
             os.unlink(tmp)
 
 
-def save(folder: Path, pipelines: dict[str, Any], card: dict[str, Any]) -> None:
-    """Write the bundle, then the cards (the bundle's sha256 goes into each)."""
+def save(folder: Path, pipelines: dict[str, Any], card: dict[str, Any]) -> dict[str, Any]:
+    """Write the bundle, then the cards (the bundle's sha256 and the version go into each); returns
+    the summary card."""
     from gongkai.classifiers import portable
 
     spec, arrays = portable.export(pipelines)
@@ -108,6 +122,7 @@ def save(folder: Path, pipelines: dict[str, Any], card: dict[str, Any]) -> None:
         "spec": portable.SPEC,
         "spec_sha256": spec_digest,
     }
+    card["version"] = model_version(card)
     per_model = card.pop("models", {})
     for name, section in per_model.items():
         model_card = {key: value for key, value in card.items() if key != "thresholds"}
@@ -119,6 +134,7 @@ def save(folder: Path, pipelines: dict[str, Any], card: dict[str, Any]) -> None:
     summary = {**card, "models": sorted(per_model)}
     text = json.dumps(summary, ensure_ascii=False, indent=2)
     _atomic_write(card_path(folder), lambda tmp: tmp.write_text(text + "\n", encoding="utf-8"))
+    return summary
 
 
 def _save_npz(path: Path, arrays: dict[str, Any]) -> None:
@@ -165,13 +181,16 @@ def build(folder: Path, data: Path, progress: Any = None) -> dict[str, Any]:
     from gongkai.classifiers import portable
 
     shipped = portable.rebuild(*portable.export(trained.pipelines))
-    report = evaluate_trained(shipped, trained.corpus)
+    unseen = {
+        government: portable.rebuild(*portable.export({"domain": head}))["domain"]
+        for government, head in trained.domain_unseen.items()
+    }
+    report = evaluate_trained(shipped, trained.corpus, unseen)
     files = trained.corpus.files
     rules = rule_files()
-    combined = hashlib.sha256((files.fingerprint() + json.dumps(rules, sort_keys=True)).encode()).hexdigest()
     card: dict[str, Any] = {
         "format": FORMAT_VERSION,
-        "version": f"{FORMAT_VERSION}-{combined[:12]}",
+        # "version" is set by save(), from the files it writes (model_version).
         "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "training_seconds": round(trained.seconds, 1),
         # Where the data was is machine-specific; what it was is the fingerprint and the sha256 of
@@ -195,7 +214,7 @@ def build(folder: Path, data: Path, progress: Any = None) -> dict[str, Any]:
         ),
         "models": report.model_sections(),
     }
-    save(folder, trained.pipelines, card)
+    card = save(folder, trained.pipelines, card)
     from gongkai.classifiers.evaluation import calibration_plot
 
     _atomic_write(folder / CALIBRATION_PLOT, lambda tmp: calibration_plot(report.confidence, tmp))

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from gongkai.classifiers.api import classify_records
+from gongkai.classifiers.artifacts import ensure_models
 from gongkai.models.store import Store, StoredDocument
 
 BATCH_SIZE = 500
@@ -22,11 +23,13 @@ def classify_stored(
 ) -> int:
     """Classify the stored documents (of one site, or all) and save them; returns how many were saved.
 
-    With ``only_missing``, documents whose classification is newer than their last change are
-    skipped (a document re-extracted with new content is classified again). The models are loaded
+    With ``only_missing``, documents whose classification is newer than their last change and was
+    made by the current models are skipped (a document re-extracted with new content, or classified
+    by models since retrained, is classified again). The models are loaded
     once; documents go through them ``batch_size`` at a time, each batch saved in one transaction.
     """
-    skip = store.classified_ids() if only_missing else set()
+    # A classification by other models is not current: the version hashes the model files.
+    skip = store.classified_ids(ensure_models(model_dir).version) if only_missing else set()
     saved = 0
     batch: list[StoredDocument] = []
 

@@ -104,6 +104,16 @@ def is_check_source(government: str) -> bool:
     return stable_bucket(government, 2) == 1
 
 
+def source_government(source: str) -> str | None:
+    """The government whose titles a training row comes from, in the dev set's naming (None when
+    it is no government of the dev set): gov.cn library rows and pages are the State Council's."""
+    if source.startswith("titles:"):
+        return source.removeprefix("titles:")
+    if source.startswith("govcn"):
+        return "State Council"
+    return None
+
+
 def dev_half(row_id: str) -> str:
     """The dev set in two fixed halves: ``tune`` (errors may be read while writing rules) and ``holdout``."""
     return "tune" if stable_bucket(row_id, 2) == 0 else "holdout"

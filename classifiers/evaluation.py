@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -197,24 +197,33 @@ def choose_doc_type_rule_weight(pipelines: dict[str, Any], dev: Sequence[DevTitl
     return {"doc_type_rule_weight": best}
 
 
-def evaluate_trained(pipelines: dict[str, Any], corpus: Any) -> EvalReport:
+def evaluate_trained(
+    pipelines: dict[str, Any], corpus: Any, domain_unseen: dict[str, Any] | None = None
+) -> EvalReport:
+    """Choose the settings on the development split and measure everything.
+
+    ``domain_unseen``: per development government, a domain model trained without its titles
+    (classifiers.training.fit_domain_without_each_government); without them the shipped domain
+    model's calls stand in (it saw those governments' titles: surer than on unseen ones).
+    """
     from gongkai.classifiers.training import topic_development_calls
 
     thresholds = dict(DEFAULT_THRESHOLDS)
     thresholds.update(choose_domain_settings(pipelines, corpus.dev))
     thresholds.update(choose_doc_type_rule_weight(pipelines, corpus.dev))
     report = evaluate(pipelines, corpus.topic_eval, corpus.dev, thresholds)
-    call_settings, out_of_fold = domain_call_settings(pipelines, corpus.dev, thresholds)
+    call_settings, domain_dev, call_model = domain_call_settings(
+        pipelines, corpus.dev, thresholds, domain_unseen
+    )
     thresholds.update(call_settings)
     report.thresholds = dict(thresholds)
     topic_dev = topic_development_calls(corpus.topic_train)
     calls = task_calls(pipelines, corpus.topic_eval, corpus.dev, thresholds, topic_dev)
-    # The domain threshold is chosen on calls whose probability came from a model fitted without
-    # their government's titles, as the check governments' will.
-    calls["domain"]["dev"] = [
-        replace(call, probability=p) for call, p in zip(calls["domain"]["dev"], out_of_fold, strict=True)
-    ]
+    # The domain threshold is chosen on calls made as the check governments' are: by a domain
+    # model that never saw the government, judged by weights fitted without its titles.
+    calls["domain"]["dev"] = domain_dev
     report.confidence = confidence_report(calls)
+    report.confidence["domain"]["call_model"] = call_model
     # Reported, never chosen on: the same threshold on calls by models that saw no document of the
     # row's issuing body (the figure for bodies the training rows lack).
     topic = report.confidence["topic"]
@@ -226,22 +235,60 @@ def evaluate_trained(pipelines: dict[str, Any], corpus: Any) -> EvalReport:
 
 
 def domain_call_settings(
-    pipelines: dict[str, Any], dev: Sequence[DevTitle], thresholds: dict[str, float]
-) -> tuple[dict[str, float], list[float]]:
+    pipelines: dict[str, Any],
+    dev: Sequence[DevTitle],
+    thresholds: dict[str, float],
+    domain_unseen: dict[str, Any] | None = None,
+) -> tuple[dict[str, float], list[Call], dict[str, Any]]:
     """The call-confidence weights for domain (classifiers.call_confidence), fitted on the dev titles
-    of the development governments, and for each of those titles the probability given by weights
-    fitted without its government's titles (leave one government out)."""
+    of the development governments; those titles' calls with the probability given by weights
+    fitted without their government's titles (leave one government out); and how the
+    regularisation was chosen.
+
+    With ``domain_unseen`` each government's titles are called by the domain model trained without
+    its titles, as a check government's are by the shipped one. The regularisation is the one of
+    ``call_confidence.C_GRID`` with the lowest leave-one-government-out Brier score.
+    """
     development = [d for d in dev if not is_check_source(d.gov)]
-    preds, evidence = predict_with_evidence(pipelines, [as_row(d.title) for d in development], thresholds)
-    right = [p.domain == d.domain for p, d in zip(preds, development, strict=True)]
-    out_of_fold = [0.0] * len(development)
+    preds: list[Classification | None] = [None] * len(development)
+    evidence: list[list[float]] = [[] for _ in development]
     for government in sorted({d.gov for d in development}):
-        inside = [i for i, d in enumerate(development) if d.gov != government]
-        weights = call_confidence.fit([evidence[i] for i in inside], [right[i] for i in inside])
-        for i, d in enumerate(development):
-            if d.gov == government:
-                out_of_fold[i] = call_confidence.probability(weights, evidence[i])
-    return call_confidence.fit(evidence, right), out_of_fold
+        mine = [i for i, d in enumerate(development) if d.gov == government]
+        heads = dict(pipelines)
+        if domain_unseen is not None:
+            heads["domain"] = domain_unseen[government]
+        called, found = predict_with_evidence(heads, [as_row(development[i].title) for i in mine], thresholds)
+        for i, c, e in zip(mine, called, found, strict=True):
+            preds[i], evidence[i] = c, e
+    right = [p is not None and p.domain == d.domain for p, d in zip(preds, development, strict=True)]
+
+    def left_out(c: float) -> list[float]:
+        out = [0.0] * len(development)
+        for government in sorted({d.gov for d in development}):
+            inside = [i for i, d in enumerate(development) if d.gov != government]
+            weights = call_confidence.fit([evidence[i] for i in inside], [right[i] for i in inside], c)
+            for i, d in enumerate(development):
+                if d.gov == government:
+                    out[i] = call_confidence.probability(weights, evidence[i])
+        return out
+
+    brier = {}
+    for c in call_confidence.C_GRID:
+        probabilities = left_out(c)
+        brier[c] = float(np.mean([(p - r) ** 2 for p, r in zip(probabilities, right, strict=True)]))
+    best = min(call_confidence.C_GRID, key=lambda c: (round(brier[c], 6), c))
+    out_of_fold = left_out(best)
+    calls = [
+        Call(p, False, (c.domain if c else None) or "", d.domain)
+        for p, c, d in zip(out_of_fold, preds, development, strict=True)
+    ]
+    about = {
+        "C": best,
+        "brier_by_C": {str(c): _r(b) for c, b in brier.items()},
+        "calls_by": "domain models trained without the government" if domain_unseen else "the shipped model",
+        "development_accuracy": _r(sum(right) / len(right)) if right else 0.0,
+    }
+    return call_confidence.fit(evidence, right, best), calls, about
 
 
 def check_floors(metrics: dict[str, dict[str, Any]], baseline: dict[str, Any]) -> list[str]:

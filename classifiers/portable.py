@@ -157,6 +157,11 @@ def _export_vectorizer(vec: Any, key: str, arrays: dict[str, np.ndarray]) -> dic
     params = vec.get_params()
     if callable(params["analyzer"]):
         raise PortableFormatError("callable analyzers cannot be stored")
+    if params.get("max_features") is not None:
+        # scikit-learn's own cut breaks ties by the CPU's sort: fix it with classifiers.vocabulary.
+        raise PortableFormatError(
+            "a max_features cut must be made by classifiers.vocabulary.fixed_vocabulary"
+        )
     spec: dict[str, Any] = {p: params[p] for p in _PLAIN}
     spec["ngram_range"] = list(params["ngram_range"])
     spec.update({p: params[p] for p in _TFIDF})

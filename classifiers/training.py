@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import platform
 import time
+import warnings
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from gongkai.classifiers.corpus import TrainingCorpus, build_corpus
-from gongkai.classifiers.data import DataFiles, LabelledTitle
+from gongkai.classifiers.data import DataFiles, LabelledTitle, is_check_source, source_government
 from gongkai.classifiers.features import as_row, title_features
 from gongkai.classifiers.modeling import SEED, calibrated_svm, training_sample
 from gongkai.classifiers.topic_features import topic_features
+from gongkai.classifiers.vocabulary import with_fixed_vocabularies
 from sklearn.pipeline import Pipeline
 
 Progress = Callable[[str], None]
@@ -26,6 +28,9 @@ class TrainedModels:
     pipelines: dict[str, Pipeline]
     corpus: TrainingCorpus
     seconds: float
+    #: Per development government, the domain head trained without that government's titles
+    #: (:func:`fit_domain_without_each_government`).
+    domain_unseen: dict[str, Pipeline] = field(default_factory=dict)
 
 
 #: Per task: the most examples one class keeps (seeded down-sampling), the SVM's C, and whether
@@ -74,10 +79,16 @@ def train_models(data_root: Path, progress: Progress | None = None) -> TrainedMo
     )
     say("fitting the shared title features")
     # Vocabulary sizes keep the shipped models small (docs/classification.md, "Shipped models").
-    features = title_features(30_000, 20_000)
     pool_rows = [as_row(t.title, t.publisher, t.doc_no) for t in corpus.pool]
     # The topic rows join the vocabulary (not the labels) of the shared features, as before.
-    features.fit(pool_rows + [as_row(t.title, t.publisher, t.doc_no) for t in corpus.topic_train])
+    vocabulary_rows = pool_rows + [as_row(t.title, t.publisher, t.doc_no) for t in corpus.topic_train]
+    # The size cut is made by a total order (classifiers.vocabulary): the same features on any CPU.
+    features = with_fixed_vocabularies(title_features(30_000, 20_000), vocabulary_rows)
+    with warnings.catch_warnings():
+        # It warns that upper-case terms of a fixed vocabulary never match because lowercase=True,
+        # but a preprocessor replaces its lowercasing: they do match (and did before the cut moved here).
+        warnings.filterwarnings("ignore", message="Upper case characters found in vocabulary")
+        features.fit(vocabulary_rows)
     pool_x = features.transform(pool_rows)
 
     say("training domain (26 standard domains)")
@@ -85,12 +96,13 @@ def train_models(data_root: Path, progress: Progress | None = None) -> TrainedMo
     extra_x = features.transform([as_row(t.title) for t in extra])
     from scipy.sparse import vstack
 
-    pipelines["domain"] = _fit_head(
-        "domain",
-        features,
-        vstack([pool_x, extra_x]).tocsr(),
-        [t.domain or "其他" for t in corpus.pool] + [t.domain or "其他" for t in extra],
-    )
+    domain_x = vstack([pool_x, extra_x]).tocsr()
+    domain_labels = [t.domain or "其他" for t in corpus.pool] + [t.domain or "其他" for t in extra]
+    pipelines["domain"] = _fit_head("domain", features, domain_x, domain_labels)
+    say("training domain without each development government (for the call-confidence model)")
+    # The catalog item names (domain_extra) belong to no government: they always train.
+    governments = [source_government(t.source) for t in corpus.pool] + [None] * len(extra)
+    domain_unseen = fit_domain_without_each_government(features, domain_x, domain_labels, governments, corpus)
     say("training doc_type")
     pipelines["doc_type"] = _fit_head(
         "doc_type", features, pool_x, [t.doc_type or "other" for t in corpus.pool]
@@ -99,7 +111,26 @@ def train_models(data_root: Path, progress: Progress | None = None) -> TrainedMo
     pipelines["needs_interpretation"] = _fit_head(
         "needs_interpretation", features, pool_x, [str(bool(t.needs_interpretation)) for t in corpus.pool]
     )
-    return TrainedModels(pipelines, corpus, time.perf_counter() - started)
+    return TrainedModels(pipelines, corpus, time.perf_counter() - started, domain_unseen)
+
+
+def fit_domain_without_each_government(
+    features: Any, matrix: Any, labels: list[str], governments: list[str | None], corpus: TrainingCorpus
+) -> dict[str, Pipeline]:
+    """Per development government (one with dev titles, not a check one), the domain head fitted
+    on every row but that government's titles (issue #12).
+
+    The shipped domain model has seen the development governments' own titles (weakly labelled)
+    and never the check governments': its calls on a development government's dev titles are
+    surer and right more often (accuracy 0.924) than on a government it never saw (0.908 on the
+    check governments; 0.910 with these heads). The call-confidence model and its threshold are
+    fitted on these heads' calls, so they learn from calls like the ones they will judge.
+    """
+    out: dict[str, Pipeline] = {}
+    for government in sorted({d.gov for d in corpus.dev if not is_check_source(d.gov)}):
+        keep = np.array([i for i, g in enumerate(governments) if g != government])
+        out[government] = _fit_head("domain", features, matrix[keep], [labels[i] for i in keep])
+    return out
 
 
 def fit_topic(rows: list[LabelledTitle]) -> Pipeline:

@@ -355,13 +355,16 @@ class DocumentsStore(StoreBase):
                 conn.execute(self._upsert(_upsert_classification, chunk[0]), chunk)
         return len(rows)
 
-    def classified_ids(self) -> set[int]:
-        """Documents whose classification is newer than their latest content change."""
+    def classified_ids(self, model_version: str | None = None) -> set[int]:
+        """Documents whose classification is newer than their latest content change (and, given a
+        ``model_version``, was made by those models: older models' calls are not current)."""
         query = (
             sa.select(classifications.c.document_id)
             .join(documents, documents.c.id == classifications.c.document_id)
             .where(classifications.c.classified_at >= documents.c.changed_at)
         )
+        if model_version is not None:
+            query = query.where(classifications.c.model_version == model_version)
         with self.engine.connect() as conn:
             return {row[0] for row in conn.execute(query)}
 

@@ -124,6 +124,12 @@ def test_classify_stored_in_batches(store: Store, models: LoadedModels) -> None:
     assert classify_stored(store, site="demo-a", model_dir=models.path) == 0
     assert classify_stored(store, model_dir=models.path) == 1
     assert classify_stored(store, only_missing=False, model_dir=models.path) == 4
+    # A classification made by other models (retrained since: another version) is not current.
+    older = first.model_copy(update={"model_version": "3-000000000000"})
+    store.save_classifications([(saved[0].document_id, older)])
+    assert classify_stored(store, model_dir=models.path) == 1
+    again = store.get_classification(saved[0].document_id)
+    assert again is not None and again.model_version == models.version
 
 
 @pytest.mark.parametrize("flag", [[], ["--all"]])

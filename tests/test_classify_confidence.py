@@ -176,6 +176,39 @@ def test_call_confidence_learns_what_a_right_call_rests_on() -> None:
     assert 0.5 < sure < 1.0 and 0.0 < unsure < 0.5
 
 
+def test_the_call_model_learns_from_heads_that_never_saw_the_government() -> None:
+    # Each development government gets a domain head fitted without its titles: a class only one
+    # government's rows teach is unknown to the head trained without that government.
+    from types import SimpleNamespace
+
+    import numpy as np
+    from gongkai.classifiers.data import DevTitle, is_check_source, source_government
+    from gongkai.classifiers.training import fit_domain_without_each_government
+    from scipy.sparse import csr_matrix
+
+    assert source_government("titles:Sichuan Provincial Government") == "Sichuan Provincial Government"
+    assert source_government("govcn:国务院文件") == source_government("govcn_page") == "State Council"
+    assert source_government("hebei:省政府办公厅") is None and source_government("catalog") is None
+    first, second = "Shanghai Municipal Government", "State Council"
+    assert not is_check_source(first) and not is_check_source(second)
+    rows, labels, governments = [], [], []
+    for label, column, owners in (("A", 0, (first, second)), ("B", 1, (first, second)), ("C", 2, (first,))):
+        for owner in owners:
+            for _ in range(9):
+                rows.append([1.0 if j == column else 0.1 for j in range(3)])
+                labels.append(label)
+                governments.append(owner)
+    dev = [
+        DevTitle(str(i), "t", gov, "其他", None, "other", False, "") for i, gov in enumerate((first, second))
+    ]
+    heads = fit_domain_without_each_government(
+        None, csr_matrix(np.array(rows)), labels, governments, SimpleNamespace(dev=dev)
+    )
+    assert sorted(heads) == [first, second]
+    assert list(heads[first].named_steps["model"].classes_) == ["A", "B"]
+    assert list(heads[second].named_steps["model"].classes_) == ["A", "B", "C"]
+
+
 def test_the_page_outranks_the_classifier() -> None:
     guess = Classification(
         topic="农业、林业、水利",

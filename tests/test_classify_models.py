@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from gongkai.classifiers import ClassifierInput, classify_inputs, classify_records, portable
-from gongkai.classifiers.artifacts import LoadedModels, ModelError, ensure_models
+from gongkai.classifiers.artifacts import LoadedModels, ModelError, ensure_models, model_version
 from gongkai.classifiers.corpus import topic_rows
 from gongkai.classifiers.data import (
     DataFiles,
@@ -251,6 +251,11 @@ def test_card_describes_every_model(models: LoadedModels, shared_data: Path) -> 
             assert hashlib.sha256((shared_data / relative).read_bytes()).hexdigest() == digest
     assert json.loads((models.path / "domain.card.json").read_text())["metrics"]["n"] == 463
     summary = models.card
+    # The version stored beside each classification hashes the model files themselves: a retraining
+    # that changes any weight (new data or new training code) gives a new one.
+    assert summary["spec_sha256"] == hashlib.sha256((models.path / portable.SPEC).read_bytes()).hexdigest()
+    assert models.version == model_version(summary)
+    assert model_version({**summary, "bundle_sha256": "0" * 64}) != models.version
     assert not _absolute_paths(summary), _absolute_paths(summary)
     assert (models.path / "calibration.png").read_bytes().startswith(b"\x89PNG")
     for task in ("topic", "domain", "doc_type", "needs_interpretation"):

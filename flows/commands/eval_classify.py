@@ -61,6 +61,12 @@ def command(
     report.confidence = confidence_report(
         task_calls(loaded.pipelines, topic_eval, dev, loaded.thresholds), rule_limits
     )
+    # domain's development calls are made by domain models trained without each government and
+    # topic's out of fold (classifiers.evaluation.evaluate_trained): a training makes them, so the
+    # threshold they chose is the card's, not one chosen again on the shipped models' own calls.
+    for task, section in (loaded.card.get("confidence") or {}).items():
+        if task in ("domain", "topic") and task in report.confidence and "chosen_on_dev" in section:
+            report.confidence[task]["chosen_on_dev"] = section["chosen_on_dev"]
     report.metrics.update(confidence_metrics(report.confidence))
     if topic_cv:
         from gongkai.classifiers.corpus import build_corpus
