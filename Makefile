@@ -34,13 +34,18 @@ $(STAMP): pyproject.toml | system-deps
 demo: venv
 	$(BIN)/gongkai demo
 
+## Tests run on every core (pytest-xdist). Tests sharing an expensive set-up (a module's synthetic
+## store, the Prefect server) stay on one worker (`--dist loadgroup`, groups set in tests/conftest.py).
+## `make test PYTEST_PARALLEL=` runs them in one process.
+PYTEST_PARALLEL ?= -n auto --dist loadgroup
+
 ## Lint, then every test (PostgreSQL tests use the server on 127.0.0.1:5432).
 test: venv lint
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q $(PYTEST_PARALLEL)
 
 ## The inner loop: no Prefect server, Chromium or classifier evaluation (tests marked `slow`).
 test-fast: venv
-	$(BIN)/python -m pytest -q -m "not slow"
+	$(BIN)/python -m pytest -q -m "not slow" $(PYTEST_PARALLEL)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
