@@ -57,43 +57,14 @@ SLOW_FIXTURES = frozenset({"prefect_harness", "prefect_api", "browser_page"})
 _no_classifier_tests: set[str] = set()
 
 
-#: Fixtures that start a Prefect server: under pytest-xdist every test using one runs on the same
-#: worker (``--dist loadgroup``), so the session starts one server, not one per worker.
-PREFECT_FIXTURES = frozenset({"prefect_harness", "prefect_api"})
-#: Scopes whose set-up a test module shares between its tests (a demo crawl, a synthetic store).
-SHARED_SCOPES = frozenset({"module", "class", "session"})
-
-
-def xdist_group_of(item: pytest.Item) -> str | None:
-    """The worker group of a test under ``--dist loadgroup``, or None to run it anywhere.
-
-    A test sharing an expensive module-, class- or session-scoped fixture defined in its own module
-    stays with that module's other users, so the set-up runs once per session, not once per worker.
-    """
-    fixtures = set(getattr(item, "fixturenames", ()))
-    if PREFECT_FIXTURES & fixtures:
-        return "prefect"
-    info = getattr(item, "_fixtureinfo", None)
-    for defs in info.name2fixturedefs.values() if info else ():
-        for fixturedef in defs:
-            if fixturedef.scope in SHARED_SCOPES and fixturedef.baseid.endswith(".py"):
-                return fixturedef.baseid
-    return None
-
-
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the xdist_group marks
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Mark every test that needs the real data (skipped when it is missing), ``slow`` on every
-    test that uses a slow fixture (``make test-fast`` leaves those out), and the xdist group of
-    every test sharing an expensive set-up."""
+    """Mark every test that needs the real data (skipped when it is missing), and ``slow`` on every
+    test that uses a slow fixture (``make test-fast`` leaves those out)."""
     skip = pytest.mark.skip(reason=REAL_DATA_REASON)
     for item in items:
         fixtures = set(getattr(item, "fixturenames", ()))
         if SLOW_FIXTURES & fixtures:
             item.add_marker(pytest.mark.slow)
-        group = xdist_group_of(item)
-        if group and not item.get_closest_marker("xdist_group"):
-            item.add_marker(pytest.mark.xdist_group(group))
         if not HAS_REAL_DATA and ("shared_data" in fixtures or item.get_closest_marker("real_data")):
             item.add_marker(skip)
 
