@@ -34,13 +34,19 @@ $(STAMP): pyproject.toml | system-deps
 demo: venv
 	$(BIN)/gongkai demo
 
+## Tests run on every core (pytest-xdist). Each test module stays on one worker (`--dist loadscope`),
+## so a module's shared set-up (a synthetic store, a demo crawl) runs once, not once per worker.
+## (`--dist loadgroup` would not: pytest-xdist 3.8 cannot rename pytest 9.2's node ids.)
+## `make test PYTEST_PARALLEL=` runs them in one process.
+PYTEST_PARALLEL ?= -n auto --dist loadscope
+
 ## Lint, then every test (PostgreSQL tests use the server on 127.0.0.1:5432).
 test: venv lint
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q $(PYTEST_PARALLEL)
 
 ## The inner loop: no Prefect server, Chromium or classifier evaluation (tests marked `slow`).
 test-fast: venv
-	$(BIN)/python -m pytest -q -m "not slow"
+	$(BIN)/python -m pytest -q -m "not slow" $(PYTEST_PARALLEL)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

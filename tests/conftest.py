@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import socket
 import uuid
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -36,6 +37,7 @@ PG_ADMIN_URL = os.environ.get(
     "GONGKAI_TEST_PG", f"postgresql+psycopg://postgres@{PG_HOST}:{PG_PORT}/postgres"
 )
 
+PG_SKIP_REASON = f"no PostgreSQL server answers on {PG_HOST}:{PG_PORT}: PostgreSQL backend NOT TESTED"
 _pg_skip_reason: list[str] = []
 
 
@@ -51,8 +53,7 @@ def postgres_available() -> bool:
 #: on the real held-out sets, or open Chromium themselves, carry ``@pytest.mark.slow``.)
 SLOW_FIXTURES = frozenset({"prefect_harness", "prefect_api", "browser_page"})
 
-#: Node ids of the tests that need the real data (filled at collection).
-_real_data_tests: set[str] = set()
+#: Node ids of the tests skipped for want of classifiers (filled as they run).
 _no_classifier_tests: set[str] = set()
 
 
@@ -64,10 +65,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         fixtures = set(getattr(item, "fixturenames", ()))
         if SLOW_FIXTURES & fixtures:
             item.add_marker(pytest.mark.slow)
-        if "shared_data" in fixtures or item.get_closest_marker("real_data"):
-            _real_data_tests.add(item.nodeid)
-            if not HAS_REAL_DATA:
-                item.add_marker(skip)
+        if not HAS_REAL_DATA and ("shared_data" in fixtures or item.get_closest_marker("real_data")):
+            item.add_marker(skip)
 
 
 @pytest.fixture(scope="session")
@@ -105,9 +104,8 @@ def sqlite_url(tmp_path: Path) -> str:
 def pg_server() -> Iterator[str]:
     """The admin URL of the local PostgreSQL server, or a loud skip if none answers."""
     if not postgres_available():
-        reason = f"no PostgreSQL server answers on {PG_HOST}:{PG_PORT}: PostgreSQL backend NOT TESTED"
-        _pg_skip_reason.append(reason)
-        pytest.skip(reason)
+        _pg_skip_reason.append(PG_SKIP_REASON)
+        pytest.skip(PG_SKIP_REASON)
     yield PG_ADMIN_URL
 
 
@@ -169,15 +167,45 @@ def prefect_harness(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
                 os.environ[name] = value
 
 
+#: The key, on a skipped test's report, of why it was skipped: "real_data", "classifiers" or
+#: "postgres". Kept on the report itself so that under pytest-xdist the controller, which runs no
+#: test, still counts what its workers skipped.
+SKIP_CAUSE = "gongkai_skip_cause"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
+    outcome = yield
+    report = outcome.get_result()
+    if not report.skipped:
+        return
+    if "shared_data" in getattr(item, "fixturenames", ()) or item.get_closest_marker("real_data"):
+        report.user_properties.append((SKIP_CAUSE, "real_data"))
+    elif item.nodeid in _no_classifier_tests:
+        report.user_properties.append((SKIP_CAUSE, "classifiers"))
+    elif _pg_skip_reason and "pg_server" in getattr(item, "fixturenames", ()):
+        report.user_properties.append((SKIP_CAUSE, "postgres"))
+
+
+def skip_causes(stats: dict[str, list[pytest.TestReport]]) -> Counter[str]:
+    """How many skipped tests had each cause (one count per test)."""
+    causes: dict[str, str] = {}
+    for report in stats.get("skipped", []):
+        for key, value in getattr(report, "user_properties", ()):
+            if key == SKIP_CAUSE:
+                causes[report.nodeid] = value
+    return Counter(causes.values())
+
+
 def skipped_counts(stats: dict[str, list[pytest.TestReport]]) -> tuple[int, int]:
     """(tests skipped for want of the real data, tests skipped for want of classifiers)."""
-    skipped = {report.nodeid for report in stats.get("skipped", [])}
-    return len(skipped & _real_data_tests), len(skipped & (_no_classifier_tests - _real_data_tests))
+    causes = skip_causes(stats)
+    return causes["real_data"], causes["classifiers"]
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # type: ignore[no-untyped-def]
-    if _pg_skip_reason:
-        terminalreporter.write_sep("!", "WARNING: " + _pg_skip_reason[0], red=True, bold=True)
+    if skip_causes(terminalreporter.stats)["postgres"]:
+        terminalreporter.write_sep("!", "WARNING: " + PG_SKIP_REASON, red=True, bold=True)
     real, classify = skipped_counts(terminalreporter.stats)
     if real or classify:
         parts = []

@@ -8,7 +8,6 @@ from pathlib import Path
 
 from gongkai.demo.run import start_demo_sites
 from gongkai.demo.score import score
-from gongkai.flows.nightly import run_nightly
 from gongkai.models.store import Store, open_store
 from gongkai.reports.build import write_report
 from gongkai.reports.period import ALL_TIME
@@ -19,6 +18,9 @@ TODAY = date(2026, 11, 22)
 
 
 def test_two_nights_over_the_demo_sites(prefect_harness: None, classifiers: None, tmp_path: Path) -> None:
+    # Imported here: the nightly flow loads Prefect (~4 s), which `make test-fast` leaves out.
+    from gongkai.flows.nightly import run_nightly
+
     run = start_demo_sites(TODAY, [0] * 5, tmp_path / "sites")
     db = f"sqlite:///{tmp_path / 'g.db'}"
     sites_dir = str(run.config_paths[0].parent)

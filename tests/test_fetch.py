@@ -29,7 +29,7 @@ from gongkai.crawler.bodies import BodyTooLarge, decode_content
 from gongkai.crawler.fetch import Fetcher, parse_retry_after
 from gongkai.crawler.politeness import HostGates
 from gongkai.crawler.scope import Scope, normalise_url
-from gongkai.demo.server import Fault, RunningSite, serve
+from gongkai.demo.server import Fault, RunningSite, gzip_bomb, serve
 from gongkai.demo.site import Response, StaticSite
 from gongkai.models.records import CrawlPolicy
 
@@ -273,6 +273,9 @@ def test_caps_timeouts_and_broken_bodies(site: RunningSite) -> None:
     huge = fetcher.fetch(site.base_url + "/huge")
     assert huge.error and "cap" in huge.error and huge.bytes_received < 100_000
     site.inject("/bomb", Fault("gzip_bomb", size=50 * 1024 * 1024))
+    # Compressed (and cached) before the fetch, so its 0.5 s read timeout times the fetcher, not
+    # the server compressing 50 MB on a loaded machine.
+    gzip_bomb(50 * 1024 * 1024)
     bomb = fetcher.fetch(site.base_url + "/bomb")
     assert bomb.error and "decompressed body over" in bomb.error
     site.inject("/hang", Fault("hang", seconds=2))

@@ -11,6 +11,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 PROBE = """
 import json, sys
 import gongkai.flows.crawl  # the crawl command's flows: sets the offline defaults, then imports Prefect
@@ -21,6 +23,7 @@ print(json.dumps({"analytics": settings.server.analytics_enabled,
 """
 
 
+@pytest.mark.slow  # a fresh interpreter imports all of Prefect (~8 s of CPU)
 def test_the_crawl_flows_turn_telemetry_and_analytics_off_before_prefect_loads(tmp_path) -> None:  # type: ignore[no-untyped-def]
     env = {
         key: value

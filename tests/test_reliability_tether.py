@@ -89,6 +89,7 @@ def test_the_parent_can_still_stop_its_child(tmp_path: Path) -> None:
             child.kill()
 
 
+@pytest.mark.slow  # imports Prefect's server (~4 s of CPU)
 def test_prefect_temporary_server_is_started_tethered(monkeypatch: pytest.MonkeyPatch) -> None:
     """What Prefect's temporary-server code starts goes through the tether once the crawl flows
     are imported with no API configured (the real kill -9 of a crawl with its real temporary
