@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import logging
 import os
+import time
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -50,6 +52,18 @@ def ensure_host_limits(configs: list[SiteConfig]) -> None:
             client.upsert_global_concurrency_limit_by_name(name, 1)
 
 
+def wait_after_handover(sites: list[SiteConfig], sleep: Callable[[float], None] = time.sleep) -> float:
+    """Just after taking a host's limit, wait one politeness delay before its first request.
+
+    The limit passes from worker to worker: the one that released it may have asked the host a
+    moment ago, and its per-host clock lives in its own process. Waiting out the longest delay of
+    the sites taken (once per crawl task, seconds a night) keeps the gap across the handover."""
+    wait = max((site.delay_seconds for site in sites), default=0.0)
+    if wait > 0:
+        sleep(wait)
+    return wait
+
+
 def _logger() -> logging.Logger | logging.LoggerAdapter[logging.Logger]:
     try:
         return get_run_logger()
@@ -61,6 +75,7 @@ def _logger() -> logging.Logger | logging.LoggerAdapter[logging.Logger]:
 def crawl_task(config: dict[str, Any], db_url: str | None, archive_dir: str | None) -> dict[str, Any]:
     site = SiteConfig.model_validate(config)
     with concurrency(host_limit_names(site), occupy=1, strict=False), open_store(db_url) as store:
+        wait_after_handover([site])
         return pipeline.crawl_step(site, store, archive_dir)
 
 
@@ -77,6 +92,7 @@ def crawl_all_task(
     sites = [SiteConfig.model_validate(config) for config in configs]
     names = sorted({name for site in sites for name in host_limit_names(site)})
     with concurrency(names, occupy=1, strict=False), open_store(db_url) as store:
+        wait_after_handover(sites)
         return pipeline.crawl_many_step(sites, store, archive_dir, workers, processes)
 
 

@@ -64,3 +64,25 @@ def test_deploy_without_the_sites_folder_is_one_clear_error() -> None:
     with pytest.raises(workers.WorkerError, match="GONGKAI_SITES is not set") as caught:
         workers.deploy_from_repo(env)
     assert "\n" not in str(caught.value)
+
+
+def test_a_crawl_task_waits_one_delay_after_taking_the_host_limits() -> None:
+    """The worker that released a host's limit may have asked it a moment ago, with its own clock:
+    the next holder waits out the longest delay of its sites before the first request."""
+    from gongkai.flows.nightly import wait_after_handover
+    from gongkai.models.records import SiteConfig
+
+    def site(name: str, delay: float) -> SiteConfig:
+        return SiteConfig(
+            name=name,
+            start_urls=[f"http://127.0.0.1:9/{name}/"],
+            allowed_hosts=["127.0.0.1:9"],
+            delay_seconds=delay,
+        )
+
+    slept: list[float] = []
+    assert wait_after_handover([site("a", 0.5), site("b", 2.0)], sleep=slept.append) == 2.0
+    assert slept == [2.0]
+    slept.clear()
+    assert wait_after_handover([], sleep=slept.append) == 0.0
+    assert slept == []
