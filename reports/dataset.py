@@ -123,8 +123,10 @@ class ReportData:
     held_back: dict[tuple[str, int], list[int]] = field(default_factory=dict)
     #: The 标准目录 matrix of each site in scope (or why it has none).
     coverage: list[SiteCoverage] = field(default_factory=list)
-    #: indicator id → document id → its verdict (``indicators.document_result``), computed once.
-    verdicts: dict[str, dict[int, Any]] = field(default_factory=dict)
+    #: indicator id → every document's verdict (``indicators.Verdicts``), computed once.
+    verdicts: dict[str, Any] = field(default_factory=dict)
+    #: document id → which Art. 12 fields it carries (``indicators.METADATA_FIELDS``), computed once.
+    presence: dict[int, tuple[bool, ...]] = field(default_factory=dict)
     _rule_index: dict[str, dict[str, list[dict[str, Any]]]] = field(default_factory=dict, repr=False)
 
     def findings_of(self, rules: Sequence[str], to_review: bool = False) -> list[dict[str, Any]]:

@@ -182,8 +182,19 @@ def document_result(indicator: IndicatorDef, docs: Iterable[Doc], data: ReportDa
     held: list[int] = []
     applying: list[Doc] = []
     verdicts = _verdicts(indicator, data)
+    special, plain = verdicts.special, verdicts.applying
     for doc in docs:
-        found, doubtful, applies = verdicts.get(doc.id) or _verdict(indicator, doc, data)
+        verdict = special.get(doc.id)
+        if verdict is None:
+            # The common case, kept to one set look-up: no finding either way.
+            if doc.id in plain:
+                eligible += 1
+                applying.append(doc)
+            elif doc.id not in verdicts.seen:
+                verdict = _verdict(indicator, doc, data)
+            if verdict is None:
+                continue
+        found, doubtful, applies = verdict
         if doubtful:
             # Held back as uncertain: neither passed nor failed, so out of the denominator.
             held.extend(doubtful)
@@ -202,6 +213,16 @@ def document_result(indicator: IndicatorDef, docs: Iterable[Doc], data: ReportDa
 Verdict = tuple[list[int], list[int], bool]
 
 
+@dataclass
+class Verdicts:
+    """Every document of the report under one indicator: the few with a finding (confirmed or to
+    review) keep their verdict; of the rest only whether they are in the denominator."""
+
+    special: dict[int, Verdict]
+    applying: set[int]
+    seen: set[int]
+
+
 def _verdict(indicator: IndicatorDef, doc: Doc, data: ReportData) -> Verdict:
     """One document under one indicator: (confirmed finding ids, to-review ids when there is no
     confirmed one, whether it is in the denominator)."""
@@ -216,13 +237,39 @@ def _verdict(indicator: IndicatorDef, doc: Doc, data: ReportData) -> Verdict:
     return found, doubtful, applies
 
 
-def _verdicts(indicator: IndicatorDef, data: ReportData) -> dict[int, Verdict]:
+def _verdicts(indicator: IndicatorDef, data: ReportData) -> Verdicts:
     """Every document's verdict under ``indicator``, worked out once per report: the scopes (all,
-    each site, each government, 发布机构, 领域, 月份) then only add them up."""
+    each site, each government, 发布机构, 领域, 月份) then only add them up. Only documents with a
+    finding of the indicator's rules need :func:`_verdict`; the others apply or not."""
     cached = data.verdicts.get(indicator.id)
     if cached is None:
-        cached = data.verdicts[indicator.id] = {d.id: _verdict(indicator, d, data) for d in data.docs}
+        rules = set(indicator.rules)
+        flagged = {doc_id for (rule, doc_id) in (*data.by_doc, *data.held_back) if rule in rules}
+        applies = indicator.applies
+        assert applies is not None
+        special: dict[int, Verdict] = {}
+        plain: set[int] = set()
+        for doc in data.docs:
+            if doc.id in flagged:
+                special[doc.id] = _verdict(indicator, doc, data)
+            elif doc.page_kind == "document" and applies(doc, data):
+                plain.add(doc.id)
+        cached = data.verdicts[indicator.id] = Verdicts(special, plain, {d.id for d in data.docs})
     return cached
+
+
+#: The Art. 12 fields whose presence 元数据完整率 reports (attribute → label).
+METADATA_FIELDS = {
+    "index_no": "索引号",
+    "title": "名称",
+    "publisher": "发布机构",
+    "written_date": "成文日期",
+    "published_date": "发布日期",
+}
+
+
+def _presence(doc: Doc) -> tuple[bool, ...]:
+    return tuple(getattr(doc, name) not in (None, "") for name in METADATA_FIELDS)
 
 
 def _extra(indicator: str, docs: Sequence[Doc], data: ReportData) -> dict[str, Any]:
@@ -240,18 +287,15 @@ def _extra(indicator: str, docs: Sequence[Doc], data: ReportData) -> dict[str, A
         return {"median_wd": median(lags), "p90_wd": percentile(lags, 0.9)}
     if indicator == "metadata_completeness":
         total = len(docs)
-        fields = {
-            "index_no": "索引号",
-            "title": "名称",
-            "publisher": "发布机构",
-            "written_date": "成文日期",
-            "published_date": "发布日期",
-        }
+        presence = data.presence
+        if len(presence) != len(data.docs):
+            presence.update((d.id, _presence(d)) for d in data.docs)
+        counts = [
+            sum(column) for column in zip(*(presence.get(d.id) or _presence(d) for d in docs), strict=True)
+        ]
         return {
-            f"present_{name}": (
-                sum(getattr(d, name) not in (None, "") for d in docs) / total if total else None
-            )
-            for name in fields
+            f"present_{name}": (counts[index] / total if total else None)
+            for index, name in enumerate(METADATA_FIELDS)
         }
     if indicator == "disclosure_attribute":
         total = len(docs)
