@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -176,38 +176,44 @@ def median(values: Sequence[float]) -> float | None:
     return (ordered[middle - 1] + ordered[middle]) / 2
 
 
-def document_result(indicator: IndicatorDef, docs: Iterable[Doc], data: ReportData) -> Result:
-    eligible = failing = 0
-    ids: list[int] = []
-    held: list[int] = []
-    applying: list[Doc] = []
+#: The indicators whose extra figures (:func:`_extra`) read the documents in their denominator.
+NEEDS_DOCUMENTS = frozenset(
+    {"timely_publication", "interpretation_timeliness", "metadata_completeness", "disclosure_attribute"}
+)
+
+
+def document_result(
+    indicator: IndicatorDef, docs: Sequence[Doc], data: ReportData, ids: set[int] | None = None
+) -> Result:
+    """One document indicator over ``docs`` (``ids``: their ids, when the caller has the set).
+
+    Set arithmetic over the verdicts worked out once per report (:func:`_verdicts`): the
+    documents with no finding count by one intersection, the few with one are looked at."""
     verdicts = _verdicts(indicator, data)
-    special, plain = verdicts.special, verdicts.applying
-    for doc in docs:
-        verdict = special.get(doc.id)
-        if verdict is None:
-            # The common case, kept to one set look-up: no finding either way.
-            if doc.id in plain:
-                eligible += 1
-                applying.append(doc)
-            elif doc.id not in verdicts.seen:
-                verdict = _verdict(indicator, doc, data)
-            if verdict is None:
-                continue
-        found, doubtful, applies = verdict
+    ids = {d.id for d in docs} if ids is None else ids
+    in_denominator = ids & verdicts.applying
+    failing = 0
+    found_ids: list[int] = []
+    held: list[int] = []
+    special = verdicts.special
+    unseen = ids - verdicts.seen
+    if unseen:  # documents the report did not load (a caller's own list): judged one by one
+        special = {**special, **{d.id: _verdict(indicator, d, data) for d in docs if d.id in unseen}}
+    for doc_id in ids & special.keys():
+        found, doubtful, applies = special[doc_id]
         if doubtful:
             # Held back as uncertain: neither passed nor failed, so out of the denominator.
             held.extend(doubtful)
             continue
         if applies:
-            eligible += 1
-            applying.append(doc)
+            in_denominator.add(doc_id)
         if found:
             failing += 1
-            ids.extend(found)
+            found_ids.extend(found)
+    applying = [d for d in docs if d.id in in_denominator] if indicator.id in NEEDS_DOCUMENTS else []
     extra = _extra(indicator.id, applying, data)
     extra["held_back"] = sorted(held)
-    return Result(indicator.id, eligible, failing, sorted(ids), extra)
+    return Result(indicator.id, len(in_denominator), failing, sorted(found_ids), extra)
 
 
 Verdict = tuple[list[int], list[int], bool]
@@ -371,7 +377,8 @@ def catalog_domain(finding: dict[str, Any]) -> str:
 
 def scope_results(data: ReportData, docs: Sequence[Doc], sites: Sequence[str] | None) -> dict[str, Result]:
     """Every indicator over one scope: these documents, and the columns/catalog of these sites."""
-    results = {i.id: document_result(i, docs, data) for i in DOCUMENT_INDICATORS}
+    ids = {d.id for d in docs}
+    results = {i.id: document_result(i, docs, data, ids) for i in DOCUMENT_INDICATORS}
     results["column_upkeep"] = column_result(data, sites)
     results["catalog_coverage"] = catalog_result(data, sites)
     return results
@@ -387,10 +394,12 @@ def grouped(
         if name is not None:
             groups[name].append(doc)
     names = list(order) if order is not None else sorted(groups, key=lambda n: (-len(groups[n]), n))
-    return {
-        name: {i.id: document_result(i, groups.get(name, []), data) for i in DOCUMENT_INDICATORS}
-        for name in names
-    }
+    out = {}
+    for name in names:
+        members = groups.get(name, [])
+        ids = {d.id for d in members}
+        out[name] = {i.id: document_result(i, members, data, ids) for i in DOCUMENT_INDICATORS}
+    return out
 
 
 def by_agency(data: ReportData) -> dict[str, dict[str, Result]]:

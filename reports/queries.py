@@ -194,8 +194,43 @@ def select(
         sql += " LIMIT :p_limit"
         bound["p_limit"] = int(limit)
     bound.update(params or {})
-    result = conn.execute(sa.text(sql), bound)
-    return [normalise_row(row._mapping) for row in result]
+    return normalise_rows(conn.execute(sa.text(sql), bound))
+
+
+def normalise_rows(result: sa.CursorResult[Any]) -> list[dict[str, Any]]:
+    """Every row of ``result`` as :func:`normalise_row` makes it, converting only the columns that
+    need it: a driver gives one type per column, so the first value that is not None tells which
+    columns hold dates (a report reads hundreds of thousands of rows here)."""
+    keys = tuple(result.keys())
+    rows = [dict(zip(keys, row, strict=True)) for row in result.fetchall()]
+    if not rows:
+        return rows
+    json_keys = [k for k in keys if k in JSON_COLUMNS]
+    bool_keys = [k for k in keys if k in BOOL_COLUMNS]
+    date_keys = [
+        k
+        for k in keys
+        if k not in JSON_COLUMNS
+        and k not in BOOL_COLUMNS
+        and isinstance(next((r[k] for r in rows if r[k] is not None), None), date)
+    ]
+    if not (json_keys or bool_keys or date_keys):
+        return rows
+    for row in rows:
+        for key in json_keys:
+            value = row[key]
+            if isinstance(value, str | bytes):
+                # An unreadable value is shown as it is, not dropped.
+                with contextlib.suppress(ValueError):
+                    row[key] = json.loads(value)
+        for key in bool_keys:
+            if row[key] is not None:
+                row[key] = bool(row[key])
+        for key in date_keys:
+            value = row[key]
+            if isinstance(value, date):  # datetimes too (a subclass)
+                row[key] = value.isoformat()
+    return rows
 
 
 def group_counts(
