@@ -12,7 +12,7 @@ from typing import Any
 
 from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Font, NamedStyle, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
@@ -118,8 +118,17 @@ def link_cell(ws: WriteOnlyWorksheet, text: Any, target: str | None) -> Any:
     cell.hyperlink = target
     cell.value = cell_value(text)
     cell.data_type = "s" if isinstance(cell.value, str) else cell.data_type
-    cell.font = LINK_FONT
+    cell.style = _named_style(ws, "gongkai-link", font=LINK_FONT)
     return cell
+
+
+def _named_style(ws: WriteOnlyWorksheet, name: str, **attributes: Any) -> str:
+    """A named cell style of the workbook, added on first use. Tens of thousands of link and rate
+    cells then share one style by name, instead of each looking its font or format up anew."""
+    book = ws.parent
+    if name not in book.named_styles:
+        book.add_named_style(NamedStyle(name=name, **attributes))
+    return name
 
 
 def styled_cell(
@@ -129,10 +138,13 @@ def styled_cell(
     cell = text_row(ws, [value])[0]
     if not isinstance(cell, Cell):
         cell = WriteOnlyCell(ws, cell)
+    if number_format and fill:
+        raise ValueError("a styled cell takes a number format or a fill, not both")
     if number_format:
-        cell.number_format = number_format
+        cell.style = _named_style(ws, f"gongkai-format-{number_format}", number_format=number_format)
     if fill:
-        cell.fill = PatternFill("solid", fgColor=fill.lstrip("#").upper())
+        colour = fill.lstrip("#").upper()
+        cell.style = _named_style(ws, f"gongkai-fill-{colour}", fill=PatternFill("solid", fgColor=colour))
     return cell
 
 
