@@ -7,6 +7,7 @@ document whose content changed gets a new version and keeps the old ones.
 One :class:`Store`, one module per aggregate: ``store_sites`` (sites, columns), ``store_pages``
 (pages, raw bytes), ``store_documents`` (documents, versions, classifications), ``store_links``
 (the 解读 graph), ``store_findings`` (findings), ``store_audit`` (what the audit reads),
+``store_reads`` (the reports' read-only queries),
 ``store_runs`` (the runs log), ``bulk`` (the public bulk loader); ``store_base`` holds what they
 share, ``writelock`` the SQLite writer lock.
 """
@@ -30,6 +31,7 @@ from gongkai.models.store_documents import (
 from gongkai.models.store_findings import FindingsStore
 from gongkai.models.store_links import LinksStore
 from gongkai.models.store_pages import PageSave, PagesStore
+from gongkai.models.store_reads import ReadsStore
 from gongkai.models.store_runs import RunsStore
 from gongkai.models.store_sites import SitesStore
 
@@ -52,7 +54,15 @@ __all__ = [
 
 
 class Store(
-    SitesStore, PagesStore, DocumentsStore, LinksStore, FindingsStore, AuditReadsStore, RunsStore, BulkStore
+    SitesStore,
+    PagesStore,
+    DocumentsStore,
+    LinksStore,
+    FindingsStore,
+    AuditReadsStore,
+    ReadsStore,
+    RunsStore,
+    BulkStore,
 ):
     """A handle on the database. Open one with :func:`open_store`."""
 

@@ -22,7 +22,7 @@ from gongkai.audits.calendar import default_calendar, working_days_after
 from gongkai.audits.ownership import Ownership
 from gongkai.audits.rules import RULES
 from gongkai.audits.rules.lateness import LATE_PUBLICATION, OUT_OF_SCOPE_DISCLOSURE
-from gongkai.models.checks import StoredCheck, read_checks, sites_with_checks
+from gongkai.models.checks import StoredCheck
 from gongkai.models.errors import GongkaiError
 from gongkai.models.records import SiteConfig
 from gongkai.models.store import Store
@@ -167,13 +167,11 @@ def load_report_data(store: Store, sites: Sequence[str] | None, period: Period) 
     if not chosen:
         raise ScopeError("the database has no sites yet: crawl or import documents first")
     scope = {"site": chosen, "since": period.start, "until": period.end}
-    with store.engine.connect() as conn:
-        site_rows = queries.select(conn, "sites")
-        doc_rows = queries.select(conn, "documents", scope)
-        link_rows = queries.select(conn, "interpretation_links")
-        column_rows = queries.select(conn, "columns", {"site": chosen})
-        audited = sites_with_checks(conn, chosen)
-        checks = read_checks(conn, sorted(audited)) if audited else []
+    site_rows = queries.select(store, "sites")
+    doc_rows = queries.select(store, "documents", scope)
+    link_rows = queries.select(store, "interpretation_links")
+    column_rows = queries.select(store, "columns", {"site": chosen})
+    audited, checks = store.recorded_checks(chosen)
     infos = {}
     configs: dict[str, Any] = {}
     for row in site_rows:
@@ -278,8 +276,7 @@ def load_coverage(
         configured, catalog, note = site_catalog(site, configs.get(site))
         titles: list[TitleRow] = []
         if catalog is not None:
-            with store.engine.connect() as conn:
-                rows = queries.select(conn, "document_titles", {"site": site, "until": period.end})
+            rows = queries.select(store, "document_titles", {"site": site, "until": period.end})
             titles = [TitleRow(int(r["id"]), r["url"], r.get("title"), r.get("ref_date")) for r in rows]
             if not titles:
                 note = f"站点 {site} 尚无文件，标准目录覆盖无从评估（catalog_gap 规则不检查没有文件的站点）。"
@@ -290,11 +287,10 @@ def load_coverage(
 
 def current_coverage(store: Store) -> list[SiteCoverage]:
     """Every site's 标准目录 matrix as the store stands now (all documents, open findings)."""
-    with store.engine.connect() as conn:
-        configs = {
-            row["name"]: row.get("config") if isinstance(row.get("config"), dict) else {}
-            for row in queries.select(conn, "sites")
-        }
+    configs = {
+        row["name"]: row.get("config") if isinstance(row.get("config"), dict) else {}
+        for row in queries.select(store, "sites")
+    }
     sites = sorted(configs)
     findings = list_gaps(
         store, GapFilters(rules=["catalog_gap"], sites=sites, status="open", certainty="all"), sort=["id"]
