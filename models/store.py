@@ -7,9 +7,9 @@ document whose content changed gets a new version and keeps the old ones.
 One :class:`Store`, one module per aggregate: ``store_sites`` (sites, columns), ``store_pages``
 (pages, raw bytes), ``store_documents`` (documents, versions, classifications), ``store_links``
 (the 解读 graph), ``store_findings`` (findings), ``store_audit`` (what the audit reads),
-``store_runs`` (the runs log), ``store_frontier`` (the crawl frontier and crawl runs), ``bulk``
-(the public bulk loader); ``store_base`` holds what they share, ``writelock`` the SQLite writer
-lock.
+``store_reads`` (the reports' read-only queries), ``store_runs`` (the runs log),
+``store_frontier`` (the crawl frontier and crawl runs), ``bulk`` (the public bulk loader);
+``store_base`` holds what they share, ``writelock`` the SQLite writer lock.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from gongkai.models.store_findings import FindingsStore
 from gongkai.models.store_frontier import FrontierStore
 from gongkai.models.store_links import LinksStore
 from gongkai.models.store_pages import PageSave, PagesStore
+from gongkai.models.store_reads import ReadsStore
 from gongkai.models.store_runs import RunsStore
 from gongkai.models.store_sites import SitesStore
 
@@ -60,6 +61,7 @@ class Store(
     LinksStore,
     FindingsStore,
     AuditReadsStore,
+    ReadsStore,
     RunsStore,
     FrontierStore,
     BulkStore,

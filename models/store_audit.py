@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
-from gongkai.models.checks import CheckRow, replace_checks
+from gongkai.models.checks import CheckRow, StoredCheck, read_checks, replace_checks, sites_with_checks
 from gongkai.models.store_base import StoreBase
 from gongkai.models.store_documents import AUDIT_FACTS_VERSION, audit_facts
 from gongkai.models.tables import (
@@ -91,6 +91,13 @@ class AuditReadsStore(StoreBase):
     ) -> int:
         """Replace the site's ``audit_checks`` of ``rule_ids`` with ``rows`` (see :mod:`models.checks`)."""
         return replace_checks(self.engine, site_id, rule_ids, rows, checked_on)
+
+    def recorded_checks(self, site_names: Sequence[str]) -> tuple[set[str], list[StoredCheck]]:
+        """The sites among ``site_names`` whose latest audit recorded what it checked, and those
+        checks (``models/checks.py``): the report takes the timing rules' scope and lags from them."""
+        with self.engine.connect() as conn:
+            audited = sites_with_checks(conn, site_names)
+            return audited, read_checks(conn, sorted(audited)) if audited else []
 
     def column_rows(self, site_id: int) -> list[Any]:
         """The site's stored columns (栏目) as rows of ``site_columns``, by URL."""

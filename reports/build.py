@@ -6,8 +6,10 @@ error and the others are still written.
 
 from __future__ import annotations
 
+import gc
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,6 +42,22 @@ def _annual(store: Store, sites: Sequence[str]) -> tuple[object, bytes | None]:
     return section, trend_chart(section) if section else None
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off while a report is built and written. A large report
+    allocates about a million long-lived objects (rows, findings, cells) and frees them at the end;
+    the collector would re-scan them again and again as they pile up (≈ 4.5 of 63 CPU s for
+    51,246 findings) and finds next to no cycles among them. Reference counting still frees
+    everything as usual; the collector is back on when the report is done."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def write_report(
     store: Store,
     sites: Sequence[str] | None,
@@ -49,6 +67,20 @@ def write_report(
     weights_path: Path | None = None,
     title: str | None = None,
     log: Callable[[str], None] = lambda _: None,
+) -> Written:
+    with collector_paused():
+        return _write_report(store, sites, period, out_dir, formats, weights_path, title, log)
+
+
+def _write_report(
+    store: Store,
+    sites: Sequence[str] | None,
+    period: Period,
+    out_dir: Path,
+    formats: Sequence[str],
+    weights_path: Path | None,
+    title: str | None,
+    log: Callable[[str], None],
 ) -> Written:
     weights = load_weights(weights_path)
     data = load_report_data(store, sites, period)

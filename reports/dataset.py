@@ -22,12 +22,12 @@ from gongkai.audits.calendar import default_calendar, working_days_after
 from gongkai.audits.ownership import Ownership
 from gongkai.audits.rules import RULES
 from gongkai.audits.rules.lateness import LATE_PUBLICATION, OUT_OF_SCOPE_DISCLOSURE
-from gongkai.models.checks import StoredCheck, read_checks, sites_with_checks
+from gongkai.models.checks import StoredCheck
 from gongkai.models.errors import GongkaiError
 from gongkai.models.records import SiteConfig
 from gongkai.models.store import Store
 from gongkai.reports import queries
-from gongkai.reports.coverage import SiteCoverage, TitleRow, build_site_coverage, site_catalog
+from gongkai.reports.coverage import CATALOG_GAP, SiteCoverage, TitleRow, build_site_coverage, site_catalog
 from gongkai.reports.gaps import GapFilters, list_gaps
 from gongkai.reports.labels import NO_VALUE, OTHER_DOMAIN
 from gongkai.reports.period import ALL_TIME, Period
@@ -123,8 +123,10 @@ class ReportData:
     held_back: dict[tuple[str, int], list[int]] = field(default_factory=dict)
     #: The 标准目录 matrix of each site in scope (or why it has none).
     coverage: list[SiteCoverage] = field(default_factory=list)
-    #: indicator id → document id → its verdict (``indicators.document_result``), computed once.
-    verdicts: dict[str, dict[int, Any]] = field(default_factory=dict)
+    #: indicator id → every document's verdict (``indicators.Verdicts``), computed once.
+    verdicts: dict[str, Any] = field(default_factory=dict)
+    #: document id → which Art. 12 fields it carries (``indicators.METADATA_FIELDS``), computed once.
+    presence: dict[int, tuple[bool, ...]] = field(default_factory=dict)
     _rule_index: dict[str, dict[str, list[dict[str, Any]]]] = field(default_factory=dict, repr=False)
 
     def findings_of(self, rules: Sequence[str], to_review: bool = False) -> list[dict[str, Any]]:
@@ -165,13 +167,11 @@ def load_report_data(store: Store, sites: Sequence[str] | None, period: Period) 
     if not chosen:
         raise ScopeError("the database has no sites yet: crawl or import documents first")
     scope = {"site": chosen, "since": period.start, "until": period.end}
-    with store.engine.connect() as conn:
-        site_rows = queries.select(conn, "sites")
-        doc_rows = queries.select(conn, "documents", scope)
-        link_rows = queries.select(conn, "interpretation_links")
-        column_rows = queries.select(conn, "columns", {"site": chosen})
-        audited = sites_with_checks(conn, chosen)
-        checks = read_checks(conn, sorted(audited)) if audited else []
+    site_rows = queries.select(store, "sites")
+    doc_rows = queries.select(store, "documents", scope)
+    link_rows = queries.select(store, "interpretation_links")
+    column_rows = queries.select(store, "columns", {"site": chosen})
+    audited, checks = store.recorded_checks(chosen)
     infos = {}
     configs: dict[str, Any] = {}
     for row in site_rows:
@@ -184,11 +184,18 @@ def load_report_data(store: Store, sites: Sequence[str] | None, period: Period) 
             row.get("government") or row["name"],
         )
     infos = {name: infos[name] for name in chosen if name in infos}
-    docs = [_doc(row, infos[row["site"]]) for row in doc_rows]
+    # A document of an audited site takes its scope and lag from the audit's record (below), so
+    # the audit's own-agency test and calendar are run here only for the sites without one.
+    docs = [_doc(row, infos[row["site"]], row["site"] not in audited) for row in doc_rows]
     lags = _interpretation_lags([d for d in docs if d.site not in audited], link_rows)
     lags.update(apply_checks([d for d in docs if d.site in audited], checks))
     found = report_findings(store, chosen, period)
     findings = [f for f in found if not is_to_review(f)]
+    # A document with a finding counts in its indicators whatever the record says, with its lag.
+    accused = {int(f["document_id"]) for f in findings if f.get("document_id") is not None}
+    for doc in docs:
+        if doc.lag is None and doc.id in accused and doc.site in audited:
+            _set_lag(doc)
     data = ReportData(
         period=period,
         sites=infos,
@@ -259,28 +266,31 @@ def load_coverage(
     findings: Sequence[dict[str, Any]],
 ) -> list[SiteCoverage]:
     """The 标准目录 matrix of each site, matched against what it had published by the period's end."""
+    # Each site's matrix reads only its own catalog gaps: sorted out once, not once per site.
+    gaps_by_site: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for finding in findings:
+        if finding.get("rule") == CATALOG_GAP:
+            gaps_by_site[finding.get("site") or ""].append(finding)
     out = []
     for site in sites:
         configured, catalog, note = site_catalog(site, configs.get(site))
         titles: list[TitleRow] = []
         if catalog is not None:
-            with store.engine.connect() as conn:
-                rows = queries.select(conn, "document_titles", {"site": site, "until": period.end})
+            rows = queries.select(store, "document_titles", {"site": site, "until": period.end})
             titles = [TitleRow(int(r["id"]), r["url"], r.get("title"), r.get("ref_date")) for r in rows]
             if not titles:
                 note = f"站点 {site} 尚无文件，标准目录覆盖无从评估（catalog_gap 规则不检查没有文件的站点）。"
                 catalog = None
-        out.append(build_site_coverage(site, configured, catalog, note, titles, findings))
+        out.append(build_site_coverage(site, configured, catalog, note, titles, gaps_by_site[site]))
     return out
 
 
 def current_coverage(store: Store) -> list[SiteCoverage]:
     """Every site's 标准目录 matrix as the store stands now (all documents, open findings)."""
-    with store.engine.connect() as conn:
-        configs = {
-            row["name"]: row.get("config") if isinstance(row.get("config"), dict) else {}
-            for row in queries.select(conn, "sites")
-        }
+    configs = {
+        row["name"]: row.get("config") if isinstance(row.get("config"), dict) else {}
+        for row in queries.select(store, "sites")
+    }
     sites = sorted(configs)
     findings = list_gaps(
         store, GapFilters(rules=["catalog_gap"], sites=sites, status="open", certainty="all"), sort=["id"]
@@ -288,7 +298,9 @@ def current_coverage(store: Store) -> list[SiteCoverage]:
     return load_coverage(store, sites, configs, ALL_TIME, findings)
 
 
-def _doc(row: dict[str, Any], site: SiteInfo) -> Doc:
+def _doc(row: dict[str, Any], site: SiteInfo, assess: bool = True) -> Doc:
+    """A document row as the report reads it; ``assess``: work out which timing rules test it and
+    its lag here (False for a site whose audit recorded them: :func:`apply_checks` sets them)."""
     written, published = _day(row.get("written_date")), _day(row.get("published_date"))
     doc = Doc(
         id=int(row["id"]),
@@ -307,15 +319,26 @@ def _doc(row: dict[str, Any], site: SiteInfo) -> Doc:
         needs_interpretation=bool(row.get("needs_interpretation")),
         is_interpretation=bool(row.get("is_interpretation")) or row.get("doc_type") == "interpretation",
         month=row.get("month"),
-        own=site.owns(row.get("publisher"), row.get("doc_no")),
+        own=site.owns(row.get("publisher"), row.get("doc_no")) if assess else False,
         page_kind=row.get("page_kind") or "document",
     )
-    if written and published and _in_calendar(written, published):
-        count = working_days_after(written, published)
-        doc.lag, doc.lag_provisional = count.days, count.provisional
+    if not assess:
+        return doc
+    if _set_lag(doc):
         doc.timeliness_tested = doc.own and _late_publication_in_scope(doc.disclosure)
     doc.interpretation_tested = doc.own and doc.needs_interpretation and not doc.is_interpretation
     return doc
+
+
+def _set_lag(doc: Doc) -> bool:
+    """The working days from 成文 to 发布 (start day not counted); False where they cannot be
+    counted (a date missing, or outside the calendar)."""
+    written, published = doc.written_date, doc.published_date
+    if not (written and published and _in_calendar(written, published)):
+        return False
+    count = working_days_after(written, published)
+    doc.lag, doc.lag_provisional = count.days, count.provisional
+    return True
 
 
 def apply_checks(docs: Sequence[Doc], checks: Sequence[StoredCheck]) -> dict[int, int]:

@@ -130,8 +130,7 @@ def list_gaps(
     """Findings matching ``filters`` as gap records, in the order asked for."""
     by_lag = [s for s in (sort or ()) if s.lstrip("-") == "working_days"]
     sql_sort = [s for s in (sort or ()) if s.lstrip("-") != "working_days"] or None
-    with store.engine.connect() as conn:
-        rows = queries.select(conn, "findings", filters.as_query_filters(), sort=sql_sort, limit=None)
+    rows = queries.select(store, "findings", filters.as_query_filters(), sort=sql_sort, limit=None)
     gaps = [shape_row(row) for row in rows]
     if by_lag:
         # The lag lives in the evidence JSON, which SQL reads differently per backend: sort here.
@@ -145,8 +144,7 @@ def list_gaps(
 
 def count_gaps(store: Store, filters: GapFilters, by: str) -> list[tuple[str, int]]:
     """How many findings per agency, domain, rule, month, site or severity."""
-    with store.engine.connect() as conn:
-        counts = queries.group_counts(conn, "findings", by, filters.as_query_filters())
+    counts = queries.group_counts(store, "findings", by, filters.as_query_filters())
     return [(NO_VALUE if key is None else str(key), n) for key, n in counts]
 
 

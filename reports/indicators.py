@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -176,30 +176,57 @@ def median(values: Sequence[float]) -> float | None:
     return (ordered[middle - 1] + ordered[middle]) / 2
 
 
-def document_result(indicator: IndicatorDef, docs: Iterable[Doc], data: ReportData) -> Result:
-    eligible = failing = 0
-    ids: list[int] = []
-    held: list[int] = []
-    applying: list[Doc] = []
+#: The indicators whose extra figures (:func:`_extra`) read the documents in their denominator.
+NEEDS_DOCUMENTS = frozenset(
+    {"timely_publication", "interpretation_timeliness", "metadata_completeness", "disclosure_attribute"}
+)
+
+
+def document_result(
+    indicator: IndicatorDef, docs: Sequence[Doc], data: ReportData, ids: set[int] | None = None
+) -> Result:
+    """One document indicator over ``docs`` (``ids``: their ids, when the caller has the set).
+
+    Set arithmetic over the verdicts worked out once per report (:func:`_verdicts`): the
+    documents with no finding count by one intersection, the few with one are looked at."""
     verdicts = _verdicts(indicator, data)
-    for doc in docs:
-        found, doubtful, applies = verdicts.get(doc.id) or _verdict(indicator, doc, data)
+    ids = {d.id for d in docs} if ids is None else ids
+    in_denominator = ids & verdicts.applying
+    failing = 0
+    found_ids: list[int] = []
+    held: list[int] = []
+    special = verdicts.special
+    unseen = ids - verdicts.seen
+    if unseen:  # documents the report did not load (a caller's own list): judged one by one
+        special = {**special, **{d.id: _verdict(indicator, d, data) for d in docs if d.id in unseen}}
+    for doc_id in ids & special.keys():
+        found, doubtful, applies = special[doc_id]
         if doubtful:
             # Held back as uncertain: neither passed nor failed, so out of the denominator.
             held.extend(doubtful)
             continue
         if applies:
-            eligible += 1
-            applying.append(doc)
+            in_denominator.add(doc_id)
         if found:
             failing += 1
-            ids.extend(found)
+            found_ids.extend(found)
+    applying = [d for d in docs if d.id in in_denominator] if indicator.id in NEEDS_DOCUMENTS else []
     extra = _extra(indicator.id, applying, data)
     extra["held_back"] = sorted(held)
-    return Result(indicator.id, eligible, failing, sorted(ids), extra)
+    return Result(indicator.id, len(in_denominator), failing, sorted(found_ids), extra)
 
 
 Verdict = tuple[list[int], list[int], bool]
+
+
+@dataclass
+class Verdicts:
+    """Every document of the report under one indicator: the few with a finding (confirmed or to
+    review) keep their verdict; of the rest only whether they are in the denominator."""
+
+    special: dict[int, Verdict]
+    applying: set[int]
+    seen: set[int]
 
 
 def _verdict(indicator: IndicatorDef, doc: Doc, data: ReportData) -> Verdict:
@@ -216,13 +243,39 @@ def _verdict(indicator: IndicatorDef, doc: Doc, data: ReportData) -> Verdict:
     return found, doubtful, applies
 
 
-def _verdicts(indicator: IndicatorDef, data: ReportData) -> dict[int, Verdict]:
+def _verdicts(indicator: IndicatorDef, data: ReportData) -> Verdicts:
     """Every document's verdict under ``indicator``, worked out once per report: the scopes (all,
-    each site, each government, 发布机构, 领域, 月份) then only add them up."""
+    each site, each government, 发布机构, 领域, 月份) then only add them up. Only documents with a
+    finding of the indicator's rules need :func:`_verdict`; the others apply or not."""
     cached = data.verdicts.get(indicator.id)
     if cached is None:
-        cached = data.verdicts[indicator.id] = {d.id: _verdict(indicator, d, data) for d in data.docs}
+        rules = set(indicator.rules)
+        flagged = {doc_id for (rule, doc_id) in (*data.by_doc, *data.held_back) if rule in rules}
+        applies = indicator.applies
+        assert applies is not None
+        special: dict[int, Verdict] = {}
+        plain: set[int] = set()
+        for doc in data.docs:
+            if doc.id in flagged:
+                special[doc.id] = _verdict(indicator, doc, data)
+            elif doc.page_kind == "document" and applies(doc, data):
+                plain.add(doc.id)
+        cached = data.verdicts[indicator.id] = Verdicts(special, plain, {d.id for d in data.docs})
     return cached
+
+
+#: The Art. 12 fields whose presence 元数据完整率 reports (attribute → label).
+METADATA_FIELDS = {
+    "index_no": "索引号",
+    "title": "名称",
+    "publisher": "发布机构",
+    "written_date": "成文日期",
+    "published_date": "发布日期",
+}
+
+
+def _presence(doc: Doc) -> tuple[bool, ...]:
+    return tuple(getattr(doc, name) not in (None, "") for name in METADATA_FIELDS)
 
 
 def _extra(indicator: str, docs: Sequence[Doc], data: ReportData) -> dict[str, Any]:
@@ -240,18 +293,15 @@ def _extra(indicator: str, docs: Sequence[Doc], data: ReportData) -> dict[str, A
         return {"median_wd": median(lags), "p90_wd": percentile(lags, 0.9)}
     if indicator == "metadata_completeness":
         total = len(docs)
-        fields = {
-            "index_no": "索引号",
-            "title": "名称",
-            "publisher": "发布机构",
-            "written_date": "成文日期",
-            "published_date": "发布日期",
-        }
+        presence = data.presence
+        if len(presence) != len(data.docs):
+            presence.update((d.id, _presence(d)) for d in data.docs)
+        counts = [
+            sum(column) for column in zip(*(presence.get(d.id) or _presence(d) for d in docs), strict=True)
+        ]
         return {
-            f"present_{name}": (
-                sum(getattr(d, name) not in (None, "") for d in docs) / total if total else None
-            )
-            for name in fields
+            f"present_{name}": (counts[index] / total if total else None)
+            for index, name in enumerate(METADATA_FIELDS)
         }
     if indicator == "disclosure_attribute":
         total = len(docs)
@@ -327,7 +377,8 @@ def catalog_domain(finding: dict[str, Any]) -> str:
 
 def scope_results(data: ReportData, docs: Sequence[Doc], sites: Sequence[str] | None) -> dict[str, Result]:
     """Every indicator over one scope: these documents, and the columns/catalog of these sites."""
-    results = {i.id: document_result(i, docs, data) for i in DOCUMENT_INDICATORS}
+    ids = {d.id for d in docs}
+    results = {i.id: document_result(i, docs, data, ids) for i in DOCUMENT_INDICATORS}
     results["column_upkeep"] = column_result(data, sites)
     results["catalog_coverage"] = catalog_result(data, sites)
     return results
@@ -343,10 +394,12 @@ def grouped(
         if name is not None:
             groups[name].append(doc)
     names = list(order) if order is not None else sorted(groups, key=lambda n: (-len(groups[n]), n))
-    return {
-        name: {i.id: document_result(i, groups.get(name, []), data) for i in DOCUMENT_INDICATORS}
-        for name in names
-    }
+    out = {}
+    for name in names:
+        members = groups.get(name, [])
+        ids = {d.id for d in members}
+        out[name] = {i.id: document_result(i, members, data, ids) for i in DOCUMENT_INDICATORS}
+    return out
 
 
 def by_agency(data: ReportData) -> dict[str, dict[str, Result]]:

@@ -8,8 +8,6 @@ become Datasette canned queries for the explorer (:func:`datasette_canned_querie
 
 from __future__ import annotations
 
-import contextlib
-import json
 import re
 from collections.abc import Mapping, Sequence
 from datetime import date
@@ -20,16 +18,12 @@ from typing import Any, Literal
 import sqlalchemy as sa
 import yaml
 from gongkai.models.errors import ConfigError, GongkaiError
+from gongkai.models.store_reads import ReadsStore, normalise_rows
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from gongkai.resources import corpus_path
 
 QUERIES_FILE = corpus_path("reports", "queries.yaml")
-
-#: Columns that hold JSON text on SQLite (PostgreSQL's driver already decodes them).
-JSON_COLUMNS = frozenset({"evidence", "config"})
-#: Columns that hold booleans (SQLite gives 0/1).
-BOOL_COLUMNS = frozenset({"provisional"})
 
 _PARAM = re.compile(r":value\b")
 
@@ -162,24 +156,19 @@ def build_order(query: NamedQuery, sort: Sequence[str] | None) -> str:
     return " ORDER BY " + ", ".join(parts) if parts else ""
 
 
-def normalise_row(row: Mapping[str, Any]) -> dict[str, Any]:
-    """One result row as plain JSON-ready values, the same on both backends."""
-    out: dict[str, Any] = {}
-    for key, value in row.items():
-        if key in JSON_COLUMNS and isinstance(value, str | bytes):
-            # An unreadable value is shown as it is, not dropped.
-            with contextlib.suppress(ValueError):
-                value = json.loads(value)
-        elif key in BOOL_COLUMNS and value is not None:
-            value = bool(value)
-        elif isinstance(value, date):  # datetimes too (a subclass)
-            value = value.isoformat()
-        out[key] = value
-    return out
+#: Where a named query runs: the store (``Store.read_rows``, the way the reports read), or an open
+#: connection (the explorer's snapshot, tests).
+Reader = ReadsStore | sa.Connection
+
+
+def _rows(reader: Reader, sql: str, bound: dict[str, Any]) -> list[dict[str, Any]]:
+    if isinstance(reader, sa.Connection):
+        return normalise_rows(reader.execute(sa.text(sql), bound))
+    return reader.read_rows(sql, bound)
 
 
 def select(
-    conn: sa.Connection,
+    reader: Reader,
     name: str,
     filters: Mapping[str, FilterValue] | None = None,
     sort: Sequence[str] | None = None,
@@ -194,12 +183,11 @@ def select(
         sql += " LIMIT :p_limit"
         bound["p_limit"] = int(limit)
     bound.update(params or {})
-    result = conn.execute(sa.text(sql), bound)
-    return [normalise_row(row._mapping) for row in result]
+    return _rows(reader, sql, bound)
 
 
 def group_counts(
-    conn: sa.Connection, name: str, by: str, filters: Mapping[str, FilterValue] | None = None
+    reader: Reader, name: str, by: str, filters: Mapping[str, FilterValue] | None = None
 ) -> list[tuple[Any, int]]:
     """``(group value, count)`` for one of the query's declared groups, largest first."""
     query = get_query(name)
@@ -212,7 +200,7 @@ def group_counts(
         f"SELECT {expr} AS grp, COUNT(*) AS n FROM ({query.sql}) AS named{where} "
         f"GROUP BY {expr} ORDER BY n DESC, grp"
     )
-    return [(row.grp, int(row.n)) for row in conn.execute(sa.text(sql), bound)]
+    return [(row["grp"], int(row["n"])) for row in _rows(reader, sql, bound)]
 
 
 def datasette_sql(query: NamedQuery) -> str:

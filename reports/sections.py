@@ -9,7 +9,9 @@ arithmetic checks, the trend of applications) registers here with one :class:`Se
   ``section`` (this entry), ``data`` (what ``data`` returned), ``report`` and the report's
   filters and macros, and renders one ``<h2>`` section. The heading's number is given as
   ``number``.
-- ``sheet(workbook, data)``, optional, writes its sheet(s) into the XLSX.
+- ``sheet(workbook, data)``, optional, writes its sheet(s) into the XLSX. The workbook is
+  write-only (openpyxl `write_only=True`): create sheets with `workbook.create_sheet` and fill them
+  with `reports.sheets.stream_table`.
 
 The sections render after the per-agency report cards and before the findings list
 (see ``corpus/reports/templates/report.html.j2``, ``{% for item in report.sections %}``).

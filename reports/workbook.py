@@ -3,6 +3,8 @@
 Every sheet has a frozen header row and an autofilter. Indicator rows list the ids of the
 findings behind their failing counts; the findings sheet links each finding to its page and
 carries the evidence (fetch time, content hash, WARC record id, the values the rule used).
+The workbook is write-only: each sheet's rows stream to the file as they are made (a report of
+50,000 findings is a million cells, which openpyxl's ordinary sheets hold as objects first).
 """
 
 from __future__ import annotations
@@ -18,10 +20,9 @@ from gongkai.reports.indicators import INDICATORS, IndicatorDef, Result
 from gongkai.reports.labels import SEVERITIES, STATUSES
 from gongkai.reports.model import GroupRow, Report
 from gongkai.reports.scoring import DISCLAIMER
-from gongkai.reports.sheets import set_link, set_text, sheet_title, write_table
+from gongkai.reports.sheets import link_cell, sheet_title, stream_rows, stream_table, styled_cell
 from openpyxl import Workbook
-from openpyxl.styles import PatternFill
-from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet as Worksheet
 
 FINDINGS_SHEET = "问题清单"
 TOTALS_SHEET = "汇总"
@@ -39,28 +40,31 @@ def _rate(result: Result) -> float | None:
     return None if result.rate is None else round(result.rate, 4)
 
 
+def new_sheet(book: Workbook, title: str) -> Worksheet:
+    """A write-only sheet at 100 % zoom (views are written with the first row, so set here)."""
+    ws = book.create_sheet(sheet_title(title))
+    ws.sheet_view.zoomScale = 100
+    return ws
+
+
 def write_workbook(report: Report, target: Path) -> None:
-    book = Workbook()
-    about = book.active
-    about.title = sheet_title("说明")
-    _about(about, report)
+    book = Workbook(write_only=True)
+    _about(new_sheet(book, "说明"), report)
     if report.ranking:
-        _ranking(book.create_sheet(RANKING_SHEET), report)
-    _totals(book.create_sheet(TOTALS_SHEET), report)
-    _scores(book.create_sheet(sheet_title("得分")), report)
+        _ranking(new_sheet(book, RANKING_SHEET), report)
+    _totals(new_sheet(book, TOTALS_SHEET), report)
+    _scores(new_sheet(book, "得分"), report)
     for indicator in INDICATORS:
-        _indicator(book.create_sheet(sheet_title(indicator.name)), indicator, report)
-    _trend(book.create_sheet(sheet_title("按月趋势")), report)
-    _coverage(book.create_sheet(sheet_title(COVERAGE_SHEET)), report)
-    _coverage_grid(book.create_sheet(sheet_title(COVERAGE_GRID_SHEET)), report)
-    _columns(book.create_sheet(sheet_title("栏目")), report)
-    _findings(book.create_sheet(FINDINGS_SHEET), report)
-    _to_review(book.create_sheet(REVIEW_SHEET), report)
+        _indicator(new_sheet(book, indicator.name), indicator, report)
+    _trend(new_sheet(book, "按月趋势"), report)
+    _coverage(new_sheet(book, COVERAGE_SHEET), report)
+    _coverage_grid(new_sheet(book, COVERAGE_GRID_SHEET), report)
+    _columns(new_sheet(book, "栏目"), report)
+    _findings(new_sheet(book, FINDINGS_SHEET), report)
+    _to_review(new_sheet(book, REVIEW_SHEET), report)
     for item in report.sections:
         if item.section.sheet is not None:
             item.section.sheet(book, item.data)
-    for ws in book.worksheets:
-        ws.sheet_view.zoomScale = 100
     book.save(target)
 
 
@@ -83,7 +87,7 @@ def _about(ws: Worksheet, report: Report) -> None:
         ("满分", report.score.scale),
         ("权重说明", DISCLAIMER),
     ]
-    write_table(ws, ["项目", "内容"], rows, widths=[18, 100])
+    stream_table(ws, ["项目", "内容"], rows, widths=[18, 100])
 
 
 def _totals(ws: Worksheet, report: Report) -> None:
@@ -97,10 +101,8 @@ def _totals(ws: Worksheet, report: Report) -> None:
         for rule, count in report.rule_totals
     ]
     headers = ["rule", "规则", "问题", "其中未整改", "其中期间内存在、已整改", "另有待复核（不计分）"]
-    last = write_table(ws, headers, rows, widths=[26, 18, 10, 12, 22, 20])
-    set_text(ws, last + 1, 2, "合计")
-    for column, index in ((3, 2), (4, 3), (5, 4), (6, 5)):
-        set_text(ws, last + 1, column, sum(row[index] for row in rows))
+    stream_table(ws, headers, rows, widths=[26, 18, 10, 12, 22, 20])
+    stream_rows(ws, [[None, "合计", *(sum(row[index] for row in rows) for index in (2, 3, 4, 5))]])
 
 
 def _ranking(ws: Worksheet, report: Report) -> None:
@@ -112,6 +114,8 @@ def _ranking(ws: Worksheet, report: Report) -> None:
         else:
             headers += [f"{indicator.name}·问题", f"{indicator.name}·适用"]
     headers += ["问题（计分）", "待复核（不计分）", "合计"]
+    rates = {i.name for i in INDICATORS}
+    rate_columns = [index for index, header in enumerate(headers) if header in rates]
     rows = []
     for r in report.ranking:
         line: list[Any] = [
@@ -131,12 +135,10 @@ def _ranking(ws: Worksheet, report: Report) -> None:
                 assessed = indicator.level != "catalog" or result.extra.get("assessed")
                 line += [result.failing, result.eligible if assessed else None]
         line += [r.confirmed, r.to_review, r.findings]
+        for index in rate_columns:
+            line[index] = styled_cell(ws, line[index], number_format="0.0%")
         rows.append(line)
-    last = write_table(ws, headers, rows, widths=[6, 6, 24, 14, 8, 8, 8])
-    for col, header in enumerate(headers, start=1):
-        if header in {i.name for i in INDICATORS}:
-            for row in range(2, last + 1):
-                ws.cell(row=row, column=col).number_format = "0.0%"
+    stream_table(ws, headers, rows, widths=[6, 6, 24, 14, 8, 8, 8])
 
 
 def _to_review(ws: Worksheet, report: Report) -> None:
@@ -154,13 +156,18 @@ def _to_review(ws: Worksheet, report: Report) -> None:
         ("首次发现", "first_seen"),
     )
     headers = [label for label, _ in columns]
-    rows = [
-        [{**f, "rule_name": RULE_LABELS.get(f["rule"], f["rule"])}.get(key) for _, key in columns]
+    rows = (
+        [
+            link_cell(ws, f.get("url"), f.get("url"))
+            if key == "url"
+            else RULE_LABELS.get(f["rule"], f["rule"])
+            if key == "rule_name"
+            else f.get(key)
+            for _, key in columns
+        ]
         for f in report.to_review
-    ]
-    write_table(ws, headers, rows, widths=[8, 22, 14, 12, 22, 40, 40, 40, 40, 11])
-    for index, finding in enumerate(report.to_review, start=2):
-        set_link(ws, index, 7, finding.get("url"), finding.get("url"))
+    )
+    stream_table(ws, headers, rows, widths=[8, 22, 14, 12, 22, 40, 40, 40, 40, 11])
 
 
 def _scores(ws: Worksheet, report: Report) -> None:
@@ -176,19 +183,17 @@ def _scores(ws: Worksheet, report: Report) -> None:
                 scored.weight if scored else None,
                 result.eligible if indicator.level != "catalog" or result.extra.get("assessed") else None,
                 result.failing,
-                _rate(result) if indicator.level == "document" else None,
+                styled_cell(ws, _rate(result) if indicator.level == "document" else None, "0.0%"),
                 round(scored.deduction, 4) if scored else None,
                 _ids(result.finding_ids),
             ]
         )
-    last = write_table(ws, headers, rows, widths=[16, 34, 8, 8, 8, 10, 10, 60])
-    set_text(ws, last + 1, 1, "总体得分")
-    set_text(ws, last + 1, 7, None if report.score.score is None else round(report.score.score, 4))
-    for row in range(2, last + 1):
-        ws.cell(row=row, column=6).number_format = "0.0%"
+    stream_table(ws, headers, rows, widths=[16, 34, 8, 8, 8, 10, 10, 60])
+    score = None if report.score.score is None else round(report.score.score, 4)
+    stream_rows(ws, [["总体得分", None, None, None, None, None, score]])
 
 
-def _group_rows(kind: str, groups: list[GroupRow], indicator: IndicatorDef) -> list[list[Any]]:
+def _group_rows(ws: Worksheet, kind: str, groups: list[GroupRow], indicator: IndicatorDef) -> list[list[Any]]:
     out = []
     for group in groups:
         result = group.results[indicator.id]
@@ -200,7 +205,7 @@ def _group_rows(kind: str, groups: list[GroupRow], indicator: IndicatorDef) -> l
                 group.documents,
                 result.eligible,
                 result.failing,
-                _rate(result),
+                styled_cell(ws, _rate(result), "0.0%"),
                 extra.get("median_wd"),
                 extra.get("p90_wd"),
                 _ids(result.finding_ids),
@@ -225,7 +230,7 @@ def _indicator(ws: Worksheet, indicator: IndicatorDef, report: Report) -> None:
             for site in report.per_site:
                 r = site.results[indicator.id]
                 rows.append(["站点：" + site.name, r.eligible, r.failing, _ids(r.finding_ids), note])
-        write_table(ws, headers, rows, widths=[24, 8, 8, 50, 60])
+        stream_table(ws, headers, rows, widths=[24, 8, 8, 50, 60])
         return
     headers = [
         "分组",
@@ -246,33 +251,32 @@ def _indicator(ws: Worksheet, indicator: IndicatorDef, report: Report) -> None:
             report.documents,
             overall.eligible,
             overall.failing,
-            _rate(overall),
+            styled_cell(ws, _rate(overall), "0.0%"),
             overall.extra.get("median_wd"),
             overall.extra.get("p90_wd"),
             _ids(overall.finding_ids),
         ]
     ]
     if len(report.per_site) > 1:
-        rows += _group_rows("站点", report.per_site, indicator)
-    rows += _group_rows("发布机构", report.per_agency, indicator)
-    rows += _group_rows("领域", report.per_domain, indicator)
-    rows += _group_rows("月份", report.per_month, indicator)
-    last = write_table(ws, headers, rows, widths=[10, 30, 8, 8, 8, 10, 12, 12, 60])
-    for row in range(2, last + 1):
-        ws.cell(row=row, column=6).number_format = "0.0%"
+        rows += _group_rows(ws, "站点", report.per_site, indicator)
+    rows += _group_rows(ws, "发布机构", report.per_agency, indicator)
+    rows += _group_rows(ws, "领域", report.per_domain, indicator)
+    rows += _group_rows(ws, "月份", report.per_month, indicator)
+    stream_table(ws, headers, rows, widths=[10, 30, 8, 8, 8, 10, 12, 12, 60])
 
 
 def _trend(ws: Worksheet, report: Report) -> None:
     document_indicators = [i for i in INDICATORS if i.level == "document"]
     headers = ["月份", "文件", *[i.name for i in document_indicators]]
     rows = [
-        [row.name, row.documents, *[_rate(row.results[i.id]) for i in document_indicators]]
+        [
+            row.name,
+            row.documents,
+            *[styled_cell(ws, _rate(row.results[i.id]), "0.0%") for i in document_indicators],
+        ]
         for row in report.per_month
     ]
-    last = write_table(ws, headers, rows, widths=[10, 8, *[12] * len(document_indicators)])
-    for row in range(2, last + 1):
-        for col in range(3, len(headers) + 1):
-            ws.cell(row=row, column=col).number_format = "0.0%"
+    stream_table(ws, headers, rows, widths=[10, 8, *[12] * len(document_indicators)])
 
 
 COVERAGE_COLUMNS: tuple[tuple[str, int], ...] = (
@@ -301,12 +305,10 @@ COVERAGE_COLUMNS: tuple[tuple[str, int], ...] = (
 def _coverage(ws: Worksheet, report: Report) -> None:
     """Every catalog cell of every site, traceable to its documents and its catalog_gap finding."""
     rows: list[list[Any]] = []
-    links: list[str | None] = []
     for coverage in report.coverage:
         if not coverage.has_matrix:
             rows.append([coverage.site, None, None, None, None, None, None, None, None, "无目录"])
             rows[-1] += [None] * (len(COVERAGE_COLUMNS) - len(rows[-1]) - 1) + [coverage.note]
-            links.append(None)
             continue
         for cell in coverage.cells:
             rows.append(
@@ -324,7 +326,7 @@ def _coverage(ws: Worksheet, report: Report) -> None:
                     cell.matches,
                     cell.newest_title,
                     cell.newest_date,
-                    cell.newest_url,
+                    link_cell(ws, cell.newest_url, cell.newest_url),
                     f"F{cell.finding_id}" if cell.finding_id is not None else None,
                     STATUSES.get(cell.finding_status or "", cell.finding_status),
                     cell.finding_first_seen,
@@ -332,7 +334,6 @@ def _coverage(ws: Worksheet, report: Report) -> None:
                     cell.finding_detail,
                 ]
             )
-            links.append(cell.newest_url)
     for coverage in report.coverage:
         for finding in coverage.orphans:
             line: list[Any] = [
@@ -346,12 +347,7 @@ def _coverage(ws: Worksheet, report: Report) -> None:
             line += [f"F{finding['id']}", STATUSES.get(finding.get("status") or "", finding.get("status"))]
             line += [finding.get("first_seen"), finding.get("closed_on"), finding.get("detail")]
             rows.append(line)
-            links.append(None)
-    write_table(ws, [h for h, _ in COVERAGE_COLUMNS], rows, widths=[w for _, w in COVERAGE_COLUMNS])
-    url_col = [h for h, _ in COVERAGE_COLUMNS].index("最新匹配网址") + 1
-    for index, url in enumerate(links, start=2):
-        if url:
-            set_link(ws, index, url_col, url, url)
+    stream_table(ws, [h for h, _ in COVERAGE_COLUMNS], rows, widths=[w for _, w in COVERAGE_COLUMNS])
 
 
 def _coverage_grid(ws: Worksheet, report: Report) -> None:
@@ -363,7 +359,6 @@ def _coverage_grid(ws: Worksheet, report: Report) -> None:
     width = max((c.width for c in matrices), default=1)
     headers = ["站点", "行", "领域", *[f"事项{i}" for i in range(1, width + 1)]]
     rows: list[list[Any]] = []
-    fills: list[tuple[int, int, str]] = []
     for coverage in matrices:
         by_position = {(cell.row, cell.column): cell for cell in coverage.cells}
         for index in range(len(coverage.rows)):
@@ -373,15 +368,13 @@ def _coverage_grid(ws: Worksheet, report: Report) -> None:
                 if cell is None:
                     line.append(None)
                     continue
-                line.append(f"{cell.code} {cell.label}（{cell.matches}件）")
-                fills.append((len(rows) + 2, 3 + column, STATUS_COLOURS[cell.status]))
+                text = f"{cell.code} {cell.label}（{cell.matches}件）"
+                line.append(styled_cell(ws, text, fill=STATUS_COLOURS[cell.status]))
             rows.append(line)
     for coverage in report.coverage:
         if not coverage.has_matrix:
             rows.append([coverage.site, None, coverage.note, *[None] * width])
-    write_table(ws, headers, rows, widths=[12, 6, 30, *[22] * width])
-    for row, column, colour in fills:
-        ws.cell(row=row, column=column).fill = PatternFill("solid", fgColor=colour.lstrip("#").upper())
+    stream_table(ws, headers, rows, widths=[12, 6, 30, *[22] * width])
 
 
 def _columns(ws: Worksheet, report: Report) -> None:
@@ -396,13 +389,11 @@ def _columns(ws: Worksheet, report: Report) -> None:
             c.get("checked_on"),
             ", ".join(rule_label(f["rule"]) for f in c["findings"]),
             _ids([int(f["id"]) for f in c["findings"]]),
-            c.get("url"),
+            link_cell(ws, c.get("url"), c.get("url")),
         ]
         for c in report.columns
     ]
-    write_table(ws, headers, rows, widths=[12, 18, 8, 8, 12, 12, 26, 14, 50])
-    for index, column in enumerate(report.columns, start=2):
-        set_link(ws, index, 9, column.get("url"), column.get("url"))
+    stream_table(ws, headers, rows, widths=[12, 18, 8, 8, 12, 12, 26, 14, 50])
 
 
 FINDING_COLUMNS: tuple[tuple[str, str, int], ...] = (
@@ -435,17 +426,19 @@ FINDING_COLUMNS: tuple[tuple[str, str, int], ...] = (
 
 def _findings(ws: Worksheet, report: Report) -> None:
     headers = [label for label, _, _ in FINDING_COLUMNS]
-    rows = []
-    for finding in report.findings:
-        values = {
-            **finding,
+    keys = [key for _, key, _ in FINDING_COLUMNS]
+
+    def row(finding: dict[str, Any]) -> list[Any]:
+        severity, status = finding.get("severity"), finding.get("status")
+        derived = {
             "rule_name": RULE_LABELS.get(finding["rule"], finding["rule"]),
-            "severity_label": SEVERITIES.get(finding.get("severity") or "", finding.get("severity")),
+            "severity_label": SEVERITIES.get(severity or "", severity),
             "deduction": round(float(finding.get("deduction") or 0.0), 4),
-            "status_label": STATUSES.get(finding.get("status") or "", finding.get("status")),
+            "status_label": STATUSES.get(status or "", status),
+            "url": link_cell(ws, finding.get("url"), finding.get("url")),
         }
-        rows.append([values.get(key) for _, key, _ in FINDING_COLUMNS])
-    write_table(ws, headers, rows, widths=[w for _, _, w in FINDING_COLUMNS])
-    url_col = [key for _, key, _ in FINDING_COLUMNS].index("url") + 1
-    for index, finding in enumerate(report.findings, start=2):
-        set_link(ws, index, url_col, finding.get("url"), finding.get("url"))
+        return [derived[key] if key in derived else finding.get(key) for key in keys]
+
+    stream_table(
+        ws, headers, (row(finding) for finding in report.findings), widths=[w for _, _, w in FINDING_COLUMNS]
+    )
