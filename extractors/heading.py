@@ -72,19 +72,23 @@ _MAX_LINE_INDEX = 600
 _HEADING_TAGS = {"h1": 3.0, "h2": 2.5, "h3": 2.0, "h4": 1.5, "h5": 1.2, "h6": 1.2}
 
 
-def _class_weight(node: etree._Element, cache: dict[etree._Element, bool]) -> bool:
-    """True when the element's class or id names a title (cached: siblings share a parent)."""
+def _class_weight(node: etree._Element, cache: dict[etree._Element | str, bool]) -> bool:
+    """True when the element's class or id names a title (cached by element, as siblings share a
+    parent, and by words, as list items share a class: the two regexes cost microseconds)."""
     found = cache.get(node)
     if found is None:
         words = f"{node.get('class') or ''} {node.get('id') or ''}"
-        found = bool(
-            len(words) > 1 and p.TITLE_HINTS.search(words) and not p.TITLE_NEGATIVE_HINTS.search(words)
-        )
+        found = cache.get(words)
+        if found is None:
+            found = bool(
+                len(words) > 1 and p.TITLE_HINTS.search(words) and not p.TITLE_NEGATIVE_HINTS.search(words)
+            )
+            cache[words] = found
         cache[node] = found
     return found
 
 
-def _hint_weight(element: etree._Element, cache: dict[etree._Element, bool]) -> float:
+def _hint_weight(element: etree._Element, cache: dict[etree._Element | str, bool]) -> float:
     weight = _HEADING_TAGS.get(tag_of(element) or "", 0.0)
     if weight < 2.0 and _class_weight(element, cache):
         return 2.0
@@ -201,7 +205,7 @@ def _heading_element(
             continue
         groups.append((owner, [line]))
     compact_hints = [_spaceless(h) for h in hints if h]
-    cache: dict[etree._Element, bool] = {}
+    cache: dict[etree._Element | str, bool] = {}
     best: tuple[float, int, Heading, bool] | None = None
     for owner, group in groups:
         text = "".join(line.text for line in group[:4]) if len(group) > 1 else group[0].text
