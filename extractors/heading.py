@@ -137,7 +137,13 @@ def spelled_heading(lines: list[Line], hints: list[str]) -> Heading | None:
     A bracketed 文号 line that the hint appends ("…出让公告（合自然资规公告[2021]11号）") is the 文号,
     not part of the title (GB/T 9704 prints them apart).
     """
-    keys = {key for key in (_title_key(hint) for hint in hints) if len(key) >= p.MIN_TITLE_CHARS}
+    # The longest title first: when the lines spell both "主题" and "主题——副题" (<title> cut at its
+    # dash, ArticleTitle whole), the whole title is the heading. (A set here made the choice hang on
+    # string hashing, so the same page gave either title from one process to the next.)
+    keys = sorted(
+        {key for key in (_title_key(hint) for hint in hints) if len(key) >= p.MIN_TITLE_CHARS},
+        key=lambda key: (-len(key), key),
+    )
     if not keys:
         return None
     firsts = {key[0] for key in keys}
