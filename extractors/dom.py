@@ -162,7 +162,7 @@ class Line:
 def normalize_space(text: str) -> str:
     """Collapse every kind of space to one ASCII space, drop zero-width characters, strip."""
     # Zero-width characters are rare: one search in C, and clean only when present.
-    if p.INVISIBLE_RUN.search(text):
+    if p.INVISIBLE_CHAR.search(text):
         text = p.INVISIBLE_RUN.sub("", text)
     # str.split() splits on every Unicode space (\u3000, \xa0, &ensp; …), faster than a regex.
     return " ".join(text.split())
@@ -320,7 +320,7 @@ def visible_lines(
     link_depth = 0
     owners: list[etree._Element] = [root]
     block_tags, skip_tags, hides = BLOCK_TAGS, SKIP_TAGS, _hides
-    invisible = p.INVISIBLE_RUN.search
+    invisible = p.INVISIBLE_CHAR.search
 
     def flush(owner: etree._Element) -> None:
         """Close the current line (called only with text in the buffer)."""
