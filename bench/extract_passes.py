@@ -1,5 +1,5 @@
-r"""Run an extractor over a page set a given number of times after one warm-up pass, for an
-instruction count that does not depend on the machine's load (not a benchmark by itself; see
+r"""Run an extractor over a page set a given number of times after a warm-up, for an instruction
+count that does not depend on the machine's load (not a benchmark by itself; see
 ``bench/bench_extract_instructions.py``, which runs it under valgrind and does the arithmetic):
 
     valgrind --tool=callgrind --callgrind-out-file=/dev/null \
@@ -8,9 +8,10 @@ instruction count that does not depend on the machine's load (not a benchmark by
         .venv/bin/python bench/extract_passes.py --engine gongkai --passes 0
 
 The difference of the two "Collected" counts is one pass over the pages: the imports, the file
-reading, the decoding handed to trafilatura and every first-call cost (warm-up) are the same in
-both runs and cancel out. ``--engine trafilatura`` runs ``bare_extraction(with_metadata=True)`` on
-the same pages in the same set-up (both libraries are imported in every run, whichever is timed).
+reading, the decoding handed to trafilatura and the warm-up (a whole pass by default; the first
+N pages with ``--warm-up-pages N``) are the same in both runs and cancel out. ``--engine
+trafilatura`` runs ``bare_extraction(with_metadata=True)`` on the same pages in the same set-up
+(trafilatura is imported in every run, whichever engine is counted).
 """
 
 from __future__ import annotations
@@ -55,12 +56,19 @@ def main() -> int:
     default = Path(os.environ.get("GONGKAI_SHARED_DATA", ROOT.parent / "shared" / "data")) / "multisite"
     parser.add_argument("--pages", type=Path, default=default, help="folder of .html pages")
     parser.add_argument("--engine", choices=("gongkai", "trafilatura"), default="gongkai")
-    parser.add_argument("--passes", type=int, default=1, help="passes after the warm-up pass")
+    parser.add_argument("--passes", type=int, default=1, help="passes after the warm-up")
+    parser.add_argument(
+        "--warm-up-pages",
+        type=int,
+        default=None,
+        help="pages in the warm-up (default: every page, a full pass)",
+    )
     args = parser.parse_args()
     logging.disable(logging.WARNING)  # mis-declared encodings are expected here
     pages = [(path.read_bytes(), path.resolve().as_uri()) for path in sorted(args.pages.rglob("*.html"))]
+    warm_up = pages if args.warm_up_pages is None else pages[: args.warm_up_pages]
+    engine_pass(args.engine, warm_up)()  # the same in every run: first-call costs cancel out
     run = engine_pass(args.engine, pages)
-    run()  # the same warm-up in every run: first-call costs cancel out of the difference
     for _ in range(args.passes):
         run()
     return 0
