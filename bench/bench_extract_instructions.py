@@ -83,13 +83,15 @@ def one_pass(engine: str, pages: Path, warm_up: int | None = WARM_UP_PAGES) -> i
     return collected(engine, pages, 1, warm_up) - collected(engine, pages, 0, warm_up)
 
 
-def _previous(out: Path, version: str) -> dict[str, Any]:
-    """The per-set results of an earlier run with the same trafilatura version, else nothing."""
+def _previous(out: Path, version: str, warm_up: int | None) -> dict[str, Any]:
+    """The per-set results of an earlier run with the same trafilatura version and warm-up, else
+    nothing."""
     try:
         earlier = json.loads(out.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-    return earlier.get("sets", {}) if earlier.get("trafilatura") == version else {}
+    same = earlier.get("trafilatura") == version and earlier.get("warm_up_pages") == (warm_up or "all")
+    return earlier.get("sets", {}) if same else {}
 
 
 def main() -> int:
@@ -121,7 +123,7 @@ def main() -> int:
     except ImportError:
         print("trafilatura is missing: uv pip install -e '.[bench]'", file=sys.stderr)
         return 2
-    previous = _previous(args.out, trafilatura_version) if args.reuse_trafilatura else {}
+    previous = _previous(args.out, trafilatura_version, warm_up) if args.reuse_trafilatura else {}
     results: dict[str, Any] = {}
     for name in args.sets:
         folder = args.data / name
