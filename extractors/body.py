@@ -42,9 +42,9 @@ class BodyFacts:
     signatory: str | None = None
 
 
-def _lift(element: etree._Element | None) -> etree._Element | None:
+def _lift(element: etree._Element | None, factors: dict[str, float]) -> etree._Element | None:
     """A table part stands for its table: text in cells belongs to the table it lays out."""
-    if element is not None and tag_of(element) in _TABLE_PARTS and _hint_factor(element) <= 1.0:
+    if element is not None and tag_of(element) in _TABLE_PARTS and _hint_factor(element, factors) <= 1.0:
         return next(element.iterancestors("table"), element)
     return element
 
@@ -54,6 +54,8 @@ def main_container(lines: list[Line]) -> etree._Element | None:
     scores: dict[etree._Element, float] = defaultdict(float)
     # Many lines share a parent (the paragraphs of one text): lift each parent once.
     lifted: dict[etree._Element, tuple[etree._Element, etree._Element | None]] = {}
+    # Class and id words repeat (every cell of a table, every item of a list): judged once each.
+    factors: dict[str, float] = {}
     for line in lines:
         if line.owner is None or line.from_script:
             continue
@@ -65,29 +67,37 @@ def main_container(lines: list[Line]) -> etree._Element | None:
             continue
         pair = lifted.get(container)
         if pair is None:
-            parent = _lift(container)
-            pair = lifted[container] = (parent, _lift(parent.getparent()))  # type: ignore[union-attr]
+            parent = _lift(container, factors)
+            pair = lifted[container] = (parent, _lift(parent.getparent(), factors))  # type: ignore[union-attr]
         parent, grandparent = pair
         scores[parent] += weight
         if grandparent is not None:
             scores[grandparent] += weight / 2
     if not scores:
         return None
-    weighted = {element: score * _hint_factor(element) for element, score in scores.items()}
+    weighted = {element: score * _hint_factor(element, factors) for element, score in scores.items()}
     best = max(weighted, key=weighted.__getitem__)
     # A table inside the text (a list of names, a price table) can outweigh the paragraphs around
     # it; when the enclosing block holds most of the weight too, the enclosing block is the text.
     for _ in range(3):
-        parent = _lift(best.getparent())
+        parent = _lift(best.getparent(), factors)
         if parent is None or weighted.get(parent, 0.0) < 0.75 * weighted[best]:
             break
         best = parent
     return best
 
 
-def _hint_factor(element: etree._Element) -> float:
-    """Class and id words tip the balance: "content" helps, "footer"/"copyright" hurt."""
+def _hint_factor(element: etree._Element, factors: dict[str, float]) -> float:
+    """Class and id words tip the balance: "content" helps, "footer"/"copyright" hurt (``factors``:
+    the words already judged)."""
     words = f"{element.get('id') or ''} {element.get('class') or ''}"
+    factor = factors.get(words)
+    if factor is None:
+        factor = factors[words] = _words_factor(words)
+    return factor
+
+
+def _words_factor(words: str) -> float:
     if not words.strip():
         return 1.0
     if p.BODY_NEGATIVE_HINTS.search(words):

@@ -56,7 +56,7 @@ def _clean(text: str) -> str:
 def check_doc_no(printed: str, written_date: date | None = None) -> DocNoCheck:
     """Recognise a printed 文号, normalise it, and list its defects."""
     defects: list[str] = []
-    if p.INVISIBLE_RUN.search(printed):
+    if p.INVISIBLE_CHAR.search(printed):
         defects.append("invisible_char")
     text = _clean(printed)
     if p.SPACE_RUN.search(text):

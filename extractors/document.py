@@ -31,6 +31,7 @@ from gongkai.extractors.dom import (
     Line,
     control_free,
     normalize_space,
+    page_elements,
     parse_html,
     revealed_ids,
     script_fragments,
@@ -283,7 +284,8 @@ def _extract_html(
         return record
     draft = _Draft(warnings=warnings)
     meta = read_meta(root)
-    codes = writing_scripts(root)
+    elements = page_elements(root)
+    codes = writing_scripts(elements.scripts)
     lines = visible_lines(root, revealed=revealed_ids(codes))
     script_lines: list[Line] = []
     for fragment in script_fragments(codes):
@@ -341,7 +343,7 @@ def _extract_html(
     )
     boxes = find_boxes(lines, main)
     links, attachments = collect_links(
-        root, url, main, boxes, is_interpretation, [policy.title for policy in policies if policy.title]
+        elements, url, main, boxes, is_interpretation, [policy.title for policy in policies if policy.title]
     )
     for policy in policies:
         if policy.title is None:
@@ -493,7 +495,9 @@ def debug_lines(raw: bytes) -> list[str]:
     root = parse_html(decode(raw).text)
     if root is None:
         return []
-    return [line.text for line in visible_lines(root, revealed=revealed_ids(writing_scripts(root)))]
+    return [
+        line.text for line in visible_lines(root, revealed=revealed_ids(writing_scripts(root.iter("script"))))
+    ]
 
 
 __all__ = ["extract", "extract_text"]

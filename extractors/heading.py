@@ -72,19 +72,23 @@ _MAX_LINE_INDEX = 600
 _HEADING_TAGS = {"h1": 3.0, "h2": 2.5, "h3": 2.0, "h4": 1.5, "h5": 1.2, "h6": 1.2}
 
 
-def _class_weight(node: etree._Element, cache: dict[etree._Element, bool]) -> bool:
-    """True when the element's class or id names a title (cached: siblings share a parent)."""
+def _class_weight(node: etree._Element, cache: dict[etree._Element | str, bool]) -> bool:
+    """True when the element's class or id names a title (cached by element, as siblings share a
+    parent, and by words, as list items share a class: the two regexes cost microseconds)."""
     found = cache.get(node)
     if found is None:
         words = f"{node.get('class') or ''} {node.get('id') or ''}"
-        found = bool(
-            len(words) > 1 and p.TITLE_HINTS.search(words) and not p.TITLE_NEGATIVE_HINTS.search(words)
-        )
+        found = cache.get(words)
+        if found is None:
+            found = bool(
+                len(words) > 1 and p.TITLE_HINTS.search(words) and not p.TITLE_NEGATIVE_HINTS.search(words)
+            )
+            cache[words] = found
         cache[node] = found
     return found
 
 
-def _hint_weight(element: etree._Element, cache: dict[etree._Element, bool]) -> float:
+def _hint_weight(element: etree._Element, cache: dict[etree._Element | str, bool]) -> float:
     weight = _HEADING_TAGS.get(tag_of(element) or "", 0.0)
     if weight < 2.0 and _class_weight(element, cache):
         return 2.0
@@ -133,7 +137,13 @@ def spelled_heading(lines: list[Line], hints: list[str]) -> Heading | None:
     A bracketed 文号 line that the hint appends ("…出让公告（合自然资规公告[2021]11号）") is the 文号,
     not part of the title (GB/T 9704 prints them apart).
     """
-    keys = {key for key in (_title_key(hint) for hint in hints) if len(key) >= p.MIN_TITLE_CHARS}
+    # The longest title first: when the lines spell both "主题" and "主题——副题" (<title> cut at its
+    # dash, ArticleTitle whole), the whole title is the heading. (A set here made the choice hang on
+    # string hashing, so the same page gave either title from one process to the next.)
+    keys = sorted(
+        {key for key in (_title_key(hint) for hint in hints) if len(key) >= p.MIN_TITLE_CHARS},
+        key=lambda key: (-len(key), key),
+    )
     if not keys:
         return None
     firsts = {key[0] for key in keys}
@@ -201,7 +211,7 @@ def _heading_element(
             continue
         groups.append((owner, [line]))
     compact_hints = [_spaceless(h) for h in hints if h]
-    cache: dict[etree._Element, bool] = {}
+    cache: dict[etree._Element | str, bool] = {}
     best: tuple[float, int, Heading, bool] | None = None
     for owner, group in groups:
         text = "".join(line.text for line in group[:4]) if len(group) > 1 else group[0].text

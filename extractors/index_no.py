@@ -37,7 +37,7 @@ def check_index_no(
 ) -> IndexNoCheck:
     defects: list[str] = []
     text = printed.strip(p.SPACE_CHARS)
-    if p.SPACE_RUN.search(text) or p.INVISIBLE_RUN.search(text):
+    if p.SPACE_RUN.search(text) or p.INVISIBLE_CHAR.search(text):
         defects.append("stray_space")
     if _FULLWIDTH.search(text):
         defects.append("fullwidth_chars")

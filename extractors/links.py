@@ -15,7 +15,7 @@ from urllib.parse import urljoin, urlsplit
 
 from gongkai.extractors import patterns as p
 from gongkai.extractors.doc_no import find_doc_nos
-from gongkai.extractors.dom import Line, is_inside, normalize_space, tag_of
+from gongkai.extractors.dom import Line, PageElements, is_inside, normalize_space, tag_of
 from gongkai.models.records import Attachment, InterpretedPolicy, Link
 from lxml import etree
 
@@ -136,8 +136,8 @@ def _path_of(url: str) -> str:
         return url
 
 
-def base_url_of(root: etree._Element, url: str) -> str:
-    base = next(root.iterdescendants("base"), None)
+def base_url_of(base: etree._Element | None, url: str) -> str:
+    """The URL links are relative to: ``base`` (the page's first ``<base>``) when it has an href."""
     href = base.get("href") if base is not None else None
     if not href:
         return url
@@ -150,19 +150,19 @@ def base_url_of(root: etree._Element, url: str) -> str:
 
 
 def collect_links(
-    root: etree._Element,
+    elements: PageElements,
     url: str,
     main: etree._Element | None,
     boxes: Boxes,
     is_interpretation: bool,
     policy_titles: list[str],
 ) -> tuple[list[Link], list[Attachment]]:
-    base = base_url_of(root, url)
+    base = base_url_of(elements.base, url)
     links: list[Link] = []
     attachments: list[Attachment] = []
     seen: set[tuple[str, str]] = set()
     areas = _Areas(main, boxes)
-    for anchor in root.iter("a"):
+    for anchor in elements.anchors:
         href = (anchor.get("href") or "").strip()
         if not href or href.lower().startswith(_SKIP_SCHEMES):
             continue

@@ -290,3 +290,41 @@ def test_big5_sniffing_counts_pairs_as_the_byte_loop_did(values: list[int]) -> N
         low_trail += 0x40 <= raw[i + 1] <= 0x7E and raw[i] >= 0xA4
         i += 2
     assert (_DOUBLE_BYTE.subn(b"", raw)[1], _LOW_TRAIL_PAIR.subn(b"", raw)[1]) == (pairs, low_trail)
+
+
+def test_one_walk_finds_what_three_walks_found() -> None:
+    """page_elements gives the scripts, anchors and first <base> that separate walks give."""
+    from gongkai.extractors.dom import page_elements
+
+    html = (
+        "<html><head><script>var a = 1;</script></head><body><a href='1'>一</a><p><a href='2'>二</a>"
+        "<base href='http://other.gov.cn/'><script>document.write('x')</script><base href='/x/'></p>"
+        "<div><a href='3'><span>三</span></a></div></body></html>"
+    )
+    root = parse_html(html)
+    assert root is not None
+    found = page_elements(root)
+    assert found.scripts == list(root.iter("script"))
+    assert found.anchors == list(root.iter("a"))
+    assert [a.get("href") for a in found.anchors] == ["1", "2", "3"]
+    assert found.base is next(root.iterdescendants("base"))  # a <base> in the body counts, the first
+    assert found.base.get("href") == "http://other.gov.cn/"
+    none = parse_html("<html><body><p>无链接</p></body></html>")
+    assert none is not None and page_elements(none).base is None
+
+
+@pytest.mark.parametrize("order", [1, -1])
+def test_spelled_heading_prefers_the_whole_title_whatever_the_hint_order(order: int) -> None:
+    """<title> cut at its dash and ArticleTitle whole both spell lines: the whole title wins, in
+    any order of the hints (a set made this depend on string hashing, i.e. on the process)."""
+    from gongkai.extractors.heading import spelled_heading
+
+    root = parse_html(
+        "<html><body><div><p>为现代化建设凝聚强大智慧和力量</p><div>——热烈祝贺会议开幕</div></div>"
+        "<p>正文第一段落的文字。</p></body></html>"
+    )
+    assert root is not None
+    hints = ["为现代化建设凝聚强大智慧和力量", "为现代化建设凝聚强大智慧和力量——热烈祝贺会议开幕"][::order]
+    heading = spelled_heading(visible_lines(root), hints)
+    assert heading is not None
+    assert heading.text == "为现代化建设凝聚强大智慧和力量——热烈祝贺会议开幕"
