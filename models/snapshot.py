@@ -23,6 +23,7 @@ SKIPPED_BY_DEFAULT = frozenset({"blobs"})
 
 
 def check_revision(revision: str | None, where: str) -> None:
+    """One clear error when a database is not at the schema this code reads."""
     head = database.head_revision()
     if revision != head:
         raise StoreError(
