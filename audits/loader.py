@@ -12,13 +12,14 @@ them computed from its current record, in a second query for those rows only.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 import numpy as np
 from gongkai.audits.batch import ColumnRow, DocBatch
 from gongkai.models.store import Store
 from gongkai.models.store_audit import parse_json_texts
+from gongkai.models.store_sites import COLUMN_FIELDS
 
 #: date.toordinal() of 1970-01-01: numpy's datetime64 day 0.
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
@@ -116,22 +117,12 @@ def _rule_scores(value: Any) -> dict[str, Any] | None:
 
 
 def load_columns(store: Store, site_id: int) -> list[ColumnRow]:
-    out = []
-    for row in store.column_rows(site_id):
-        checked: datetime | None = row.checked_at
-        out.append(
-            ColumnRow(
-                url=row.url,
-                name=row.name,
-                kind=row.kind,
-                item_count=row.item_count,
-                latest_item_date=row.latest_item_date,
-                checked_at=checked,
-                empty_signal=row.empty_signal,
-                empty_since=row.empty_since,
-            )
-        )
-    return out
+    """The site's columns as the audit reads them: each ``ColumnRow`` field from the stored column
+    of the same name (``ColumnRow`` has the fields of ``SiteColumn``, the store's one list)."""
+    return [
+        ColumnRow(**{name: row._mapping[name] for name in COLUMN_FIELDS})
+        for row in store.column_rows(site_id)
+    ]
 
 
 def site_rows(store: Store, site: str | None) -> list[tuple[int, str]]:

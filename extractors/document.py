@@ -46,7 +46,7 @@ from gongkai.extractors.fields import (
     normalize_disclosure,
 )
 from gongkai.extractors.heading import date_under, doc_no_under, page_heading, text_heading
-from gongkai.extractors.kind import KindSignals, allowed_fields, error_page, page_kind
+from gongkai.extractors.kind import BLOCK_ONLY_FIELDS, KindSignals, allowed_fields, error_page, page_kind
 from gongkai.extractors.links import collect_links, find_boxes, interpreted_policies
 from gongkai.extractors.meta import PageMeta, read_meta, title_from_title_element
 from gongkai.extractors.values import derived_fields
@@ -58,7 +58,6 @@ MAX_BODY_CHARS = 200_000
 _DATE_FIELDS = ("written_date", "published_date")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _DIGIT = re.compile(r"[0-9０-９一二三四五六七八九〇零]")
-_STRING_FIELDS = ("title", "index_no", "doc_no", "publisher", "topic", "validity")
 
 
 @dataclass
@@ -251,15 +250,11 @@ def _finish(
     )
 
 
-#: Fields only a document's metadata block carries (a news page has 来源 and 时间 too).
-_DOCUMENT_BLOCK_FIELDS = frozenset({"index_no", "doc_no", "written_date", "disclosure", "topic", "validity"})
-
-
 def _has_block(candidates: list[Candidate]) -> bool:
     """True when the page's labels name one of a document's own fields with a value."""
     for candidate in candidates:
         cutoff = p.GENERIC_LABEL_FROM.get(candidate.field)
-        specific = candidate.field in _DOCUMENT_BLOCK_FIELDS or (
+        specific = candidate.field in BLOCK_ONLY_FIELDS or (
             candidate.field == "publisher" and cutoff is not None and candidate.rank < cutoff
         )
         if not specific:

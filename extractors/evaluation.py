@@ -21,11 +21,10 @@ from typing import Any
 
 from gongkai.extractors import patterns as p
 from gongkai.extractors.document import debug_lines, extract, extract_text
+from gongkai.extractors.kind import BLOCK_ONLY_FIELDS
 from gongkai.models.records import METADATA_FIELDS, DocumentRecord
 
 PAGE_SUFFIXES = (".html", ".htm", ".shtml", ".jsp")
-#: Fields only a metadata block (or the document's own text) can give; a news page has none.
-BLOCK_ONLY_FIELDS = ("index_no", "doc_no", "written_date", "disclosure", "topic", "validity")
 
 
 @dataclass(frozen=True)

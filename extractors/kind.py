@@ -35,6 +35,9 @@ _ALLOWED: dict[str, frozenset[str]] = {
     "list": frozenset(),
     "other": frozenset(),
 }
+#: Fields only a document's metadata block (or its own text) carries: what a document keeps and a
+#: news page (title, 来源, 时间) does not.
+BLOCK_ONLY_FIELDS: tuple[str, ...] = tuple(f for f in METADATA_FIELDS if f not in _ALLOWED["news"])
 
 
 @dataclass(frozen=True)

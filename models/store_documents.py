@@ -279,6 +279,20 @@ class DocumentsStore(StoreBase):
                 out.append(item)
             return out
 
+    def document_titles(self, site: str) -> list[tuple[str, str | None]]:
+        """``(url, title)`` of every stored document of the site, oldest first: a light read for a
+        caller that picks a few documents by title before loading their records."""
+        with self.engine.connect() as conn:
+            return [
+                (url, title)
+                for url, title in conn.execute(
+                    sa.select(documents.c.url, documents.c.title)
+                    .join(sites, sites.c.id == documents.c.site_id)
+                    .where(sites.c.name == site)
+                    .order_by(documents.c.id)
+                )
+            ]
+
     def document_counts(self, site: str) -> dict[str, int]:
         """The site's stored documents, news and other pages, and versions of them all."""
         with self.engine.connect() as conn:

@@ -17,20 +17,28 @@ from gongkai.models.tables import (
     sites,
 )
 
+#: A column's fields, each stored in the ``site_columns`` column of the same name: the one list the
+#: writer, the reader and the audit's ``ColumnRow`` (``audits/loader.py``) share.
+COLUMN_FIELDS: tuple[str, ...] = tuple(SiteColumn.model_fields)
+#: Its timestamps, written and read as UTC (SQLite keeps them naive).
+_UTC_FIELDS = ("checked_at", "empty_since")
+
 
 def column_row(site_id: int | None, column: SiteColumn, checked_at: datetime) -> dict[str, Any]:
     """The ``site_columns`` row of a column as the crawler saw it (``checked_at`` when it has none)."""
-    return {
-        "site_id": site_id,
-        "url": column.url,
-        "name": column.name,
-        "kind": column.kind,
-        "item_count": column.item_count,
-        "latest_item_date": column.latest_item_date,
-        "checked_at": as_utc(column.checked_at) or checked_at,
-        "empty_signal": column.empty_signal,
-        "empty_since": as_utc(column.empty_since),
-    }
+    row: dict[str, Any] = {"site_id": site_id, **{name: getattr(column, name) for name in COLUMN_FIELDS}}
+    for name in _UTC_FIELDS:
+        row[name] = as_utc(row[name])
+    row["checked_at"] = row["checked_at"] or checked_at
+    return row
+
+
+def column_of_row(row: sa.Row[Any]) -> SiteColumn:
+    """The column a ``site_columns`` row stores (the inverse of :func:`column_row`)."""
+    values = {name: row._mapping[name] for name in COLUMN_FIELDS}
+    for name in _UTC_FIELDS:
+        values[name] = as_utc(values[name])
+    return SiteColumn(**values)
 
 
 def _upsert_column(insert: Callable[[sa.Table], Any], keys: tuple[str, ...]) -> Any:
@@ -92,16 +100,4 @@ class SitesStore(StoreBase):
             query = query.where(sites.c.name == site)
         with self.engine.connect() as conn:
             rows = conn.execute(query).all()
-        return [
-            SiteColumn(
-                url=row.url,
-                name=row.name,
-                kind=row.kind,
-                item_count=row.item_count,
-                latest_item_date=row.latest_item_date,
-                checked_at=as_utc(row.checked_at),
-                empty_signal=row.empty_signal,
-                empty_since=as_utc(row.empty_since),
-            )
-            for row in rows
-        ]
+        return [column_of_row(row) for row in rows]

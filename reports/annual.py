@@ -12,11 +12,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import sqlalchemy as sa
 from gongkai.models.records import DocumentRecord
 from gongkai.models.store import Store
-from gongkai.models.tables import documents
-from gongkai.models.tables import sites as site_table
 
 ARITHMETIC = ("table_sum", "balance", "part4_total", "carry_over")
 TIMELINESS = ("late",)
@@ -74,14 +71,7 @@ def _titled_annual(store: Store, site: str) -> Iterator[DocumentRecord]:
     first in one light query, so a site of 100,000 documents loads a handful of records, not all."""
     from gongkai.audits.annual_site import ANNUAL_TITLE
 
-    with store.engine.connect() as conn:
-        rows = conn.execute(
-            sa.select(documents.c.url, documents.c.title)
-            .join(site_table, site_table.c.id == documents.c.site_id)
-            .where(site_table.c.name == site)
-            .order_by(documents.c.id)
-        ).all()
-    for url, title in rows:
+    for url, title in store.document_titles(site):
         if ANNUAL_TITLE.search(title or ""):
             versions = store.document_history(url, site)
             if versions:

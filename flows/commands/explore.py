@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 from gongkai.flows.commands.common import db_option, resolve_db
 from gongkai.models import database
+from gongkai.models import snapshot as store_snapshot
 from gongkai.reports import explorer
 
 
@@ -64,7 +65,7 @@ def explore(
         else:
             path = snapshot or Path(scratch) / "gongkai.db"
             click.echo(f"exporting {explorer.url_for_display_raw(url)} to {path} …", err=True)
-            counts = explorer.export_snapshot(url, path, with_blobs=with_blobs)
+            counts = store_snapshot.export_snapshot(url, path, with_blobs=with_blobs)
             click.echo(f"snapshot: {sum(counts.values())} rows in {len(counts)} tables → {path}", err=True)
             frozen = True
             if export_only:
