@@ -241,3 +241,18 @@ def test_rule_thresholds_are_the_ones_the_shipped_card_chose_on_development_data
         == chosen["needs_interpretation"]
     )
     assert RULES_BY_ID["catalog_gap"].parameters["min_domain_probability"] == chosen["domain"]
+
+
+def test_domain_threshold_is_judged_on_the_wilson_lower_bound_of_precision() -> None:
+    from gongkai.classifiers.evaluation import Call, choose_threshold, wilson_lower_bound
+
+    # 19 of 20 right is a point precision of 0.95 but a 95 % lower bound well below it.
+    assert wilson_lower_bound(19, 20, 1.645) < 0.85 < 19 / 20
+    assert wilson_lower_bound(0, 0, 1.645) == 1.0
+    # 100 calls: the 90 surest right, then 10 wrong ones interleaved with 20 right ones lower down.
+    calls = [Call(0.99, False, "a", "a")] * 90
+    calls += [Call(0.9 - 0.01 * i, False, "a", "a" if i % 3 else "b") for i in range(30)]
+    point = choose_threshold(calls, "domain", {"precision": 0.95, "coverage": 0.80})
+    bound = choose_threshold(calls, "domain", {"precision": 0.95, "coverage": 0.80, "precision_z": 1.645})
+    # The bound asks for more margin: a higher threshold (fewer, surer calls), still one of the grid's.
+    assert bound > point
