@@ -1,7 +1,9 @@
 """Writing the assessment report: one scope, one period, any of HTML, PDF and XLSX.
 
 Each format is written on its own: a format that fails (say, a PDF library missing) is one clear
-error and the others are still written.
+error and the others are still written. With more than one format and ``workers`` > 1, the XLSX
+is written in a forked child while this process writes the HTML and the PDF
+(reports/side_process.py); ``workers=1`` keeps everything in one process.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from gongkai.reports.dataset import load_report_data
 from gongkai.reports.model import Report, build_report
 from gongkai.reports.period import Period
 from gongkai.reports.scoring import load_weights
+from gongkai.reports.side_process import SideWriter, can_fork
 
 FORMATS: tuple[str, ...] = ("html", "pdf", "xlsx")
 
@@ -67,9 +70,12 @@ def write_report(
     weights_path: Path | None = None,
     title: str | None = None,
     log: Callable[[str], None] = lambda _: None,
+    workers: int = 2,
 ) -> Written:
+    """``workers`` > 1 lets the XLSX be written by a child process beside the other formats
+    (when the platform can fork and has more than one core); 1 writes every format here."""
     with collector_paused():
-        return _write_report(store, sites, period, out_dir, formats, weights_path, title, log)
+        return _write_report(store, sites, period, out_dir, formats, weights_path, title, log, workers)
 
 
 def _write_report(
@@ -81,6 +87,7 @@ def _write_report(
     weights_path: Path | None,
     title: str | None,
     log: Callable[[str], None],
+    workers: int,
 ) -> Written:
     weights = load_weights(weights_path)
     data = load_report_data(store, sites, period)
@@ -89,6 +96,29 @@ def _write_report(
     out_dir.mkdir(parents=True, exist_ok=True)
     scope = sites[0] if sites and len(sites) == 1 else "all"
     stem = f"gongkai-report-{slug(scope)}-{slug(period.label if period.start else 'all-time')}"
+    side: SideWriter | None = None
+    if workers > 1 and "xlsx" in formats and len(set(formats)) > 1 and can_fork():
+        from gongkai.reports.workbook import write_workbook  # imported here, not in the child
+
+        side = SideWriter(lambda path: write_workbook(report, path), out_dir / f"{stem}.xlsx")
+    try:
+        _write_formats(written, store, out_dir, stem, formats, log, side)
+    finally:
+        if side is not None:
+            side.stop()  # the parent failed before waiting: no writer left behind
+    return written
+
+
+def _write_formats(
+    written: Written,
+    store: Store,
+    out_dir: Path,
+    stem: str,
+    formats: Sequence[str],
+    log: Callable[[str], None],
+    side: SideWriter | None,
+) -> None:
+    report = written.report
     html: str | None = None
     evidence_name = f"{stem}-evidence.html"
     if "html" in formats or "pdf" in formats:
@@ -119,6 +149,8 @@ def _write_report(
             written.files["evidence"] = target
             log(f"wrote {target}")
     for fmt in formats:
+        if side is not None and fmt == "xlsx":
+            continue  # being written by the side process
         target = out_dir / f"{stem}.{fmt}"
         try:
             if fmt == "html":
@@ -141,4 +173,12 @@ def _write_report(
             continue
         written.files[fmt] = target
         log(f"wrote {target}")
-    return written
+    if side is not None:
+        target = out_dir / f"{stem}.xlsx"
+        error = side.result()
+        if error is None:
+            written.files["xlsx"] = target
+            log(f"wrote {target}")
+        else:
+            written.errors["xlsx"] = error
+            target.unlink(missing_ok=True)
