@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 import time
 from collections.abc import Callable
 from multiprocessing.connection import Connection
@@ -28,8 +29,15 @@ WAIT_SECONDS = 1800.0
 
 def can_fork() -> bool:
     """Fork is what makes the hand-over cheap (the model is shared, not pickled); where the
-    platform has none (Windows) or one core only, the report stays in one process."""
-    return "fork" in multiprocessing.get_all_start_methods() and (os.cpu_count() or 1) > 1
+    platform has none (Windows) or one core only, the report stays in one process. So it does
+    when called from a worker thread (a Prefect task, a thread pool): the child gets only the
+    calling thread, and a lock some other busy thread of the pipeline holds would stay held
+    there. From the main thread (the CLI, whose only other thread is its spinner) it forks."""
+    return (
+        "fork" in multiprocessing.get_all_start_methods()
+        and (os.cpu_count() or 1) > 1
+        and threading.current_thread() is threading.main_thread()
+    )
 
 
 def error_line(exc: BaseException) -> str:
