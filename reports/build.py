@@ -1,7 +1,10 @@
 """Writing the assessment report: one scope, one period, any of HTML, PDF and XLSX.
 
 Each format is written on its own: a format that fails (say, a PDF library missing) is one clear
-error and the others are still written.
+error and the others are still written. With more than one format and ``workers`` > 1, the XLSX
+and a large report's evidence page are written in a forked child while this process writes the
+HTML and the PDF
+(reports/side_process.py); ``workers=1`` keeps everything in one process.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from gongkai.reports.dataset import load_report_data
 from gongkai.reports.model import Report, build_report
 from gongkai.reports.period import Period
 from gongkai.reports.scoring import load_weights
+from gongkai.reports.side_process import Jobs, SideWriter, can_fork, error_line
 
 FORMATS: tuple[str, ...] = ("html", "pdf", "xlsx")
 
@@ -67,9 +71,13 @@ def write_report(
     weights_path: Path | None = None,
     title: str | None = None,
     log: Callable[[str], None] = lambda _: None,
+    workers: int = 2,
 ) -> Written:
+    """``workers`` > 1 lets the XLSX and the evidence page be written by a child process beside
+    the HTML and the PDF (when the platform can fork and has more than one core); 1 writes every
+    file in this process."""
     with collector_paused():
-        return _write_report(store, sites, period, out_dir, formats, weights_path, title, log)
+        return _write_report(store, sites, period, out_dir, formats, weights_path, title, log, workers)
 
 
 def _write_report(
@@ -81,6 +89,7 @@ def _write_report(
     weights_path: Path | None,
     title: str | None,
     log: Callable[[str], None],
+    workers: int,
 ) -> Written:
     weights = load_weights(weights_path)
     data = load_report_data(store, sites, period)
@@ -89,56 +98,95 @@ def _write_report(
     out_dir.mkdir(parents=True, exist_ok=True)
     scope = sites[0] if sites and len(sites) == 1 else "all"
     stem = f"gongkai-report-{slug(scope)}-{slug(period.label if period.start else 'all-time')}"
-    html: str | None = None
-    evidence_name = f"{stem}-evidence.html"
-    if "html" in formats or "pdf" in formats:
-        from gongkai.reports.charts import all_charts, catalog_charts, cjk_font, ranking_chart
-        from gongkai.reports.html import render_evidence_html, render_html
-
-        if cjk_font() is None:
-            written.warnings.append(
-                "no Chinese font found (Debian package fonts-noto-cjk; `make system-deps`): "
-                "chart labels will show empty boxes"
-            )
-        annual, annual_chart = _annual(store, [s.name for s in report.sites])
-        linked = None if report.full_list_inline else evidence_name
-        html = render_html(
-            report,
-            all_charts(report),
-            catalog_charts(report),
-            annual,
-            annual_chart,
-            ranking_chart=ranking_chart(report),
-            evidence_file=linked,
-        )
-        if linked is not None:
-            # A large report: every finding and its evidence go to a linked page (and the XLSX);
-            # the main report (HTML and PDF) keeps the counts and a sample per rule.
-            target = out_dir / evidence_name
-            target.write_text(render_evidence_html(report, f"{stem}.html"), encoding="utf-8")
-            written.files["evidence"] = target
-            log(f"wrote {target}")
-    for fmt in formats:
-        target = out_dir / f"{stem}.{fmt}"
-        try:
-            if fmt == "html":
-                assert html is not None
-                target.write_text(html, encoding="utf-8")
+    wants_html = "html" in formats or "pdf" in formats
+    # A large report: every finding and its evidence go to a linked page (and the XLSX); the main
+    # report (HTML and PDF) keeps the counts and a sample per rule.
+    linked = wants_html and not report.full_list_inline
+    jobs = _side_jobs(report, out_dir, stem, formats, linked)
+    side: SideWriter | None = None
+    if workers > 1 and jobs and wants_html and can_fork():
+        side = SideWriter(jobs)
+    try:
+        html = _render_html(written, store, f"{stem}-evidence.html" if linked else None) if wants_html else ""
+        if side is None and "evidence" in jobs:
+            _attempt(written, "evidence", *jobs["evidence"], log)
+        for fmt in formats:
+            target = out_dir / f"{stem}.{fmt}"
+            if fmt == "xlsx":
+                if side is None:
+                    _attempt(written, fmt, *jobs[fmt], log)
+            elif fmt == "html":
+                _attempt(written, fmt, lambda path: path.write_text(html, encoding="utf-8"), target, log)
             elif fmt == "pdf":
                 from gongkai.reports.pdf import write_pdf
 
-                assert html is not None
-                write_pdf(html, target)
-            elif fmt == "xlsx":
-                from gongkai.reports.workbook import write_workbook
-
-                write_workbook(report, target)
+                _attempt(written, fmt, lambda path: write_pdf(html, path), target, log)
             else:
-                raise ValueError(f"unknown format {fmt!r} (use {', '.join(FORMATS)})")
-        except Exception as exc:  # one format failing must not cost the others
-            written.errors[fmt] = f"{type(exc).__name__}: {exc}".splitlines()[0]
-            target.unlink(missing_ok=True)
-            continue
-        written.files[fmt] = target
-        log(f"wrote {target}")
+                written.errors[fmt] = f"ValueError: unknown format {fmt!r} (use {', '.join(FORMATS)})"
+        if side is not None:
+            for kind, error in side.results().items():
+                _settle(written, kind, jobs[kind][1], error, log)
+    finally:
+        if side is not None:
+            side.stop()  # the parent failed before waiting: no writer left behind
     return written
+
+
+def _side_jobs(report: Report, out_dir: Path, stem: str, formats: Sequence[str], linked: bool) -> Jobs:
+    """The files that need only the model, not the store: the evidence page and the XLSX."""
+    jobs: Jobs = {}
+    if linked:
+        from gongkai.reports.html import render_evidence_html
+
+        def evidence(path: Path) -> None:
+            path.write_text(render_evidence_html(report, f"{stem}.html"), encoding="utf-8")
+
+        jobs["evidence"] = (evidence, out_dir / f"{stem}-evidence.html")
+    if "xlsx" in formats:
+        from gongkai.reports.workbook import write_workbook
+
+        jobs["xlsx"] = (lambda path: write_workbook(report, path), out_dir / f"{stem}.xlsx")
+    return jobs
+
+
+def _render_html(written: Written, store: Store, evidence_file: str | None) -> str:
+    from gongkai.reports.charts import all_charts, catalog_charts, cjk_font, ranking_chart
+    from gongkai.reports.html import render_html
+
+    report = written.report
+    if cjk_font() is None:
+        written.warnings.append(
+            "no Chinese font found (Debian package fonts-noto-cjk; `make system-deps`): "
+            "chart labels will show empty boxes"
+        )
+    annual, annual_chart = _annual(store, [s.name for s in report.sites])
+    return render_html(
+        report,
+        all_charts(report),
+        catalog_charts(report),
+        annual,
+        annual_chart,
+        ranking_chart=ranking_chart(report),
+        evidence_file=evidence_file,
+    )
+
+
+def _attempt(
+    written: Written, kind: str, write: Callable[[Path], None], target: Path, log: Callable[[str], None]
+) -> None:
+    """One file written here; its failure is one error line and costs no other file."""
+    try:
+        write(target)
+    except Exception as exc:
+        _settle(written, kind, target, error_line(exc), log)
+    else:
+        _settle(written, kind, target, None, log)
+
+
+def _settle(written: Written, kind: str, target: Path, error: str | None, log: Callable[[str], None]) -> None:
+    if error is None:
+        written.files[kind] = target
+        log(f"wrote {target}")
+    else:
+        written.errors[kind] = error
+        target.unlink(missing_ok=True)

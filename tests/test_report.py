@@ -276,6 +276,52 @@ def test_report_on_postgres_matches_gaps(pg_url: str, tmp_path: Path) -> None:
     assert set(totals) <= set(RULES) and sum(totals.values()) > 10
 
 
+def sheet_values(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    book = load_workbook(path, read_only=True)
+    sheets = {ws.title: list(ws.iter_rows(values_only=True)) for ws in book.worksheets}
+    # The one value that depends on the minute of writing.
+    sheets["说明"] = [row for row in sheets["说明"] if row[0] != "生成时间 (UTC)"]
+    return sheets
+
+
+def test_workbook_from_the_side_process_equals_the_one_process_workbook(made: Made, tmp_path: Path) -> None:
+    """``made`` wrote its XLSX in a forked child beside the HTML; ``workers=1`` writes it here."""
+    import multiprocessing
+
+    from gongkai.reports.build import write_report
+    from gongkai.reports.period import parse_period
+
+    with open_store(made.db) as store:
+        alone = write_report(store, None, parse_period("2025"), tmp_path, ("html", "xlsx"), workers=1)
+    assert alone.errors == {} and multiprocessing.active_children() == []
+    forked = sheet_values(made.file("xlsx"))
+    assert sum(len(rows) for rows in forked.values()) > 100
+    assert forked == sheet_values(alone.files["xlsx"])
+
+
+def test_a_failing_side_writer_is_one_error_and_the_html_lands(
+    made: Made, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import multiprocessing
+
+    from gongkai.reports import workbook
+    from gongkai.reports.build import write_report
+    from gongkai.reports.period import parse_period
+
+    def broken(report: object, target: Path) -> None:
+        (tmp_path / "writer.pid").write_text(str(os.getpid()))
+        target.write_bytes(b"half a workbook")
+        raise OSError("disk full\nsecond line")
+
+    monkeypatch.setattr(workbook, "write_workbook", broken)
+    with open_store(made.db) as store:
+        written = write_report(store, None, parse_period("2025"), tmp_path, ("html", "xlsx"))
+    assert written.errors == {"xlsx": "OSError: disk full"}
+    assert int((tmp_path / "writer.pid").read_text()) != os.getpid()  # it ran in the child
+    assert set(written.files) == {"html"} and written.files["html"].stat().st_size > 10_000
+    assert list(tmp_path.glob("*.xlsx")) == [] and multiprocessing.active_children() == []
+
+
 def test_user_errors_are_one_line(made: Made, tmp_path: Path) -> None:
     bad_weights = tmp_path / "w.yaml"
     bad_weights.write_text(

@@ -225,3 +225,36 @@ def test_own_documents_follow_the_audits_test() -> None:
     assert county.owns(None, "青政办发〔2025〕7号") and county.owns("某省人民政府", "青政〔2025〕1号")
     assert not county.owns("某省人民政府", "某政发〔2024〕30号") and not county.owns(None, None)
     assert SiteInfo("imported", None, ()).owns("任何机构", None)
+
+
+def test_a_side_writer_that_dies_is_one_error_per_file_and_leaves_no_process(tmp_path: Path) -> None:
+    import multiprocessing
+    import os
+
+    from gongkai.reports.side_process import SideWriter
+
+    def written(path: Path) -> None:
+        path.write_text(str(os.getpid()), encoding="utf-8")
+
+    def dies(path: Path) -> None:
+        os._exit(3)
+
+    jobs = {
+        "first": (written, tmp_path / "a"),
+        "second": (dies, tmp_path / "b"),
+        "third": (written, tmp_path / "c"),
+    }
+    results = SideWriter(jobs).results(timeout=60)
+    died = "the writer process died (exit code 3)"
+    assert results == {"first": None, "second": died, "third": died}
+    assert int((tmp_path / "a").read_text(encoding="utf-8")) != os.getpid()
+    assert not (tmp_path / "c").exists() and multiprocessing.active_children() == []
+
+
+def test_no_fork_from_a_worker_thread() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from gongkai.reports.side_process import can_fork
+
+    with ThreadPoolExecutor(1) as pool:
+        assert pool.submit(can_fork).result() is False
