@@ -361,7 +361,8 @@ class SiteCrawler:
         accept = "application/json,text/javascript,*/*;q=0.5" if entry.kind == "api" else None
         kwargs: dict[str, Any] = {"accept": accept} if accept else {}
         if post is not None:
-            kwargs["post"] = PostForm(tuple(post))
+            numbers = entry.hint.get("post_json")
+            kwargs["post"] = PostForm(tuple(post), as_json=numbers is not None, numbers=tuple(numbers or ()))
         result = self.fetcher.fetch(entry.url, etag=etag, last_modified=modified, **kwargs)
         with self._lock:
             self.stats.requests += max(result.requests_sent, 0)

@@ -27,6 +27,7 @@ from __future__ import annotations
 import contextlib
 import email.utils
 import heapq
+import json
 import re
 import socket
 import threading
@@ -56,22 +57,46 @@ _READ_CHUNK = 64 * 1024
 
 @dataclass(frozen=True)
 class PostForm:
-    """Ask by POST, the way the page's script does: these query parameters of the URL go in a
-    form-encoded body, the others stay in the URL.
+    """Ask by POST, the way the page's script does: these query parameters of the URL go in the
+    body (form-encoded, or a JSON object when the script sends JSON), the others stay in the URL.
 
     The frontier keys an entry on its URL, so each page of a POSTed list keeps every parameter in
-    the URL it is queued under; only the request moves them into the body.
+    the URL it is queued under (paging advances them there, whatever the body's encoding); only
+    the request moves them into the body.
     """
 
     fields: tuple[str, ...]
+    #: The body is a JSON object (``Content-Type: application/json``), not a form.
+    as_json: bool = False
+    #: Fields the script writes as numbers: a JSON body sends them as numbers while they are digits.
+    numbers: tuple[str, ...] = ()
+
+    @property
+    def content_type(self) -> str:
+        if self.as_json:
+            return "application/json; charset=UTF-8"
+        return "application/x-www-form-urlencoded; charset=UTF-8"
 
     def split(self, url: str) -> tuple[str, bytes]:
-        """(the URL to POST to, the form body)."""
+        """(the URL to POST to, the body)."""
         parts = urlsplit(url)
         pairs = parse_qsl(parts.query, keep_blank_values=True)
         kept = [(k, v) for k, v in pairs if k not in self.fields]
         body = [(k, v) for k, v in pairs if k in self.fields]
-        return urlunsplit(parts._replace(query=urlencode(kept))), urlencode(body).encode()
+        sent_url = urlunsplit(parts._replace(query=urlencode(kept)))
+        if not self.as_json:
+            return sent_url, urlencode(body).encode()
+        # In the script's order, the same on every page (paging moves a parameter in the URL).
+        given = dict(body)
+        values = {
+            k: int(given[k]) if k in self.numbers and _INTEGER.fullmatch(given[k]) else given[k]
+            for k in self.fields
+            if k in given
+        }
+        return sent_url, json.dumps(values, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+_INTEGER = re.compile(r"-?\d{1,18}")
 
 
 class FetchError(Exception):
@@ -568,7 +593,7 @@ class Fetcher:
             **conditional,
         }
         if post is not None:
-            headers["Content-Type"] = "application/x-www-form-urlencoded; charset=UTF-8"
+            headers["Content-Type"] = post.content_type
             headers["X-Requested-With"] = "XMLHttpRequest"
         method = "GET" if post is None else "POST"
         pool = self._pool(scheme, host, port, str(pinned))

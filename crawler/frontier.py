@@ -52,6 +52,7 @@ class EntryState(TypedDict, total=False):
     total: int | None  #: Hanweb: the column's total record count (jpage ``totalRecord``)
     known_items: dict[str, str | None]  #: first page only: every item known over all pages
     post: list[str]  #: asked for by POST (as the page's script does): these URL parameters form the body
+    post_json: list[str]  #: present: the POST body is JSON, not a form; these of its fields are numbers
     role: str  #: a page that is no column: hub, detail or nav
     # --- documents and attachments ---
     title: str  #: the list's title for it

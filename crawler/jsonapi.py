@@ -1,7 +1,7 @@
 """Columns served by a JSON list API, found and read with no per-site hints.
 
 Many CMSs render the list in the browser: the list page carries a script that fetches
-``/api/...`` (``fetch("…")``, ``$.ajax({url: "…"})``, ``$.getJSON``, ``axios.get``) or an element
+``/api/...`` (``fetch("…")``, ``$.ajax({url: "…"})``, ``$.getJSON``, ``axios.get``/``post``) or an element
 with a ``data-api`` attribute, or the items are inlined as a JSON literal in a script. We find
 such URLs, then walk the JSON for the array of objects that looks most like a list of documents
 (each with a URL-ish, a title-ish and ideally a date-ish field), and page through it using the
@@ -28,7 +28,7 @@ _URL_LITERAL = r"""["']([^"'\s]{2,300})["']"""
 API_PATTERNS = [
     re.compile(r"\bfetch\(\s*" + _URL_LITERAL),
     re.compile(r"\$\.(?:ajax|get|getJSON|post)\(\s*" + _URL_LITERAL),
-    re.compile(r"\baxios(?:\.get)?\(\s*" + _URL_LITERAL),
+    re.compile(r"\baxios(?:\.get|\.post)?\(\s*" + _URL_LITERAL),
     re.compile(r"\$\.ajax\(\s*\{[^}]*?\burl\s*:\s*" + _URL_LITERAL, re.DOTALL),
     # Assignments to a name that says what it holds: url, api, LIST_API, dataUrl, listApiUrl …
     re.compile(r"\b\w*(?:url|api)\s*[:=]\s*" + _URL_LITERAL, re.IGNORECASE),
@@ -62,8 +62,12 @@ class ApiPage:
     next_url: str | None = None
 
 
-#: A call's literal request parameters: ``data: {pageNo: 1, channelId: "12"}`` or ``$.post(url, {…})``.
-_DATA_OBJECT = re.compile(r"(?:\bdata\s*:\s*|^\s*,\s*)\{([^{}]{0,600})\}", re.DOTALL)
+#: A call's literal request parameters: ``data: {pageNo: 1, channelId: "12"}``, ``$.post(url, {…})``,
+#: or a JSON body, ``data: JSON.stringify({…})`` / ``body: JSON.stringify({…})``.
+_DATA_OBJECT = re.compile(
+    r"(?:\b(?:data\s*:|body\s*:)\s*(?:JSON\.stringify\(\s*)?|^\s*,\s*(?:JSON\.stringify\(\s*)?)\{([^{}]{0,600})\}",
+    re.DOTALL,
+)
 _PAIR = re.compile(r"""["']?([A-Za-z_][\w]*)["']?\s*:\s*(?:["']([^"'\n]{0,100})["']|(-?\d+)(?![\w.]))""")
 
 
@@ -73,18 +77,32 @@ _CALL_OPTIONS = frozenset(
 )
 
 
-def _call_params(script: str, end: int) -> list[tuple[str, str]]:
-    """Literal parameters sent with the call whose URL literal ends at ``end`` (the next 600 chars)."""
+def _call_params(script: str, end: int) -> list[tuple[str, str, bool]]:
+    """Literal parameters sent with the call whose URL literal ends at ``end`` (the next 600 chars):
+    (name, value, whether the script writes the value as a number)."""
     window = script[end : end + 700]
     close = window.find(")")
     match = _DATA_OBJECT.search(window)
     if match is None or (close != -1 and match.start() > close and not window[:close].count("{")):
         return []
-    return [(k, v or n) for k, v, n in _PAIR.findall(match.group(1)) if k.lower() not in _CALL_OPTIONS]
+    return [
+        (k, v or n, not v and bool(n))
+        for k, v, n in _PAIR.findall(match.group(1))
+        if k.lower() not in _CALL_OPTIONS
+    ]
 
 
 #: A call that says it POSTs: ``$.post(``, ``axios.post(``, or ``type``/``method: "POST"`` in its options.
 _POST_CALL = re.compile(r"""\$\.post\(|\baxios\.post\(|\b(?:type|method)\s*:\s*["']post["']""", re.IGNORECASE)
+#: A call that sends its parameters as a JSON body: a JSON content type among its options
+#: (``contentType: "application/json"``, ``headers: {"Content-Type": "application/json"}``) or a
+#: body built by ``JSON.stringify``. (``dataType: "json"`` is the answer's type, not the body's.)
+_JSON_BODY = re.compile(
+    r"""\bcontentType\s*:\s*["']application/(?:[\w.+-]+\+)?json|["']?content-type["']?\s*:\s*["']application/(?:[\w.+-]+\+)?json|\bJSON\.stringify\(""",
+    re.IGNORECASE,
+)
+#: axios posts a plain object as JSON (its default); a form only when the call encodes one.
+_AXIOS_FORM = re.compile(r"\bqs\.stringify\(|\bURLSearchParams\b|x-www-form-urlencoded|\bFormData\b", re.I)
 _CALL_START = re.compile(r"\$\.(?:ajax|get|getJSON|post)\(|\bfetch\(|\baxios(?:\.\w+)?\(")
 
 
@@ -95,6 +113,10 @@ class ApiCall:
 
     url: str
     post: tuple[str, ...] | None = None
+    #: The POST body is JSON (the call says so), not a form.
+    json_body: bool = False
+    #: The body's parameters the script writes as numbers (a JSON body keeps them numbers).
+    numbers: tuple[str, ...] = ()
 
 
 def _call_end(script: str, opening: int, limit: int = 1500) -> int:
@@ -120,15 +142,21 @@ def _call_end(script: str, opening: int, limit: int = 1500) -> int:
     return stop
 
 
-def _is_post(script: str, start: int, end: int) -> bool:
-    """Whether the URL literal at ``start``…``end`` is an argument of a call that POSTs
-    (``$.post(…)``, or ``type``/``method: "POST"`` among the call's options)."""
+def _call_method(script: str, start: int, end: int) -> str:
+    """How the call whose argument is the URL literal at ``start``…``end`` sends its parameters:
+    "json" (a POST with a JSON body), "form" (a POST: ``$.post(…)`` or ``type``/``method: "POST"``
+    among the call's options) or "get"."""
     openings = _CALL_START.finditer(script, max(0, start - 300), start + 12)
     for opening in sorted((m.start() for m in openings if m.start() <= start), reverse=True):
         close = _call_end(script, opening)
         if close >= end:  # the innermost call around the literal
-            return bool(_POST_CALL.search(script[opening:close]))
-    return False
+            call = script[opening:close]
+            if not _POST_CALL.search(call):
+                return "get"
+            if _JSON_BODY.search(call) or (call.startswith("axios") and not _AXIOS_FORM.search(call)):
+                return "json"
+            return "form"
+    return "get"
 
 
 def find_api_calls(page: Page) -> list[ApiCall]:
@@ -136,33 +164,40 @@ def find_api_calls(page: Page) -> list[ApiCall]:
 
     Parameters the script sends as literals (a POST's ``data: {pageNo: 1, channelId: 12}``) are
     added to the URL's query string, which is what the frontier keys on; a POST sends them back
-    in its body (``crawler.fetch.PostForm``), as the page's script does.
+    in its body (``crawler.fetch.PostForm``: a form, or JSON when the call sends JSON), as the
+    page's script does.
     """
-    found: list[tuple[str, list[tuple[str, str]], bool]] = []
+    found: list[tuple[str, list[tuple[str, str, bool]], str]] = []
     for element in page.root.iter():
         for attribute in API_ATTRIBUTES:
             value = element.get(attribute) if hasattr(element, "get") else None
             if value:
-                found.append((value, [], False))
+                found.append((value, [], "get"))
     for script in page.script_texts:
         for pattern in API_PATTERNS:
             found.extend(
-                (m.group(1), _call_params(script, m.end()), _is_post(script, m.start(), m.end()))
+                (m.group(1), _call_params(script, m.end()), _call_method(script, m.start(), m.end()))
                 for m in pattern.finditer(script)
             )
     out: list[ApiCall] = []
-    for raw, params, post in found:
+    for raw, params, method in found:
+        post = method != "get"
         if "{{" in raw or "${" in raw or "+" in raw:
             continue  # built at run time from variables: not a literal we can follow
         if _NOT_API.search(raw) or not _API_LOOKS.search(raw):
             continue
         url = normalise_url(raw, page.base)
         if url and params:
-            for name, value in params:
+            for name, value, _number in params:
                 url = _with_text_param(url, name, value)
         if not url:
             continue
-        call = ApiCall(url, tuple(name for name, _ in params) if post else None)
+        call = ApiCall(
+            url,
+            tuple(name for name, _v, _n in params) if post else None,
+            json_body=method == "json",
+            numbers=tuple(name for name, _v, number in params if number) if method == "json" else (),
+        )
         same = [i for i, known in enumerate(out) if _same_endpoint(url, known.url)]
         if not same:
             out.append(call)

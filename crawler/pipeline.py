@@ -182,6 +182,8 @@ class Pipeline:
                 hint = {**column_hint, "base": page.base}
                 if call.post is not None:
                     hint["post"] = list(call.post)
+                    if call.json_body:
+                        hint["post_json"] = list(call.numbers)
                 queue.append(NewEntry(call.url, "api", entry.depth, entry.url, hint, True))  # type: ignore[arg-type]
             if not analysis.detail:
                 queue += self._nav_entries(entry, page, analysis, next_url)
@@ -282,8 +284,9 @@ class Pipeline:
                 if kind == "api":
                     next_hint["base"] = hint.get("base")
                     next_hint["total"] = hint.get("total")
-                    if hint.get("post") is not None:  # the next page is asked for as this one was
-                        next_hint["post"] = hint["post"]
+                    for key in ("post", "post_json"):  # the next page is asked for as this one was
+                        if hint.get(key) is not None:
+                            next_hint[key] = hint[key]
                 next_hint.update(next_extra or {})
                 new = NewEntry(next_url, next_kind or kind, entry.depth, entry.url, next_hint, True)  # type: ignore[arg-type]
                 queue.insert(0, new)

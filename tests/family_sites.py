@@ -13,7 +13,9 @@ records asked for by POST form or GET with ``startrecord``/``endrecord``/``perpa
 (``createPageHTML(countPage, currentPage, …)``), ``trs_write`` (``document.write`` pager built
 from ``countPage``/``currentPage``), ``li_inside`` (date inside the link, ``<span>`` or brackets),
 ``li_undated`` (no dates at all, 下一页 paging), ``table`` (a table list, ``?page=N``), ``gkmlpt``
-(广东 gkmlpt-style JSON API), ``post_api`` (a JSON API called by ``$.ajax({type: "POST", data: …})``),
+(广东 gkmlpt-style JSON API), ``post_api`` (a JSON API called by ``$.ajax({type: "POST", data: …})``), ``json_post`` (a list API
+that takes only a JSON body: ``$.ajax({type: "POST", contentType: "application/json", data:
+JSON.stringify({…})})``),
 ``iframe`` (the list lives in an ``<iframe>``, paged ``list_N.html``), ``inline_json`` (the list is
 a JSON literal in a script, paged ``?page=N``).
 """
@@ -28,11 +30,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 FAMILIES = (
     "hanweb_post", "hanweb_get", "trs_create", "trs_write", "li_inside", "li_undated", "table",
-    "gkmlpt", "post_api", "iframe", "inline_json",
+    "gkmlpt", "post_api", "json_post", "iframe", "inline_json",
 )  # fmt: skip
 TOPICS = (
     "农田水利设施管护", "城乡低保动态管理", "校园周边安全整治", "汛期地质灾害防治", "秸秆综合利用",
@@ -49,7 +52,9 @@ class Reply:
     status: int = 200
 
 
-Handler = Callable[[str, str, dict[str, str]], Reply | None]
+#: (method, target, body) → reply. A POST's body comes as its form, or as its decoded JSON object
+#: with the method given as ``"POST json"`` when it was sent as ``application/json``.
+Handler = Callable[[str, str, dict[str, Any]], Reply | None]
 
 
 @dataclass
@@ -68,6 +73,8 @@ class FamilySite:
     handler: Handler
     #: POST requests the site received, as (path, form).
     posts: list[tuple[str, dict[str, str]]] = field(default_factory=list)
+    #: POST requests sent with a JSON body, as (path, decoded object).
+    json_posts: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
 
 
 def _chrome(title: str, body: str, column: str = "政务公开") -> str:
@@ -156,6 +163,7 @@ def build_family(family: str, count: int = 23) -> FamilySite:
         "table": _table,
         "gkmlpt": _gkmlpt,
         "post_api": _post_api,
+        "json_post": _json_post,
         "iframe": _iframe,
         "inline_json": _inline_json,
     }
@@ -425,6 +433,46 @@ def _post_api(count: int) -> tuple[str, list[Doc], dict[str, Reply], Handler]:
     return "/xxgk/zcwj/", docs, routes, dynamic
 
 
+def _json_post(count: int) -> tuple[str, list[Doc], dict[str, Reply], Handler]:
+    docs = _docs("jsonpost", count, lambda n, d: f"/zwgk/content/{d:%Y%m}/{700 + n}.html")
+    script = (
+        '<div id="list"></div><script>function load(n) { $.ajax({ url: "/api/list", type: "POST", '
+        'contentType: "application/json;charset=utf-8", dataType: "json", '
+        'data: JSON.stringify({ pageNo: 1, pageSize: 5, columnId: "123" }), success: function(res) {'
+        " show(res.result.list); } }); } load(1);</script>"
+    )
+    routes = {"/zwgk/zcwj/index.html": Reply(_chrome("政策文件", script).encode())}
+
+    def refuse(status: int, message: str) -> Reply:
+        return Reply(json.dumps({"code": status, "msg": message}).encode(), "application/json", status)
+
+    def dynamic(verb: str, target: str, body: dict[str, Any]) -> Reply | None:
+        if urlsplit(target).path != "/api/list":
+            return None
+        if verb == "POST":  # a form body: as a Spring @RequestBody endpoint answers it
+            return refuse(415, "Content type 'application/x-www-form-urlencoded' not supported")
+        if verb != "POST json":
+            return refuse(405, "Request method not supported")
+        # The body as the script writes it: numbers stay numbers, the column id a string.
+        page, per, column = body.get("pageNo"), body.get("pageSize"), body.get("columnId")
+        if not isinstance(page, int) or not isinstance(per, int) or column != "123":
+            return refuse(400, "bad request body")
+        chunk = docs[(page - 1) * per : page * per]
+        result = {
+            "pageNo": page,
+            "pageSize": per,
+            "totalCount": len(docs),
+            "list": [
+                {"title": d.title, "url": d.path, "publishDate": d.published.isoformat()} for d in chunk
+            ],
+        }
+        return Reply(
+            json.dumps({"code": 200, "result": result}, ensure_ascii=False).encode(), "application/json"
+        )
+
+    return "/zwgk/zcwj/", docs, routes, dynamic
+
+
 def _iframe(count: int) -> tuple[str, list[Doc], dict[str, Reply], None]:
     docs = _docs("iframe", count, lambda n, d: f"/xxgk/gkml/t{d:%Y%m%d}_{800 + n}.html")
 
@@ -492,12 +540,23 @@ def serve_family(site: FamilySite) -> Iterator[ServedFamily]:
 
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
-            form = dict(parse_qsl(self.rfile.read(length).decode("utf-8", "replace")))
+            raw = self.rfile.read(length).decode("utf-8", "replace")
+            if (self.headers.get("Content-Type") or "").lower().startswith("application/json"):
+                try:
+                    decoded = json.loads(raw)
+                except ValueError:
+                    decoded = None
+                body = decoded if isinstance(decoded, dict) else {}
+                with lock:
+                    site.json_posts.append((self.path, body))
+                self._answer("POST json", body)
+                return
+            form = dict(parse_qsl(raw))
             with lock:
                 site.posts.append((self.path, form))
             self._answer("POST", form)
 
-        def _answer(self, method: str, form: dict[str, str]) -> None:
+        def _answer(self, method: str, form: dict[str, Any]) -> None:
             with lock:
                 seen.append((method, self.path))
                 arrivals.append(time.monotonic())

@@ -311,3 +311,37 @@ def test_a_call_that_posts_is_told_from_one_that_gets() -> None:
     }
     url, body = PostForm(("pageNo", "channelId")).split("http://h/a.do?channelId=88&x=1&pageNo=2")
     assert (url, body) == ("http://h/a.do?x=1", b"channelId=88&pageNo=2")
+
+
+def test_a_call_that_posts_json_is_told_from_one_that_posts_a_form() -> None:
+    """A JSON content type among a POST call's options, or a ``JSON.stringify`` body, makes its
+    body JSON (numbers kept numbers); ``dataType: "json"`` (the answer's type) does not."""
+    from gongkai.crawler.fetch import PostForm
+    from gongkai.crawler.jsonapi import find_api_calls
+
+    found = page(
+        '<script>$.ajax({ url: "/api/list", type: "POST", contentType: "application/json",'
+        ' data: JSON.stringify({ pageNo: 1, pageSize: 20, columnId: "123" }) });'
+        ' fetch("/api/f/list", { method: "POST", headers: { "Content-Type": "application/json" },'
+        " body: JSON.stringify({ current: 1, size: 10 }) });"
+        ' $.ajax({ url: "/api/form/list", type: "POST", dataType: "json", data: { pageNo: 1 } });'
+        ' axios.post("/api/ax/list", { page: 1, catId: "9" });'
+        ' axios.post("/api/axf/list", qs.stringify({ page: 1 }));</script>'
+    )
+    calls = {c.url.removeprefix("http://127.0.0.1:8801"): c for c in find_api_calls(found)}  # type: ignore[arg-type]
+    got = {url: (c.post, c.json_body, c.numbers) for url, c in calls.items()}
+    assert got == {
+        "/api/list?pageNo=1&pageSize=20&columnId=123": (
+            ("pageNo", "pageSize", "columnId"),
+            True,
+            ("pageNo", "pageSize"),
+        ),
+        "/api/f/list?current=1&size=10": (("current", "size"), True, ("current", "size")),
+        "/api/form/list?pageNo=1": (("pageNo",), False, ()),
+        "/api/ax/list?page=1&catId=9": (("page", "catId"), True, ("page",)),  # axios's default: JSON
+        "/api/axf/list": ((), False, ()),  # an encoded form: no literal object to send
+    }
+    post = PostForm(("pageNo", "columnId"), as_json=True, numbers=("pageNo",))
+    url, body = post.split("http://h/api/list?columnId=007&x=1&pageNo=3")
+    assert (url, body) == ("http://h/api/list?x=1", b'{"pageNo":3,"columnId":"007"}')
+    assert post.content_type.startswith("application/json")

@@ -4,6 +4,7 @@ second night that re-reads only the first list page."""
 
 from __future__ import annotations
 
+import gzip
 import time
 from pathlib import Path
 
@@ -194,3 +195,35 @@ def test_sites_dealt_out_to_processes_by_host_each_crawled_completely(tmp_path: 
                 stored = {row["url"].removeprefix(one.base_url) for row in store.list_documents(family)}
                 assert stored == set(one.site.documents), family
                 assert results[family].errors == 0 and results[family].requests > 0
+
+
+def test_json_body_list_api_is_asked_for_with_a_json_post(tmp_path: Path) -> None:
+    """A list API called with ``contentType: "application/json"`` and a ``JSON.stringify`` body,
+    which refuses a form (415) and GET (405): every page POSTed as JSON with the script's types
+    (numbers stay numbers), paging advanced in the body to the list's end, the body archived."""
+    site = build_family("json_post", count=12)
+    with serve_family(site) as served:
+        config = SiteConfig(
+            name="jp",
+            start_urls=[served.base_url + site.start_path],
+            allowed_hosts=[served.host],
+            delay_seconds=0,
+        )
+        with (
+            open_store(f"sqlite:///{tmp_path / 'f.db'}") as store,
+            WarcArchive(tmp_path / "a", "jp") as archive,
+        ):
+            stats = crawl_site(config, store, archive, policy=POLICY, gates=HostGates())
+            stored = {row["url"].removeprefix(served.base_url) for row in store.list_documents("jp")}
+        api = [(m, p) for m, p in served.seen if p.startswith("/api/list")]
+    assert stats.errors == 0, stats.error_lines
+    assert stored == set(site.documents)
+    assert api and all(m == "POST json" and p == "/api/list" for m, p in api), api
+    assert not [path for path, _form in site.posts if path.startswith("/api/list")]  # no form sent
+    bodies = [body for path, body in site.json_posts if path == "/api/list"]
+    assert sorted(b["pageNo"] for b in bodies) == [1, 2, 3]  # 12 items, 5 a page
+    assert all(b["pageSize"] == 5 and b["columnId"] == "123" for b in bodies), bodies
+    warc = b"".join(gzip.decompress(f.read_bytes()) for f in sorted((tmp_path / "a").rglob("*.warc.gz")))
+    assert b"Content-Type: application/json" in warc
+    # Archived with the request, in the script's order on every page (paging moved pageNo in the URL).
+    assert b'{"pageNo":2,"pageSize":5,"columnId":"123"}' in warc
