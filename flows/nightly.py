@@ -43,12 +43,22 @@ def host_limit_names(config: SiteConfig) -> list[str]:
     return [f"gongkai-host-{host.replace(':', '-')}" for host in sorted(set(config.allowed_hosts))]
 
 
-def ensure_host_limits(configs: list[SiteConfig]) -> None:
+def ensure_host_limits(configs: list[SiteConfig], client: Any = None) -> None:
     """One crawl at a time per host, across all workers sharing this Prefect server."""
-    from prefect.client.orchestration import get_client
+    if client is None:
+        from prefect.client.orchestration import get_client
 
-    with get_client(sync_client=True) as client:
-        for name in sorted({n for c in configs for n in host_limit_names(c)}):
+        with get_client(sync_client=True) as client:
+            ensure_host_limits(configs, client)
+        return
+    from prefect.exceptions import ObjectAlreadyExists
+
+    for name in sorted({n for c in configs for n in host_limit_names(c)}):
+        try:
+            client.upsert_global_concurrency_limit_by_name(name, 1)
+        except ObjectAlreadyExists:
+            # Prefect's upsert reads, then creates: two nights starting together both create, and
+            # one is refused (409). The limit exists now, so the upsert's update path sets it.
             client.upsert_global_concurrency_limit_by_name(name, 1)
 
 

@@ -86,3 +86,29 @@ def test_a_crawl_task_waits_one_delay_after_taking_the_host_limits() -> None:
     slept.clear()
     assert wait_after_handover([], sleep=slept.append) == 0.0
     assert slept == []
+
+
+def test_two_nights_creating_a_host_limit_at_once_both_go_on() -> None:
+    """Prefect's upsert reads, then creates: the night that loses the race to create a host's
+    limit (409, ObjectAlreadyExists) sets it through the update path instead of failing."""
+    from gongkai.flows.nightly import ensure_host_limits, host_limit_names
+    from gongkai.models.records import SiteConfig
+    from prefect.exceptions import ObjectAlreadyExists
+
+    class RacedClient:
+        def __init__(self) -> None:
+            self.limits: dict[str, int] = {}
+            self.raced = False
+
+        def upsert_global_concurrency_limit_by_name(self, name: str, limit: int) -> None:
+            if not self.raced:
+                self.raced = True  # the other night created it between our read and our create
+                raise ObjectAlreadyExists(http_exc=Exception("409 Conflict"))
+            self.limits[name] = limit
+
+    site = SiteConfig(
+        name="a", start_urls=["http://127.0.0.1:9/a/"], allowed_hosts=["127.0.0.1:9", "x.gov.cn"]
+    )
+    client = RacedClient()
+    ensure_host_limits([site], client)
+    assert client.limits == dict.fromkeys(host_limit_names(site), 1)
